@@ -1,0 +1,21 @@
+package dev.sluice;
+
+/**
+ * Where rate-limit state lives: the embedded {@link InMemoryEngine}, or a server-backed engine
+ * from another module (Redis). An engine hands out a {@link RateLimiter} per rule; limiters for
+ * equal rules share their state.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface RateLimiterEngine extends AutoCloseable {
+
+  /** A limiter enforcing {@code rule}; equal rules give limiters that share state. */
+  RateLimiter limiter(Rule rule);
+
+  /** The time source of the limiters this engine hands out. */
+  TimeSource timeSource();
+
+  /** Releases the engine's resources; limiters handed out must not be used afterwards. */
+  @Override
+  void close();
+}
