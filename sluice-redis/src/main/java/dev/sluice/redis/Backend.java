@@ -1,0 +1,210 @@
+package dev.sluice.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/** A topology at run time: which {@link Endpoint} a key goes to. */
+sealed interface Backend {
+
+  /**
+   * The endpoint for a key.
+   *
+   * @param routingKey the key's hash tag (the client), which the ring hashes
+   * @param key the full Redis key, which Cluster hashes
+   */
+  Endpoint endpointFor(String routingKey, String key);
+
+  /** The endpoints known so far (for statistics). */
+  Collection<Endpoint> endpoints();
+
+  void close();
+
+  /** Shared settings for building backends. */
+  record Settings(ClientResources resources, Duration commandTimeout, Duration connectTimeout,
+      BreakerSettings breaker, java.util.function.LongSupplier nanoTicker) {
+
+    ClientOptions clientOptions(Duration timeout) {
+      return ClientOptions.builder()
+          .autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout)
+              .keepAlive(true).tcpNoDelay(true).build())
+          .build();
+    }
+
+    CircuitBreaker newBreaker() {
+      return new CircuitBreaker(breaker, nanoTicker);
+    }
+  }
+
+  static Backend create(Topology topology, Settings s) {
+    return switch (topology) {
+      case Topology.Standalone t -> new Single(s, RedisURI.create(t.uri()), t.uri(),
+          s.commandTimeout());
+      case Topology.Sentinel t -> {
+        Topology.HostPort first = Topology.HostPort.parse(t.sentinels().get(0));
+        RedisURI.Builder b = RedisURI.Builder.sentinel(first.host(), first.port(), t.masterId());
+        for (String other : t.sentinels().subList(1, t.sentinels().size())) {
+          Topology.HostPort hp = Topology.HostPort.parse(other);
+          b.withSentinel(hp.host(), hp.port());
+        }
+        yield new Single(s, b.build(), "sentinel:" + t.masterId(), s.commandTimeout());
+      }
+      case Topology.Cluster t -> new Clustered(s, t);
+      case Topology.Sharded t -> new Ring(s, t);
+    };
+  }
+
+  /** One server, or a Sentinel master: one endpoint, one connection. */
+  final class Single implements Backend {
+    private final RedisClient client;
+    private final LazyConnection<StatefulRedisConnection<String, String>> connection;
+    private final Endpoint endpoint;
+
+    Single(Settings s, RedisURI uri, String name, Duration timeout) {
+      uri.setTimeout(timeout);
+      this.client = RedisClient.create(s.resources());
+      client.setOptions(s.clientOptions(timeout));
+      this.connection = new LazyConnection<>(
+          () -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture());
+      this.endpoint = new Endpoint(name, s.newBreaker(), timeout,
+          () -> connection.get().thenApply(StatefulRedisConnection::async));
+    }
+
+    @Override
+    public Endpoint endpointFor(String routingKey, String key) {
+      return endpoint;
+    }
+
+    @Override
+    public Collection<Endpoint> endpoints() {
+      return List.of(endpoint);
+    }
+
+    @Override
+    public void close() {
+      connection.close();
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  /** Standalone servers on a consistent-hash ring. */
+  final class Ring implements Backend {
+    private final List<Single> shards = new ArrayList<>();
+    private final ConsistentHashRing<Endpoint> ring;
+
+    Ring(Settings s, Topology.Sharded t) {
+      List<Endpoint> endpoints = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      int[] weights = new int[t.shards().size()];
+      for (int i = 0; i < t.shards().size(); i++) {
+        Topology.Shard shard = t.shards().get(i);
+        Duration timeout = shard.commandTimeout() != null
+            ? shard.commandTimeout() : s.commandTimeout();
+        Single single = new Single(s, RedisURI.create(shard.uri()), shard.name(), timeout);
+        shards.add(single);
+        endpoints.add(single.endpoint);
+        names.add(shard.name());
+        weights[i] = shard.weight();
+      }
+      this.ring = new ConsistentHashRing<>(endpoints, names, weights, t.pointsPerWeight());
+    }
+
+    @Override
+    public Endpoint endpointFor(String routingKey, String key) {
+      return ring.nodeFor(routingKey);
+    }
+
+    @Override
+    public Collection<Endpoint> endpoints() {
+      return ring.nodes();
+    }
+
+    @Override
+    public void close() {
+      shards.forEach(Single::close);
+    }
+  }
+
+  /**
+   * A Redis Cluster: one connection (Lettuce routes each command to the master of its key's
+   * slot), one endpoint and breaker per master node, found from the slot map; after a failover
+   * the slot maps to the promoted replica, whose breaker starts closed.
+   */
+  final class Clustered implements Backend {
+    private final Settings settings;
+    private final RedisClusterClient client;
+    private final LazyConnection<StatefulRedisClusterConnection<String, String>> connection;
+    private final ConcurrentHashMap<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Function<String, Endpoint> newEndpoint;
+
+    Clustered(Settings s, Topology.Cluster t) {
+      this.settings = s;
+      List<RedisURI> seeds = new ArrayList<>();
+      for (String u : t.seedUris()) {
+        RedisURI uri = RedisURI.create(u);
+        uri.setTimeout(s.commandTimeout());
+        seeds.add(uri);
+      }
+      this.client = RedisClusterClient.create(s.resources(), seeds);
+      ClientOptions base = s.clientOptions(s.commandTimeout());
+      client.setOptions(ClusterClientOptions.builder(base)
+          .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+              .enablePeriodicRefresh(t.topologyRefresh())
+              .enableAllAdaptiveRefreshTriggers()
+              .adaptiveRefreshTriggersTimeout(Duration.ofMillis(200))
+              .build())
+          .build());
+      this.connection = new LazyConnection<>(
+          () -> client.connectAsync(StringCodec.UTF8).toCompletableFuture());
+      this.newEndpoint = name -> new Endpoint(name, settings.newBreaker(),
+          settings.commandTimeout(), () -> connection.get().thenApply(
+              c -> (RedisScriptingAsyncCommands<String, String>) c.async()));
+    }
+
+    @Override
+    public Endpoint endpointFor(String routingKey, String key) {
+      StatefulRedisClusterConnection<String, String> c = connection.ifOpen();
+      String node = "cluster";
+      if (c != null) {
+        RedisClusterNode owner = c.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
+        if (owner != null) {
+          node = owner.getNodeId();
+        }
+      }
+      return endpoints.computeIfAbsent(node, newEndpoint);
+    }
+
+    @Override
+    public Collection<Endpoint> endpoints() {
+      return endpoints.values();
+    }
+
+    @Override
+    public void close() {
+      connection.close();
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+}

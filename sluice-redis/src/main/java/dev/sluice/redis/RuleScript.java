@@ -1,0 +1,145 @@
+package dev.sluice.redis;
+
+import dev.sluice.Algorithm;
+import dev.sluice.Limit;
+import dev.sluice.Rule;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * One rule as the check script sees it: the per-limit arguments, precomputed once, and the suffix
+ * of its keys. Validates at creation that the rule's arithmetic stays exact in Lua's doubles.
+ */
+final class RuleScript {
+  /** Every value the scripts hold must stay below this to be exact in a double. */
+  static final long EXACT = 1L << 53;
+
+  private final Rule rule;
+  private final String[] limitArgs;
+  private final String keySuffix;
+  private final long[] capacity;
+
+  RuleScript(Rule rule) {
+    this.rule = rule;
+    List<Limit> limits = rule.limits();
+    this.limitArgs = new String[1 + 6 * limits.size()];
+    this.capacity = new long[limits.size()];
+    limitArgs[0] = Integer.toString(limits.size());
+    for (int i = 0; i < limits.size(); i++) {
+      Limit l = limits.get(i);
+      long permits = l.permits();
+      long window = l.windowMicros();
+      long g = Math.max(1, gcd(permits, window));
+      long n = Math.max(1, permits / g);
+      long w = window / g;
+      check(rule, i, l, permits, window, w);
+      int a = 1 + 6 * i;
+      limitArgs[a] = Integer.toString(code(l.algorithm()));
+      limitArgs[a + 1] = Long.toString(permits);
+      limitArgs[a + 2] = Long.toString(window);
+      limitArgs[a + 3] = Long.toString(l.burst());
+      limitArgs[a + 4] = Long.toString(n);
+      limitArgs[a + 5] = Long.toString(w);
+      capacity[i] = l.burst();
+    }
+    this.keySuffix = ":" + tag(rule);
+  }
+
+  /**
+   * Rejects the limits whose exact arithmetic would leave the doubles' integer range in Lua; the
+   * in-memory engine goes up to 2^61 and accepts them (docs/redis.md, "Restrictions").
+   */
+  private static void check(Rule rule, int i, Limit l, long permits, long window, long w) {
+    String where = "rule '" + rule.id() + "' limit " + i + " (" + l + ")";
+    switch (l.algorithm()) {
+      case TOKEN_BUCKET, GCRA -> {
+        if (permits > 0 && (Math.multiplyHigh(l.burst(), w) != 0 || l.burst() * w >= EXACT)) {
+          throw new IllegalArgumentException(where + ": burst " + l.burst() + " times "
+              + w + " (the window over gcd(permits, window)) exceeds 2^53, the exact integer range"
+              + " of the Redis scripts; lower the burst or pick a window that divides evenly by "
+              + "the permits");
+        }
+      }
+      case SLIDING_WINDOW_COUNTER -> {
+        if (Math.multiplyHigh(permits, window) != 0 || permits * window >= EXACT) {
+          throw new IllegalArgumentException(where + ": permits " + permits + " times window "
+              + window + "us exceeds 2^53, the exact integer range of the Redis scripts");
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private static int code(Algorithm a) {
+    return switch (a) {
+      case FIXED_WINDOW -> 1;
+      case SLIDING_WINDOW_LOG -> 2;
+      case SLIDING_WINDOW_COUNTER -> 3;
+      case TOKEN_BUCKET -> 4;
+      case GCRA -> 5;
+    };
+  }
+
+  /**
+   * A short stable tag for the rule (id and limits): 48 bits of SHA-256 in 8 base64url
+   * characters. Equal rules share keys; changing a rule's limits starts fresh keys (the old ones
+   * expire by their TTL).
+   */
+  static String tag(Rule rule) {
+    StringBuilder sb = new StringBuilder(rule.id());
+    for (Limit l : rule.limits()) {
+      sb.append('|').append(l.algorithm()).append(',').append(l.permits()).append(',')
+          .append(l.windowMicros()).append(',').append(l.burst());
+    }
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256")
+          .digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(d, 6));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
+  }
+
+  static long gcd(long a, long b) {
+    while (b != 0) {
+      long t = a % b;
+      a = b;
+      b = t;
+    }
+    return a;
+  }
+
+  Rule rule() {
+    return rule;
+  }
+
+  String keySuffix() {
+    return keySuffix;
+  }
+
+  /** The script's ARGV for one request: {@code t} (negative for server time), cost, grace. */
+  String[] args(long t, long cost, long graceMillis) {
+    String[] args = new String[3 + limitArgs.length];
+    args[0] = Long.toString(t);
+    args[1] = Long.toString(cost);
+    args[2] = Long.toString(graceMillis);
+    System.arraycopy(limitArgs, 0, args, 3, limitArgs.length);
+    return args;
+  }
+
+  /**
+   * When the decision needs no state: the lowest-index limit that can never admit the cost is a
+   * block rule (permits 0). Returns its index, or -1.
+   */
+  int staticDenial(long cost) {
+    for (int i = 0; i < capacity.length; i++) {
+      if (cost > capacity[i]) {
+        return rule.limits().get(i).permits() == 0 ? i : -1;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,228 @@
+package dev.sluice.redis;
+
+import dev.sluice.Decision;
+import dev.sluice.Limit;
+import dev.sluice.RateLimiter;
+import dev.sluice.Rule;
+import dev.sluice.TimeSource;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The Redis limiter of one rule: builds the key and arguments, routes to an endpoint, consults the
+ * breaker and the denial cache, runs the script, and falls back to the failure policy.
+ */
+final class ScriptedRateLimiter implements RedisRateLimiter {
+  /** The script's {@code t} argument meaning "read the server's TIME". */
+  private static final long SERVER_TIME = -1;
+
+  private final RedisEngine engine;
+  private final RuleScript script;
+  private final FailurePolicy policy;
+  private final DenialCache denials;
+  private final RateLimiter local;
+
+  ScriptedRateLimiter(RedisEngine engine, RuleScript script, FailurePolicy policy,
+      DenialCache denials, RateLimiter local) {
+    this.engine = engine;
+    this.script = script;
+    this.policy = policy;
+    this.denials = denials;
+    this.local = local;
+  }
+
+  @Override
+  public Rule rule() {
+    return script.rule();
+  }
+
+  @Override
+  public TimeSource timeSource() {
+    return engine.timeSource();
+  }
+
+  @Override
+  public FailurePolicy failurePolicy() {
+    return policy;
+  }
+
+  @Override
+  public boolean denialCacheEnabled() {
+    return denials != null;
+  }
+
+  private long now() {
+    return engine.clientTime() ? engine.timeSource().nowMicros() : SERVER_TIME;
+  }
+
+  // --- the public methods: validate, then decide ---
+
+  @Override
+  public Decision check(CharSequence key, long cost, long nowMicros) {
+    return decide(validKey(key), validCost(cost), validTime(nowMicros)).join();
+  }
+
+  @Override
+  public Decision check(long key, long cost, long nowMicros) {
+    return decide(Long.toString(key), validCost(cost), validTime(nowMicros)).join();
+  }
+
+  @Override
+  public boolean tryAcquire(CharSequence key, long cost, long nowMicros) {
+    return check(key, cost, nowMicros).allowed();
+  }
+
+  @Override
+  public boolean tryAcquire(long key, long cost, long nowMicros) {
+    return check(key, cost, nowMicros).allowed();
+  }
+
+  @Override
+  public Decision check(CharSequence key, long cost) {
+    return decide(validKey(key), validCost(cost), now()).join();
+  }
+
+  @Override
+  public Decision check(CharSequence key) {
+    return decide(validKey(key), 1, now()).join();
+  }
+
+  @Override
+  public boolean tryAcquire(CharSequence key) {
+    return check(key).allowed();
+  }
+
+  @Override
+  public boolean tryAcquire(long key) {
+    return decide(Long.toString(key), 1, now()).join().allowed();
+  }
+
+  @Override
+  public CompletionStage<Decision> checkAsync(CharSequence key, long cost, long nowMicros) {
+    return decide(validKey(key), validCost(cost), validTime(nowMicros));
+  }
+
+  @Override
+  public CompletionStage<Decision> checkAsync(CharSequence key, long cost) {
+    return decide(validKey(key), validCost(cost), now());
+  }
+
+  private static String validKey(CharSequence key) {
+    if (key == null) {
+      throw new IllegalArgumentException("client key must not be null");
+    }
+    return key.toString();
+  }
+
+  private static long validCost(long cost) {
+    if (cost < 1) {
+      throw new IllegalArgumentException("cost " + cost + " must be >= 1");
+    }
+    return cost;
+  }
+
+  private static long validTime(long micros) {
+    if (micros < 0 || micros > Limit.MAX_TIME) {
+      throw new IllegalArgumentException("timestamp " + micros
+          + "us is outside [0, " + Limit.MAX_TIME + "] microseconds since the epoch");
+    }
+    return micros;
+  }
+
+  // --- the decision ---
+
+  /** Never completes exceptionally: failures become the policy's decision. */
+  private CompletableFuture<Decision> decide(String client, long cost, long t) {
+    int blocked = script.staticDenial(cost);
+    if (blocked >= 0) {
+      return CompletableFuture.completedFuture(
+          new Decision(false, 0, 0, Decision.NEVER, Decision.NEVER, blocked, false));
+    }
+    String key = engine.key(client, script);
+    if (denials != null && cost == 1) {
+      Decision cached = denials.lookup(key, t);
+      if (cached != null) {
+        engine.stats.cacheHits.increment();
+        return CompletableFuture.completedFuture(cached);
+      }
+    }
+    Endpoint endpoint = engine.backend().endpointFor(client, key);
+    CircuitBreaker breaker = endpoint.breaker();
+    if (!breaker.tryAcquire()) {
+      engine.stats.shortCircuited.increment();
+      return CompletableFuture.completedFuture(degrade(client, cost, t, breaker));
+    }
+    engine.stats.calls.increment();
+    long sent = engine.nanoTicker().getAsLong();
+    CompletableFuture<List<Object>> reply;
+    try {
+      reply = endpoint.eval(key, script.args(t, cost, engine.ttlPadMillis()));
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return reply.handle((r, err) -> {
+      if (err != null) {
+        breaker.onFailure();
+        engine.stats.failures.increment();
+        return degrade(client, cost, t, breaker);
+      }
+      breaker.onSuccess();
+      Decision d;
+      long scriptTime;
+      try {
+        scriptTime = (Long) r.get(7);
+        d = toDecision(r, scriptTime);
+      } catch (RuntimeException e) {
+        engine.stats.failures.increment();
+        return degrade(client, cost, t, breaker);
+      }
+      if (denials != null) {
+        if (d.allowed()) {
+          denials.forget(key);
+        } else if (cost == 1) {
+          denials.remember(key, scriptTime, d, sent, t < 0);
+        }
+      }
+      return d;
+    });
+  }
+
+  private Decision toDecision(List<Object> r, long t) {
+    boolean allowed = (Long) r.get(0) == 1;
+    int index = ((Long) r.get(1)).intValue();
+    long remaining = (Long) r.get(2);
+    long resetBase = (Long) r.get(3);
+    long resetAt = resetBase == -1 ? Decision.NEVER : resetBase + (Long) r.get(4);
+    long retry = 0;
+    if (!allowed) {
+      long allowedBase = (Long) r.get(5);
+      retry = allowedBase == -1 ? Decision.NEVER : allowedBase + (Long) r.get(6) - t;
+    }
+    return new Decision(allowed, script.rule().limits().get(index).permits(), remaining, resetAt,
+        retry, index, false);
+  }
+
+  private Decision degrade(String client, long cost, long t, CircuitBreaker breaker) {
+    engine.stats.degraded.increment();
+    long now = t >= 0 ? t : engine.localClock().nowMicros();
+    long permits = script.rule().limits().get(0).permits();
+    return switch (policy) {
+      case FailurePolicy.FailOpen open ->
+          new Decision(true, permits, Math.max(0, permits - cost), now, 0, 0, true);
+      case FailurePolicy.FailClosed closed -> {
+        long wait = breaker.nanosUntilProbe() / 1_000;
+        if (wait <= 0) {
+          wait = FailurePolicy.FailClosed.DEFAULT_RETRY.toNanos() / 1_000;
+        }
+        yield new Decision(false, permits, 0, now + wait, wait, 0, true);
+      }
+      case FailurePolicy.Local l -> local.check(client, cost, now).asDegraded();
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "RedisRateLimiter[" + script.rule().id() + ", " + policy + "]";
+  }
+}

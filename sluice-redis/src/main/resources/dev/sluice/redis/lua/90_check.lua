@@ -1,0 +1,98 @@
+-- Sluice check: decides one request against every limit of one rule, atomically.
+--
+-- KEYS[1]  the (client, rule) state: one string of little-endian int64 fields, limit after limit
+-- ARGV[1]  t, microseconds since the epoch; negative: read the server's TIME
+-- ARGV[2]  cost (>= 1)
+-- ARGV[3]  eviction grace in milliseconds, added to the key's TTL
+-- ARGV[4]  the number of limits k, then 6 values per limit:
+--          algorithm (1 fixed window, 2 sliding log, 3 sliding counter, 4 token bucket, 5 gcra),
+--          N (permits), W (window, us), B (burst; capacity), n = N / gcd(N, W), w = W / gcd(N, W)
+--
+-- Returns {allowed, index, remaining, resetBase, resetDelta, allowedBase, allowedDelta, t}:
+-- resetAt = resetBase + resetDelta and allowedAt = allowedBase + allowedDelta (added in Java,
+-- where they fit 64 bits); a base of -1 means never. A denied request writes nothing; an allowed
+-- one writes every limit's state and sets the TTL to when the last limit is back to initial,
+-- plus the grace.
+local ALGO = { FW, SL, SC, TB, GC }
+
+local t = tonumber(ARGV[1])
+if t < 0 then
+  local now = redis.call('TIME')
+  t = tonumber(now[1]) * 1000000 + tonumber(now[2])
+end
+local cost = tonumber(ARGV[2])
+local graceMs = tonumber(ARGV[3])
+local k = tonumber(ARGV[4])
+
+local limits = {}
+for i = 1, k do
+  local a = 4 + (i - 1) * 6
+  local L = {
+    algo = ALGO[tonumber(ARGV[a + 1])],
+    N = tonumber(ARGV[a + 2]), W = tonumber(ARGV[a + 3]), B = tonumber(ARGV[a + 4]),
+    n = tonumber(ARGV[a + 5]), w = tonumber(ARGV[a + 6]),
+  }
+  if L.algo.init then L.algo.init(L) end
+  limits[i] = L
+end
+
+local raw = redis.call('GET', KEYS[1])
+if raw then
+  local pos = 1
+  for i = 1, k do
+    pos = limits[i].algo.decode(limits[i], raw, pos)
+  end
+end
+
+local denied = false
+local deny = {}
+for i = 1, k do
+  local L = limits[i]
+  if cost > L.B or not L.algo.admits(L, t, cost) then
+    deny[i] = true
+    denied = true
+  end
+end
+
+if not denied then
+  local parts = {}
+  local idle = 0
+  local pick, pickRem, pickBase, pickDelta
+  for i = 1, k do
+    local L = limits[i]
+    L.algo.consume(L, t, cost)
+    parts[i] = L.algo.encode(L)
+    local ib, id = L.algo.idle(L)
+    idle = max(idle, (ib - t) + id)
+    local rem = L.algo.remaining(L, t)
+    local rb, rd = L.algo.reset(L, t)
+    if pick == nil or rem < pickRem
+        or (rem == pickRem and (rb - t) + rd > (pickBase - t) + pickDelta) then
+      pick, pickRem, pickBase, pickDelta = i, rem, rb, rd
+    end
+  end
+  redis.call('SET', KEYS[1], table.concat(parts), 'PX', max(1, cdiv(idle, 1000) + graceMs))
+  return { 1, pick - 1, pickRem, pickBase, pickDelta, 0, 0, t }
+end
+
+local pick, pickRetry, pickBase, pickDelta
+for i = 1, k do
+  if deny[i] then
+    local L = limits[i]
+    local ab, ad, retry = -1, 0, nil
+    if cost <= L.B then
+      ab, ad = L.algo.allowed(L, t, cost)
+      retry = (ab - t) + ad
+    end
+    -- nil retry is never, which beats any number; ties go to the lower index
+    if pick == nil or (pickRetry ~= nil and (retry == nil or retry > pickRetry)) then
+      pick, pickRetry, pickBase, pickDelta = i, retry, ab, ad
+    end
+  end
+end
+local L = limits[pick]
+if L.N == 0 then
+  return { 0, pick - 1, 0, -1, 0, -1, 0, t }
+end
+local rb, rd = L.algo.reset(L, t)
+return { 0, pick - 1, L.algo.remaining(L, t), rb, rd, pickBase, pickDelta, t }
