@@ -121,6 +121,16 @@ public final class RedisServers {
     return start(freePort(false), List.of(extraArgs));
   }
 
+  /** A new standalone server on a given port (e.g. one an engine already points at). */
+  public static RedisProcess standaloneOn(int port, String... extraArgs) {
+    return start(port, List.of(extraArgs));
+  }
+
+  /** A loopback port free now, for a server started later. */
+  public static int freePort() {
+    return freePort(false);
+  }
+
   static RedisProcess start(int port, List<String> extra) {
     try {
       Path dir = Files.createTempDirectory("sluice-redis-" + port + "-");
