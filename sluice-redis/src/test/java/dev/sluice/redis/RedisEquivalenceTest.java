@@ -9,16 +9,12 @@ import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
-import dev.sluice.redis.testing.RedisProcess;
-import dev.sluice.redis.testing.RedisServers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,21 +23,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * scripts and by the in-memory engine (which implements docs/algorithms.md); every decision must
  * be equal, field for field.
  */
-class RedisEquivalenceTest {
-  private static RedisProcess redis;
+abstract class RedisEquivalenceTest {
 
-  @BeforeAll
-  static void start() {
-    redis = RedisServers.shared();
+  /** Where the engine under test keeps its state. */
+  abstract Topology topology();
+
+  /** How many random rules each seed runs (fewer on the slower topologies). */
+  int rounds() {
+    return 6;
   }
 
-  @AfterAll
-  static void stop() {
-    // the shared server lives for the JVM
-  }
-
-  private static RedisEngine engine(boolean denialCache) {
-    return RedisEngine.builder(Topology.standalone(redis.uri()))
+  private RedisEngine engine(boolean denialCache) {
+    return RedisEngine.builder(topology())
         .timeSource(TimeSource.manual(0))
         .keyPrefix("eq:" + UUID.randomUUID())
         .commandTimeout(Duration.ofSeconds(5))
@@ -84,13 +77,13 @@ class RedisEquivalenceTest {
     run(seed, true, seed % 2 == 0);
   }
 
-  private void run(long seed, boolean huge, boolean denialCache) {
+  void run(long seed, boolean huge, boolean denialCache) {
     System.out.println("RedisEquivalenceTest seed " + seed + " huge=" + huge
         + " denialCache=" + denialCache);
     SplittableRandom r = new SplittableRandom(seed);
     try (RedisEngine redisEngine = engine(denialCache);
         InMemoryEngine memory = InMemoryEngine.builder().timeSource(TimeSource.manual(0)).build()) {
-      for (int round = 0; round < 6; round++) {
+      for (int round = 0; round < rounds(); round++) {
         Rule rule;
         while (true) {
           try {
@@ -121,7 +114,7 @@ class RedisEquivalenceTest {
           t = Math.max(Math.min(t, Limit.MAX_TIME), newest - 900_000);
           t = Math.min(t, Limit.MAX_TIME);
           newest = Math.max(newest, t);
-          String client = "c" + r.nextInt(3);
+          String client = "c" + r.nextInt(6);
           long cost = r.nextInt(8) == 0 ? 1 + r.nextInt(20) : 1 + r.nextInt(2);
           Decision want = local.check(client, cost, t);
           String step = "#" + i + " " + client + " cost " + cost + " t " + t;

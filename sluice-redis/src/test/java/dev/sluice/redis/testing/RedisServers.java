@@ -70,6 +70,11 @@ public final class RedisServers {
     return binary = extractEmbedded();
   }
 
+  /** The bundled Redis 6.2 binary, extracted (whatever the PATH holds). */
+  public static synchronized Path embeddedBinary() {
+    return extractEmbedded();
+  }
+
   private static Path extractEmbedded() {
     String arch = System.getProperty("os.arch");
     if (!System.getProperty("os.name").toLowerCase().contains("linux")
