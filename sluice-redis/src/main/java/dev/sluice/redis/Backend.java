@@ -169,7 +169,11 @@ sealed interface Backend {
       }
       this.client = RedisClusterClient.create(s.resources(), seeds);
       ClientOptions base = s.clientOptions(s.commandTimeout());
+      // Lettuce opens the per-node connections of a cluster lazily: rejecting commands while
+      // disconnected would reject the first command to every node, so a cluster buffers them
+      // instead; the command timeout still bounds every wait and the breakers do the rest.
       client.setOptions(ClusterClientOptions.builder(base)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
           .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
               .enablePeriodicRefresh(t.topologyRefresh())
               .enableAllAdaptiveRefreshTriggers()
@@ -177,7 +181,8 @@ sealed interface Backend {
               .build())
           .build());
       this.connection = new LazyConnection<>(
-          () -> client.connectAsync(StringCodec.UTF8).toCompletableFuture());
+          () -> client.refreshPartitionsAsync().toCompletableFuture()
+              .thenCompose(loaded -> client.connectAsync(StringCodec.UTF8)));
       this.newEndpoint = name -> new Endpoint(name, settings.newBreaker(),
           settings.commandTimeout(), () -> connection.get().thenApply(
               c -> (RedisScriptingAsyncCommands<String, String>) c.async()));

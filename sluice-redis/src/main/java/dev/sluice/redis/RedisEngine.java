@@ -197,7 +197,7 @@ public final class RedisEngine implements RateLimiterEngine {
       opened += e.breaker().timesOpened();
     }
     return new Stats(stats.calls.sum(), stats.failures.sum(), stats.shortCircuited.sum(),
-        stats.cacheHits.sum(), stats.degraded.sum(), opened, breakers);
+        stats.cacheHits.sum(), stats.degraded.sum(), opened, breakers, stats.lastFailure);
   }
 
   /**
@@ -211,9 +211,10 @@ public final class RedisEngine implements RateLimiterEngine {
    * @param breakerOpenings how many times any breaker opened
    * @param breakers each endpoint's breaker state ({@code CLOSED}, {@code OPEN},
    *     {@code HALF_OPEN})
+   * @param lastFailure the endpoint and cause of the last failed call, or null
    */
   public record Stats(long scriptCalls, long failures, long shortCircuited, long denialCacheHits,
-      long degraded, long breakerOpenings, Map<String, String> breakers) {}
+      long degraded, long breakerOpenings, Map<String, String> breakers, String lastFailure) {}
 
   static final class Counters {
     final LongAdder calls = new LongAdder();
@@ -221,6 +222,7 @@ public final class RedisEngine implements RateLimiterEngine {
     final LongAdder shortCircuited = new LongAdder();
     final LongAdder cacheHits = new LongAdder();
     final LongAdder degraded = new LongAdder();
+    volatile String lastFailure;
   }
 
   @Override

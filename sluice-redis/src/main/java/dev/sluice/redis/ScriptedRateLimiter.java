@@ -165,6 +165,7 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
       if (err != null) {
         breaker.onFailure();
         engine.stats.failures.increment();
+        engine.stats.lastFailure = endpoint.name() + ": " + rootCause(err);
         return degrade(client, cost, t, breaker);
       }
       breaker.onSuccess();
@@ -186,6 +187,14 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
       }
       return d;
     });
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.toString();
   }
 
   private Decision toDecision(List<Object> r, long t) {

@@ -126,7 +126,8 @@ abstract class RedisEquivalenceTest {
           } else {
             drain(pending, expected, steps, rule, seed);
             Decision got = remote.check(client, cost, t);
-            assertThat(got).as("seed %d rule %s %s", seed, rule, step).isEqualTo(want);
+            assertThat(got).as("seed %d rule %s %s (%s)", seed, rule, step,
+                redisEngine.stats().lastFailure()).isEqualTo(want);
           }
         }
         drain(pending, expected, steps, rule, seed);

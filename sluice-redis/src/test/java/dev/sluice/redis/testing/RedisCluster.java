@@ -81,6 +81,18 @@ public final class RedisCluster implements AutoCloseable {
     });
   }
 
+  /** Waits until every live node reports cluster_state:ok. */
+  public void awaitOk() {
+    await("cluster ok", () -> {
+      for (RedisProcess p : nodes()) {
+        if (p.isAlive() && !((String) p.call("CLUSTER", "INFO")).contains("cluster_state:ok")) {
+          return false;
+        }
+      }
+      return true;
+    });
+  }
+
   public List<RedisProcess> masters() {
     return masters;
   }
