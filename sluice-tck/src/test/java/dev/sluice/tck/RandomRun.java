@@ -1,0 +1,186 @@
+package dev.sluice.tck;
+
+import static dev.sluice.tck.ConformanceFixture.micros;
+
+import dev.sluice.Algorithm;
+import dev.sluice.Decision;
+import dev.sluice.Limit;
+import dev.sluice.RateLimiter;
+import dev.sluice.RateLimiterEngine;
+import dev.sluice.Rule;
+import dev.sluice.tck.model.RuleModel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One seeded random run: a random rule of one to three limits, one to five clients, and a
+ * sequence of requests whose timestamps mostly move forward, sometimes stand still and sometimes
+ * run back by less than a second (never more than {@link #MAX_BACKWARDS} behind the newest
+ * timestamp sent, so that eviction with the default grace changes no decision). Every decision
+ * of the engine is compared, field by field, with {@link RuleModel}'s.
+ */
+public final class RandomRun {
+  /** How far behind the newest timestamp a request may be: less than the default grace. */
+  public static final long MAX_BACKWARDS = 999_999;
+
+  private static final Algorithm[] ALGORITHMS = Algorithm.values();
+  private static final int HISTORY = 15;
+
+  private final long seed;
+  private final SplittableRandom random;
+  private final Rule rule;
+  private final int clients;
+  private final long tempo;
+  private final long shortestWindow;
+  private final long longestWindow;
+  private final long largestPermits;
+
+  /** A run of the given seed; the same seed always makes the same rule and requests. */
+  public RandomRun(long seed) {
+    this.seed = seed;
+    this.random = new SplittableRandom(seed);
+    int limits = random.nextInt(10) < 5 ? 1 : random.nextInt(10) < 6 ? 2 : 3;
+    List<Limit> list = new ArrayList<>();
+    for (int i = 0; i < limits; i++) {
+      list.add(randomLimit(random));
+    }
+    this.rule = new Rule("random-" + seed, list);
+    this.clients = random.nextInt(1, 6);
+    long interval = Long.MAX_VALUE;
+    long shortest = Long.MAX_VALUE;
+    long longest = 1;
+    long largest = 1;
+    for (Limit l : list) {
+      shortest = Math.min(shortest, l.windowMicros());
+      longest = Math.max(longest, l.windowMicros());
+      largest = Math.max(largest, Math.max(l.permits(), l.burst()));
+      if (l.permits() > 0) {
+        interval = Math.min(interval, l.windowMicros() / l.permits());
+      }
+    }
+    this.tempo = Math.max(1, Math.min(interval, shortest));
+    this.shortestWindow = shortest;
+    this.longestWindow = longest;
+    this.largestPermits = largest;
+  }
+
+  /** The rule of this run. */
+  public Rule rule() {
+    return rule;
+  }
+
+  /**
+   * Sends {@code requests} random requests to {@code engine}, running {@code afterEach} after
+   * each, and fails with the seed, the rule and the last requests at the first decision that
+   * differs from the model's.
+   */
+  public void run(RateLimiterEngine engine, int requests, Runnable afterEach) {
+    RateLimiter limiter = engine.limiter(rule);
+    RuleModel model = new RuleModel(rule);
+    Deque<String> history = new ArrayDeque<>();
+    long t = randomStart();
+    long newest = t;
+    for (int i = 0; i < requests; i++) {
+      t = Math.max(0, Math.max(t + randomStep(), newest - MAX_BACKWARDS));
+      newest = Math.max(newest, t);
+      int client = random.nextInt(clients);
+      boolean numericKey = random.nextBoolean();
+      long cost = randomCost();
+      boolean full = random.nextInt(10) < 7;
+      Decision expected = model.check(String.valueOf(client), cost, t);
+      String request = String.format("#%d %s(%s, %d, %d)", i, full ? "check" : "tryAcquire",
+          numericKey ? client + "L" : "\"" + client + "\"", cost, t);
+      if (full) {
+        Decision actual = numericKey ? limiter.check(client, cost, t)
+            : limiter.check(String.valueOf(client), cost, t);
+        if (!actual.equals(expected)) {
+          throw new AssertionError(failure(request, expected, actual, history));
+        }
+      } else {
+        boolean actual = numericKey ? limiter.tryAcquire(client, cost, t)
+            : limiter.tryAcquire(String.valueOf(client), cost, t);
+        if (actual != expected.allowed()) {
+          throw new AssertionError(failure(request, expected, actual, history));
+        }
+      }
+      history.addLast(request + " -> " + expected);
+      if (history.size() > HISTORY) {
+        history.removeFirst();
+      }
+      afterEach.run();
+    }
+  }
+
+  private String failure(String request, Decision expected, Object actual, Deque<String> history) {
+    StringBuilder sb = new StringBuilder()
+        .append("seed ").append(seed).append(" (replay with -Dsluice.tck.seed=").append(seed)
+        .append("): engine differs from the model of docs/algorithms.md\n")
+        .append("rule: ").append(rule).append('\n')
+        .append("last requests of this run (all clients), with the model's decisions:\n");
+    history.forEach(h -> sb.append("  ").append(h).append('\n'));
+    return sb.append("  ").append(request).append('\n')
+        .append("expected: ").append(expected).append('\n')
+        .append("actual:   ").append(actual).toString();
+  }
+
+  private long randomStart() {
+    return random.nextInt(4) == 0 ? random.nextLong(0, 100) : random.nextLong(0, 1L << 51);
+  }
+
+  private long randomStep() {
+    int k = random.nextInt(100);
+    if (k < 15) {
+      return 0;
+    } else if (k < 55) {
+      return random.nextLong(0, 2 * tempo + 1);
+    } else if (k < 75) {
+      return random.nextLong(0, shortestWindow + 1);
+    } else if (k < 85) {
+      return random.nextLong(0, 2 * longestWindow + 1);
+    } else if (k < 88) {
+      return random.nextLong(0, 5 * longestWindow + 1);
+    } else if (k < 96) {
+      return -random.nextLong(1, Math.min(3 * tempo, MAX_BACKWARDS) + 1);
+    } else {
+      return -random.nextLong(1, MAX_BACKWARDS + 1);
+    }
+  }
+
+  private long randomCost() {
+    int k = random.nextInt(100);
+    if (k < 80) {
+      return 1;
+    } else if (k < 95) {
+      return random.nextLong(2, 6);
+    }
+    return random.nextLong(1, 2 * largestPermits + 3);
+  }
+
+  /** A random valid limit: any algorithm, usually 0 to 20 permits, sometimes many. */
+  static Limit randomLimit(SplittableRandom random) {
+    while (true) {
+      Algorithm algorithm = ALGORITHMS[random.nextInt(ALGORITHMS.length)];
+      int p = random.nextInt(100);
+      long permits = p < 4 ? 0 : p < 14 ? random.nextLong(21, 2_000_001) : random.nextLong(1, 21);
+      long window = switch (random.nextInt(4)) {
+        case 0 -> random.nextLong(1, 20);
+        case 1 -> random.nextLong(20, 5_000);
+        case 2 -> random.nextLong(5_000, 1_000_000);
+        default -> random.nextLong(1_000_000, 5_000_000);
+      };
+      try {
+        Limit limit = Limit.of(algorithm, permits, micros(window));
+        boolean bursty = algorithm == Algorithm.TOKEN_BUCKET || algorithm == Algorithm.GCRA;
+        if (bursty && permits > 0 && random.nextInt(3) == 0) {
+          limit = limit.withBurst(random.nextLong(1, 2 * Math.min(permits, 50) + 3));
+        }
+        return limit;
+      } catch (IllegalArgumentException tooLarge) {
+        // Products beyond 2^61: draw again.
+      }
+    }
+  }
+}
