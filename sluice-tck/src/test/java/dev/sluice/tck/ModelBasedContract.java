@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 public interface ModelBasedContract extends ConformanceFixture {
 
   /** Requests per random run. */
-  int REQUESTS = 600;
+  int REQUESTS = 2_000;
 
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("dev.sluice.tck.TckSeeds#seeds")

@@ -84,7 +84,7 @@ public final class RandomRun {
     long t = randomStart();
     long newest = t;
     for (int i = 0; i < requests; i++) {
-      t = Math.max(0, Math.max(t + randomStep(), newest - MAX_BACKWARDS));
+      t = Math.max(0, Math.max(t + randomStep(t), newest - MAX_BACKWARDS));
       newest = Math.max(newest, t);
       int client = random.nextInt(clients);
       boolean numericKey = random.nextBoolean();
@@ -130,23 +130,34 @@ public final class RandomRun {
     return random.nextInt(4) == 0 ? random.nextLong(0, 100) : random.nextLong(0, 1L << 51);
   }
 
-  private long randomStep() {
+  private long randomStep(long t) {
     int k = random.nextInt(100);
-    if (k < 15) {
+    if (k < 12) {
       return 0;
-    } else if (k < 55) {
+    } else if (k < 45) {
       return random.nextLong(0, 2 * tempo + 1);
-    } else if (k < 75) {
+    } else if (k < 62) {
       return random.nextLong(0, shortestWindow + 1);
-    } else if (k < 85) {
+    } else if (k < 70) {
       return random.nextLong(0, 2 * longestWindow + 1);
-    } else if (k < 88) {
+    } else if (k < 72) {
       return random.nextLong(0, 5 * longestWindow + 1);
-    } else if (k < 96) {
+    } else if (k < 78) {
+      // Exactly one window of some limit later: the sliding log's "t - W" boundary.
+      return randomWindow();
+    } else if (k < 84) {
+      // Onto the next epoch-aligned window boundary of some limit, or one microsecond before it.
+      long w = randomWindow();
+      return Math.floorDiv(t, w) * w + w - t - random.nextInt(2);
+    } else if (k < 95) {
       return -random.nextLong(1, Math.min(3 * tempo, MAX_BACKWARDS) + 1);
     } else {
       return -random.nextLong(1, MAX_BACKWARDS + 1);
     }
+  }
+
+  private long randomWindow() {
+    return rule.limits().get(random.nextInt(rule.limits().size())).windowMicros();
   }
 
   private long randomCost() {
