@@ -26,6 +26,13 @@ public interface ModelBasedContract extends ConformanceFixture {
     new RandomRun(seed).run(engine(), REQUESTS, () -> { });
   }
 
+  @ParameterizedTest(name = "{0}, seed {2}")
+  @MethodSource("dev.sluice.tck.EdgeRules#cases")
+  default void check_agreesWithTheReferenceModelAtTheEdgesOfEveryRange(String name, Rule rule,
+      long seed) {
+    new RandomRun(seed, rule).run(engine(), REQUESTS / 2, () -> { });
+  }
+
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("dev.sluice.tck.TckSeeds#seeds")
   default void check_tokenBucketAndGcraOfOneBurstDecideAlikeWhileTimeMovesForward(long seed) {

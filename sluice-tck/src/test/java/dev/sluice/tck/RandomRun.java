@@ -9,6 +9,7 @@ import dev.sluice.RateLimiter;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
 import dev.sluice.tck.model.RuleModel;
+import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -27,7 +28,8 @@ public final class RandomRun {
   public static final long MAX_BACKWARDS = 999_999;
 
   private static final Algorithm[] ALGORITHMS = Algorithm.values();
-  private static final int HISTORY = 15;
+  private static final long MAX_WINDOW_MICROS = Limit.MAX_WINDOW.toNanos() / 1_000;
+  private static final int HISTORY = 30;
 
   private final long seed;
   private final SplittableRandom random;
@@ -40,14 +42,26 @@ public final class RandomRun {
 
   /** A run of the given seed; the same seed always makes the same rule and requests. */
   public RandomRun(long seed) {
+    this(seed, null);
+  }
+
+  /**
+   * A run of random requests against a given rule, or a random one if {@code rule} is null; the
+   * same seed and rule always make the same requests.
+   */
+  public RandomRun(long seed, Rule rule) {
     this.seed = seed;
     this.random = new SplittableRandom(seed);
-    int limits = random.nextInt(10) < 5 ? 1 : random.nextInt(10) < 6 ? 2 : 3;
-    List<Limit> list = new ArrayList<>();
-    for (int i = 0; i < limits; i++) {
-      list.add(randomLimit(random));
+    if (rule == null) {
+      int limits = random.nextInt(10) < 5 ? 1 : random.nextInt(10) < 6 ? 2 : 3;
+      List<Limit> drawn = new ArrayList<>();
+      for (int i = 0; i < limits; i++) {
+        drawn.add(randomLimit(random));
+      }
+      rule = new Rule("random-" + seed, drawn);
     }
-    this.rule = new Rule("random-" + seed, list);
+    this.rule = rule;
+    List<Limit> list = rule.limits();
     this.clients = random.nextInt(1, 6);
     long interval = Long.MAX_VALUE;
     long shortest = Long.MAX_VALUE;
@@ -80,17 +94,22 @@ public final class RandomRun {
   public void run(RateLimiterEngine engine, int requests, Runnable afterEach) {
     RateLimiter limiter = engine.limiter(rule);
     RuleModel model = new RuleModel(rule);
-    Deque<String> history = new ArrayDeque<>();
+    List<Deque<String>> histories = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      histories.add(new ArrayDeque<>());
+    }
     long t = randomStart();
     long newest = t;
     for (int i = 0; i < requests; i++) {
-      t = Math.max(0, Math.max(t + randomStep(t), newest - MAX_BACKWARDS));
+      t = Math.min(Limit.MAX_TIME, Math.max(0, Math.max(t + randomStep(t),
+          newest - MAX_BACKWARDS)));
       newest = Math.max(newest, t);
       int client = random.nextInt(clients);
       boolean numericKey = random.nextBoolean();
       long cost = randomCost();
       boolean full = random.nextInt(10) < 7;
       Decision expected = model.check(String.valueOf(client), cost, t);
+      Deque<String> history = histories.get(client);
       String request = String.format("#%d %s(%s, %d, %d)", i, full ? "check" : "tryAcquire",
           numericKey ? client + "L" : "\"" + client + "\"", cost, t);
       if (full) {
@@ -119,7 +138,8 @@ public final class RandomRun {
         .append("seed ").append(seed).append(" (replay with -Dsluice.tck.seed=").append(seed)
         .append("): engine differs from the model of docs/algorithms.md\n")
         .append("rule: ").append(rule).append('\n')
-        .append("last requests of this run (all clients), with the model's decisions:\n");
+        .append("the client's last requests (other clients share no state), with the model's ")
+        .append("decisions:\n");
     history.forEach(h -> sb.append("  ").append(h).append('\n'));
     return sb.append("  ").append(request).append('\n')
         .append("expected: ").append(expected).append('\n')
@@ -127,7 +147,11 @@ public final class RandomRun {
   }
 
   private long randomStart() {
-    return random.nextInt(4) == 0 ? random.nextLong(0, 100) : random.nextLong(0, 1L << 51);
+    return switch (random.nextInt(10)) {
+      case 0, 1 -> random.nextLong(0, 100);
+      case 2 -> Limit.MAX_TIME - random.nextLong(0, 1L << 40);
+      default -> random.nextLong(0, 1L << 51);
+    };
   }
 
   private long randomStep(long t) {
@@ -170,17 +194,24 @@ public final class RandomRun {
     return random.nextLong(1, 2 * largestPermits + 3);
   }
 
-  /** A random valid limit: any algorithm, usually 0 to 20 permits, sometimes many. */
+  /**
+   * A random valid limit: any algorithm, usually 0 to 20 permits, sometimes millions, rarely up to
+   * {@link Limit#MAX_PERMITS}; windows from 1us to seconds, rarely up to {@link Limit#MAX_WINDOW}.
+   */
   static Limit randomLimit(SplittableRandom random) {
     while (true) {
       Algorithm algorithm = ALGORITHMS[random.nextInt(ALGORITHMS.length)];
       int p = random.nextInt(100);
-      long permits = p < 4 ? 0 : p < 14 ? random.nextLong(21, 2_000_001) : random.nextLong(1, 21);
-      long window = switch (random.nextInt(4)) {
-        case 0 -> random.nextLong(1, 20);
-        case 1 -> random.nextLong(20, 5_000);
-        case 2 -> random.nextLong(5_000, 1_000_000);
-        default -> random.nextLong(1_000_000, 5_000_000);
+      long permits = p < 4 ? 0
+          : p < 6 ? random.nextLong(1, Limit.MAX_PERMITS + 1)
+          : p < 14 ? random.nextLong(21, 2_000_001)
+          : random.nextLong(1, 21);
+      long window = switch (random.nextInt(9)) {
+        case 0, 1 -> random.nextLong(1, 20);
+        case 2, 3 -> random.nextLong(20, 5_000);
+        case 4, 5 -> random.nextLong(5_000, 1_000_000);
+        case 6, 7 -> random.nextLong(1_000_000, 5_000_000);
+        default -> random.nextLong(5_000_000, MAX_WINDOW_MICROS + 1);
       };
       try {
         Limit limit = Limit.of(algorithm, permits, micros(window));
@@ -188,10 +219,30 @@ public final class RandomRun {
         if (bursty && permits > 0 && random.nextInt(3) == 0) {
           limit = limit.withBurst(random.nextLong(1, 2 * Math.min(permits, 50) + 3));
         }
-        return limit;
+        if (withinExactArithmetic(limit)) {
+          return limit;
+        }
       } catch (IllegalArgumentException tooLarge) {
         // Products beyond 2^61: draw again.
       }
     }
+  }
+
+  /**
+   * Whether the products docs/algorithms.md bounds by 2^61 stay below it: {@code N * W} for the
+   * sliding window counter, {@code B * w} (w = W / gcd(N, W)) for the token bucket and GCRA.
+   * {@link Limit} should reject every limit for which this is false; this check does not rely
+   * on it.
+   */
+  static boolean withinExactArithmetic(Limit limit) {
+    BigInteger n = BigInteger.valueOf(limit.permits());
+    BigInteger w = BigInteger.valueOf(limit.windowMicros());
+    BigInteger product = switch (limit.algorithm()) {
+      case SLIDING_WINDOW_COUNTER -> n.multiply(w);
+      case TOKEN_BUCKET, GCRA -> limit.permits() == 0 ? BigInteger.ZERO
+          : BigInteger.valueOf(limit.burst()).multiply(w.divide(n.gcd(w)));
+      default -> BigInteger.ZERO;
+    };
+    return product.compareTo(BigInteger.ONE.shiftLeft(61)) < 0;
   }
 }

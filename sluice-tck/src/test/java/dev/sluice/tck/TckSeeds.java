@@ -3,8 +3,9 @@ package dev.sluice.tck;
 import java.util.stream.LongStream;
 
 /**
- * The seeds of the model-based tests: {@value #COUNT} consecutive seeds from {@value #BASE}, or
- * only the one given with {@code -Dsluice.tck.seed=N} to replay a failure.
+ * The seeds of the model-based tests: {@value #COUNT} consecutive seeds from {@value #BASE}; only
+ * the one given with {@code -Dsluice.tck.seed=N} to replay a failure; or, for a longer soak,
+ * {@code -Dsluice.tck.seeds=COUNT} consecutive seeds from {@value #BASE}.
  */
 public final class TckSeeds {
   /** The first seed of a normal run. */
@@ -14,12 +15,14 @@ public final class TckSeeds {
 
   private TckSeeds() {}
 
-  /** The seeds to run: the one named by {@code sluice.tck.seed}, or the default range. */
+  /** The seeds to run, as the class comment says. */
   public static LongStream seeds() {
     String one = System.getProperty("sluice.tck.seed");
     if (one != null && !one.isBlank()) {
       return LongStream.of(Long.parseLong(one.trim()));
     }
-    return LongStream.range(BASE, BASE + COUNT);
+    String count = System.getProperty("sluice.tck.seeds");
+    int n = count == null || count.isBlank() ? COUNT : Integer.parseInt(count.trim());
+    return LongStream.range(BASE, BASE + n);
   }
 }
