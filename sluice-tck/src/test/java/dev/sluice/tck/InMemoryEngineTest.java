@@ -114,6 +114,41 @@ class InMemoryEngineTest {
     new RandomRun(seed).run(engine, 500, engine::evictExpired);
   }
 
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.sluice.tck.TckSeeds#seeds")
+  void evictExpired_withAShortGraceStillChangesNoDecisionWithinIt(long seed) {
+    // A grace of 1ms makes eviction frequent in the random runs; requests stay within it.
+    InMemoryEngine shortGrace = InMemoryEngine.builder().timeSource(TimeSource.manual(T0))
+        .evictionGrace(Duration.ofMillis(1)).build();
+    try {
+      new RandomRun(seed).run(shortGrace, 500, shortGrace::evictExpired, 999);
+    } finally {
+      shortGrace.close();
+    }
+  }
+
+  @Test
+  void evictExpired_withAShortGraceDropsIdleClients() {
+    InMemoryEngine shortGrace = InMemoryEngine.builder().timeSource(TimeSource.manual(T0))
+        .evictionGrace(Duration.ofMillis(1)).build();
+    try {
+      RateLimiter rl = shortGrace.limiter(Rule.of("r", Limit.gcra(10, Duration.ofMillis(10))));
+      for (int i = 0; i < 1_000; i++) {
+        rl.check("c" + i, 1, T0);
+      }
+      // Back to initial at T0 + 1ms, droppable from T0 + 2ms.
+      for (int i = 0; i < 1_000; i++) {
+        rl.check("d" + i, 1, T0 + 2_000);
+      }
+      shortGrace.evictExpired();
+      assertThat(shortGrace.trackedClients()).isEqualTo(1_000);
+      assertThat(rl.check("c1", 1, T0 + 2_001)).isEqualTo(
+          ConformanceFixture.allowed(10, 0, T0 + 3_001));
+    } finally {
+      shortGrace.close();
+    }
+  }
+
   @Test
   void keys_manyDistinctKeysKeepSeparateState() {
     RateLimiter rl = engine.limiter(Rule.of("r", Limit.fixedWindow(1, Duration.ofHours(1))));

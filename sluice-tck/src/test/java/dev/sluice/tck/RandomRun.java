@@ -92,6 +92,16 @@ public final class RandomRun {
    * differs from the model's.
    */
   public void run(RateLimiterEngine engine, int requests, Runnable afterEach) {
+    run(engine, requests, afterEach, MAX_BACKWARDS);
+  }
+
+  /**
+   * As {@link #run(RateLimiterEngine, int, Runnable)}, with requests at most
+   * {@code maxBackwards} microseconds behind the newest timestamp sent (for an engine whose
+   * eviction grace is shorter than the default).
+   */
+  public void run(RateLimiterEngine engine, int requests, Runnable afterEach,
+      long maxBackwards) {
     RateLimiter limiter = engine.limiter(rule);
     RuleModel model = new RuleModel(rule);
     List<Deque<String>> histories = new ArrayList<>();
@@ -101,8 +111,8 @@ public final class RandomRun {
     long t = randomStart();
     long newest = t;
     for (int i = 0; i < requests; i++) {
-      t = Math.min(Limit.MAX_TIME, Math.max(0, Math.max(t + randomStep(t),
-          newest - MAX_BACKWARDS)));
+      t = Math.min(Limit.MAX_TIME, Math.max(0, Math.max(t + randomStep(t, maxBackwards),
+          newest - maxBackwards)));
       newest = Math.max(newest, t);
       int client = random.nextInt(clients);
       boolean numericKey = random.nextBoolean();
@@ -154,7 +164,7 @@ public final class RandomRun {
     };
   }
 
-  private long randomStep(long t) {
+  private long randomStep(long t, long maxBackwards) {
     int k = random.nextInt(100);
     if (k < 12) {
       return 0;
@@ -174,9 +184,9 @@ public final class RandomRun {
       long w = randomWindow();
       return Math.floorDiv(t, w) * w + w - t - random.nextInt(2);
     } else if (k < 95) {
-      return -random.nextLong(1, Math.min(3 * tempo, MAX_BACKWARDS) + 1);
+      return -random.nextLong(1, Math.max(1, Math.min(3 * tempo, maxBackwards)) + 1);
     } else {
-      return -random.nextLong(1, MAX_BACKWARDS + 1);
+      return -random.nextLong(1, Math.max(1, maxBackwards) + 1);
     }
   }
 
