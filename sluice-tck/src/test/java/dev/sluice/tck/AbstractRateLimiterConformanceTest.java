@@ -56,7 +56,8 @@ import org.junit.jupiter.api.BeforeEach;
  * }
  * }</pre>
  *
- * <p>Override {@link #closeEngine} when closing the engine is not all the cleanup a test needs.
+ * <p>Override {@link #closeEngine} when closing the engine is not all the cleanup a test needs,
+ * and {@link #longRunSteps} when a million requests in one test is too many for the backend.
  * A failing model-based test names its seed; rerun just that one with
  * {@code -Dsluice.tck.seed=<seed>}.
  *

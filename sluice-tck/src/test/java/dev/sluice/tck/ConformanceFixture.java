@@ -25,6 +25,15 @@ public interface ConformanceFixture {
   /** The engine's time source; tests move it by hand. */
   ManualTimeSource clock();
 
+  /**
+   * How many steps the long no-drift runs take (one request per microsecond, or a few per step):
+   * a million by default. A backend whose every request crosses a network may override it with a
+   * smaller number; the expected counts follow from it.
+   */
+  default int longRunSteps() {
+    return 1_000_000;
+  }
+
   /** A limiter of one rule, {@code "tck"}, made of {@code limits}. */
   default RateLimiter limiter(Limit... limits) {
     return engine().limiter(Rule.of("tck", limits));

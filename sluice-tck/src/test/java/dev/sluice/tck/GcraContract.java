@@ -67,12 +67,13 @@ public interface GcraContract extends ConformanceFixture {
   default void gcra_admitsExactlyBurstPlusRateTimesElapsedOverAMillionSteps() {
     RateLimiter rl = limiter(Limit.gcra(3, micros(10)).withBurst(3));
     long start = 5_000_000;
+    long steps = longRunSteps();
     long admitted = 0;
-    for (long t = start; t < start + 1_000_000; t++) {
+    for (long t = start; t < start + steps; t++) {
       if (rl.tryAcquire("a", 1, t)) {
         admitted++;
       }
     }
-    assertThat(admitted).isEqualTo(300_002);
+    assertThat(admitted).isEqualTo(3 + (steps - 1) * 3 / 10);
   }
 }

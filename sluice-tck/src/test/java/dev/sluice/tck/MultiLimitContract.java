@@ -83,8 +83,10 @@ public interface MultiLimitContract extends ConformanceFixture {
   @Test
   default void check_enforcesPerSecondPerMinuteAndPerHourTogether() {
     long second = 1_000_000;
-    RateLimiter rl = limiter(Limit.fixedWindow(10, Duration.ofSeconds(1)),
-        Limit.fixedWindow(100, Duration.ofMinutes(1)), Limit.fixedWindow(1000, Duration.ofHours(1)));
+    Limit perSecond = Limit.fixedWindow(10, Duration.ofSeconds(1));
+    Limit perMinute = Limit.fixedWindow(100, Duration.ofMinutes(1));
+    Limit perHour = Limit.fixedWindow(1000, Duration.ofHours(1));
+    RateLimiter rl = limiter(perSecond, perMinute, perHour);
     long hour = 3_600 * second;
     long h = CLOCK_START - CLOCK_START % hour;
     long total = 0;
@@ -101,8 +103,7 @@ public interface MultiLimitContract extends ConformanceFixture {
       total += admitted;
     }
     assertThat(total).isEqualTo(2_000);
-    RateLimiter fresh = limiter(Limit.fixedWindow(10, Duration.ofSeconds(1)),
-        Limit.fixedWindow(100, Duration.ofMinutes(1)), Limit.fixedWindow(1000, Duration.ofHours(1)),
+    RateLimiter fresh = limiter(perSecond, perMinute, perHour,
         Limit.fixedWindow(10_000, Duration.ofDays(1)));
     for (long s = 0; s < 5; s++) {
       assertThat(fresh.check("b", 10, h + s * second).allowed()).isTrue();

@@ -13,4 +13,10 @@ class ReferenceEngineConformanceTest extends AbstractRateLimiterConformanceTest 
   protected RateLimiterEngine newEngine(TimeSource timeSource) {
     return new ReferenceEngine(timeSource);
   }
+
+  /** The models are slow, and exact by construction: a tenth of the long runs is plenty. */
+  @Override
+  public int longRunSteps() {
+    return 100_000;
+  }
 }
