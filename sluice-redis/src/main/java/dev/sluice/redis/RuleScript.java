@@ -11,12 +11,10 @@ import java.util.List;
 
 /**
  * One rule as the check script sees it: the per-limit arguments, precomputed once, and the suffix
- * of its keys. Validates at creation that the rule's arithmetic stays exact in Lua's doubles.
+ * of its keys. Every limit that {@link Limit} accepts is decided exactly (products up to 2^61 are
+ * wide values in the scripts).
  */
 final class RuleScript {
-  /** Every value the scripts hold must stay below this to be exact in a double. */
-  static final long EXACT = 1L << 53;
-
   private final Rule rule;
   private final String[] limitArgs;
   private final String keySuffix;
@@ -35,7 +33,6 @@ final class RuleScript {
       long g = Math.max(1, gcd(permits, window));
       long n = Math.max(1, permits / g);
       long w = window / g;
-      check(rule, i, l, permits, window, w);
       int a = 1 + 6 * i;
       limitArgs[a] = Integer.toString(code(l.algorithm()));
       limitArgs[a + 1] = Long.toString(permits);
@@ -46,31 +43,6 @@ final class RuleScript {
       capacity[i] = l.burst();
     }
     this.keySuffix = ":" + tag(rule);
-  }
-
-  /**
-   * Rejects the limits whose exact arithmetic would leave the doubles' integer range in Lua; the
-   * in-memory engine goes up to 2^61 and accepts them (docs/redis.md, "Restrictions").
-   */
-  private static void check(Rule rule, int i, Limit l, long permits, long window, long w) {
-    String where = "rule '" + rule.id() + "' limit " + i + " (" + l + ")";
-    switch (l.algorithm()) {
-      case TOKEN_BUCKET, GCRA -> {
-        if (permits > 0 && (Math.multiplyHigh(l.burst(), w) != 0 || l.burst() * w >= EXACT)) {
-          throw new IllegalArgumentException(where + ": burst " + l.burst() + " times "
-              + w + " (the window over gcd(permits, window)) exceeds 2^53, the exact integer range"
-              + " of the Redis scripts; lower the burst or pick a window that divides evenly by "
-              + "the permits");
-        }
-      }
-      case SLIDING_WINDOW_COUNTER -> {
-        if (Math.multiplyHigh(permits, window) != 0 || permits * window >= EXACT) {
-          throw new IllegalArgumentException(where + ": permits " + permits + " times window "
-              + window + "us exceeds 2^53, the exact integer range of the Redis scripts");
-        }
-      }
-      default -> { }
-    }
   }
 
   private static int code(Algorithm a) {

@@ -172,7 +172,7 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
       Decision d;
       long scriptTime;
       try {
-        scriptTime = (Long) r.get(7);
+        scriptTime = (Long) r.get(9);
         d = toDecision(r, scriptTime);
       } catch (RuntimeException e) {
         engine.stats.failures.increment();
@@ -201,15 +201,21 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
     boolean allowed = (Long) r.get(0) == 1;
     int index = ((Long) r.get(1)).intValue();
     long remaining = (Long) r.get(2);
-    long resetBase = (Long) r.get(3);
-    long resetAt = resetBase == -1 ? Decision.NEVER : resetBase + (Long) r.get(4);
+    long resetAt = time(r, 3);
     long retry = 0;
     if (!allowed) {
-      long allowedBase = (Long) r.get(5);
-      retry = allowedBase == -1 ? Decision.NEVER : allowedBase + (Long) r.get(6) - t;
+      long allowedAt = time(r, 6);
+      retry = allowedAt == Decision.NEVER ? Decision.NEVER : allowedAt - t;
     }
     return new Decision(allowed, script.rule().limits().get(index).permits(), remaining, resetAt,
         retry, index, false);
+  }
+
+  /** A time the script returns as base, high and low 32 bits of a delta; base -1 is never. */
+  private static long time(List<Object> r, int at) {
+    long base = (Long) r.get(at);
+    return base == -1 ? Decision.NEVER
+        : base + ((Long) r.get(at + 1) << 32) + (Long) r.get(at + 2);
   }
 
   private Decision degrade(String client, long cost, long t, CircuitBreaker breaker) {

@@ -45,13 +45,13 @@ abstract class RedisEquivalenceTest {
 
   static Limit randomLimit(SplittableRandom r, boolean huge) {
     Algorithm a = Algorithm.values()[r.nextInt(5)];
-    long permits = r.nextInt(12) == 0 ? 0 : 1 + r.nextInt(huge ? 1_000_000 : 8);
+    long permits = r.nextInt(12) == 0 ? 0 : 1 + (huge ? r.nextLong(1L << (1 + r.nextInt(40))) : r.nextInt(8));
     long window = huge
         ? 1 + r.nextLong(1L << 40)
         : (r.nextBoolean() ? 1 + r.nextInt(50) : 1 + r.nextInt(5_000));
     Limit l = Limit.of(a, permits, Duration.ofNanos(window * 1_000));
     if (permits > 0 && (a == Algorithm.TOKEN_BUCKET || a == Algorithm.GCRA) && r.nextBoolean()) {
-      l = l.withBurst(1 + r.nextInt(huge ? 1_000 : 10));
+      l = l.withBurst(1 + (huge ? r.nextLong(1L << (1 + r.nextInt(30))) : r.nextInt(10)));
     }
     return l;
   }
@@ -90,8 +90,8 @@ abstract class RedisEquivalenceTest {
             rule = randomRule(r, huge);
             redisEngine.limiter(rule);
             break;
-          } catch (IllegalArgumentException outsideTheExactRange) {
-            // a limit beyond the scripts' 2^53 range: draw another
+          } catch (IllegalArgumentException beyond2To61) {
+            // a limit Limit itself rejects: draw another
           }
         }
         RedisRateLimiter remote = redisEngine.limiter(rule);

@@ -105,17 +105,21 @@ class StandaloneRedisTest extends RedisEquivalenceTest {
   }
 
   @Test
-  void limitsBeyondTheScriptsExactRange_areRejectedNamingTheValue() {
-    try (RedisEngine engine = builder().build()) {
-      Rule tooFine = Rule.of("fine",
-          Limit.slidingWindowCounter(10_000_000L, Duration.ofDays(1)));
-      assertThatThrownBy(() -> engine.limiter(tooFine))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("permits 10000000").hasMessageContaining("2^53");
-      Rule bigBurst = Rule.of("burst",
-          Limit.tokenBucket(7, Duration.ofDays(3000)).withBurst(100));
-      assertThatThrownBy(() -> engine.limiter(bigBurst))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("burst 100 ");
+  void limitsWhoseProductsNear2To61_areDecidedExactly() {
+    Rule rule = Rule.of("wide",
+        Limit.slidingWindowCounter(10_000_000L, Duration.ofDays(1)),
+        Limit.tokenBucket(7, Duration.ofDays(3000)).withBurst(100),
+        Limit.gcra(3, Duration.ofNanos((1L << 48) * 1000)).withBurst(8000));
+    try (RedisEngine engine = builder().timeSource(TimeSource.manual(0)).build();
+        dev.sluice.InMemoryEngine memory = dev.sluice.InMemoryEngine.builder()
+            .timeSource(TimeSource.manual(0)).build()) {
+      long t = Limit.MAX_TIME - (1L << 50);
+      for (int i = 0; i < 400; i++) {
+        long cost = 1 + (i % 7) * 3;
+        t += (i % 5) * 1_000_003L;
+        assertThat(engine.limiter(rule).check("w", cost, t))
+            .as("request %d at %d", i, t).isEqualTo(memory.limiter(rule).check("w", cost, t));
+      }
     }
   }
 

@@ -42,15 +42,15 @@ end
 
 function FW.reset(L, t)
   local start, te = fw_start(L, t)
-  if fw_count(L, start) > 0 then return start, L.W end
-  return te, 0
+  if fw_count(L, start) > 0 then return start, W(L.W) end
+  return te, ZERO
 end
 
 function FW.allowed(L, t, c)
   local start = fw_start(L, t)
-  return start, L.W
+  return start, W(L.W)
 end
 
 function FW.idle(L)
-  return L.S, L.W
+  return L.S, W(L.W)
 end

@@ -72,8 +72,8 @@ end
 
 function SL.reset(L, t)
   local te = sl_te(L, t)
-  if sl_used(L, te - L.W) > 0 then return L.times[#L.times], L.W end
-  return te, 0
+  if sl_used(L, te - L.W) > 0 then return L.times[#L.times], W(L.W) end
+  return te, ZERO
 end
 
 function SL.allowed(L, t, c)
@@ -86,9 +86,9 @@ function SL.allowed(L, t, c)
     if acc >= need or j == #L.times then break end
     j = j + 1
   end
-  return L.times[j], L.W
+  return L.times[j], W(L.W)
 end
 
 function SL.idle(L)
-  return L.times[#L.times], L.W
+  return L.times[#L.times], W(L.W)
 end

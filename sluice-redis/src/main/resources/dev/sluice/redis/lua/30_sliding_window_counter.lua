@@ -1,6 +1,5 @@
 -- Sliding window counter (docs/algorithms.md): state S, cur, prev. Absent: S == nil.
--- Java rejects limits with permits * window >= 2^53, so every product below is exact or, when it
--- is only compared, rounded on the right side of the comparison.
+-- Counts stay below 2^53; the products of a count and the window (below 2^61) are wide.
 local SC = {}
 
 function SC.decode(L, raw, pos)
@@ -27,10 +26,12 @@ local function sc_frame(L, t)
   return te, start, cur, prev
 end
 
+-- prev * (W - e) + (cur + c) * W <= N * W, i.e. prev * (W - e) <= (N - cur - c) * W
 function SC.admits(L, t, c)
   local te, start, cur, prev = sc_frame(L, t)
-  local e = te - start
-  return prev * (L.W - e) + (cur + c) * L.W <= L.N * L.W
+  local a = L.N - cur - c
+  if a < 0 then return false end
+  return wcmp(wmul(prev, L.W - (te - start)), wmul(a, L.W)) <= 0
 end
 
 function SC.consume(L, t, c)
@@ -38,31 +39,35 @@ function SC.consume(L, t, c)
   L.S, L.cur, L.prev = start, cur + c, prev
 end
 
+-- floor((N*W - prev*(W - e) - cur*W) / W) = N - cur - ceil(prev * (W - e) / W)
 function SC.remaining(L, t)
   local te, start, cur, prev = sc_frame(L, t)
-  local e = te - start
-  return max(0, idiv(L.N * L.W - prev * (L.W - e) - cur * L.W, L.W))
+  local used = wnum(wceil(wmul(prev, L.W - (te - start)), L.W))
+  return max(0, L.N - cur - used)
 end
 
 function SC.reset(L, t)
   local te, start, cur, prev = sc_frame(L, t)
-  if cur > 0 then return start, 2 * L.W end
-  if prev > 0 then return start, L.W end
-  return te, 0
+  if cur > 0 then return start, W(2 * L.W) end
+  if prev > 0 then return start, W(L.W) end
+  return te, ZERO
 end
 
 function SC.allowed(L, t, c)
   local _, start, cur, prev = sc_frame(L, t)
   local spare = L.N - cur - c
+  local w = W(L.W)
   if spare >= 0 and prev > 0 then
-    local at = L.W - idiv(spare * L.W, prev)
-    if at < L.W then return start, at end
+    local at = wsub(w, wfloor(wmul(spare, L.W), prev))
+    if wcmp(at, w) < 0 then return start, at end
   end
-  if cur == 0 then return start, L.W end
-  return start, L.W + max(0, L.W - idiv((L.N - c) * L.W, cur))
+  if cur == 0 then return start, w end
+  local late = wsub(w, wfloor(wmul(L.N - c, L.W), cur))
+  if wneg_p(late) then late = ZERO end
+  return start, wadd(w, late)
 end
 
 function SC.idle(L)
-  if L.cur > 0 then return L.S, 2 * L.W end
-  return L.S, L.W
+  if L.cur > 0 then return L.S, W(2 * L.W) end
+  return L.S, W(L.W)
 end

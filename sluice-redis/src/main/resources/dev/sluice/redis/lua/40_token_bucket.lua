@@ -1,19 +1,20 @@
 -- Token bucket in exact units (docs/algorithms.md): one token is w units, the bucket gains n
--- units per microsecond. State T (last allowed request) and s (units held). Absent: T == nil and
--- a full bucket. Java rejects limits with burst * w >= 2^53.
+-- units per microsecond. The units s = q * w + f are kept as whole tokens q (<= burst) and a
+-- fraction f (< w), so that no stored value reaches 2^53 though burst * w may reach 2^61.
+-- State T (last allowed request), q, f. Absent: T == nil and a full bucket.
 local TB = {}
 
 function TB.decode(L, raw, pos)
-  L.T, L.s, pos = struct.unpack('<i8i8', raw, pos)
+  L.T, L.q, L.f, pos = struct.unpack('<i8i8i8', raw, pos)
   return pos
 end
 
 function TB.init(L)
-  L.s = L.B * L.w
+  L.q, L.f = L.B, 0
 end
 
 function TB.encode(L)
-  return struct.pack('<i8i8', L.T, L.s)
+  return struct.pack('<i8i8i8', L.T, L.q, L.f)
 end
 
 local function tb_te(L, t)
@@ -21,40 +22,47 @@ local function tb_te(L, t)
   return t
 end
 
+-- The bucket at te as (q, f): s + (te - T) * n, full once that reaches burst * w.
 local function tb_units(L, te)
-  local full = L.B * L.w
-  if L.s >= full then return full end
-  local elapsed = te - L.T
-  if elapsed >= cdiv(full - L.s, L.n) then return full end
-  return L.s + elapsed * L.n
+  if L.q >= L.B then return L.B, 0 end
+  local gained, f = wdivmod(wadd(wmul(te - L.T, L.n), W(L.f)), L.w)
+  if wcmp(gained, W(L.B - L.q)) >= 0 then return L.B, 0 end
+  return L.q + wnum(gained), f
+end
+
+-- ceil(((k - q) * w - f) / n) for k > q or f == 0: time to reach k whole tokens
+local function tb_until(L, k, q, f)
+  return wceil(wsub(wmul(k - q, L.w), W(f)), L.n)
 end
 
 function TB.admits(L, t, c)
-  return tb_units(L, tb_te(L, t)) >= c * L.w
+  local q = tb_units(L, tb_te(L, t))
+  return q >= c
 end
 
 function TB.consume(L, t, c)
   local te = tb_te(L, t)
-  L.s = tb_units(L, te) - c * L.w
-  L.T = te
+  local q, f = tb_units(L, te)
+  L.q, L.f, L.T = q - c, f, te
 end
 
 function TB.remaining(L, t)
-  return idiv(tb_units(L, tb_te(L, t)), L.w)
+  return (tb_units(L, tb_te(L, t)))
 end
 
 function TB.reset(L, t)
   local te = tb_te(L, t)
-  return te, cdiv(L.B * L.w - tb_units(L, te), L.n)
+  local q, f = tb_units(L, te)
+  return te, tb_until(L, L.B, q, f)
 end
 
 function TB.allowed(L, t, c)
   local te = tb_te(L, t)
-  return te, cdiv(c * L.w - tb_units(L, te), L.n)
+  local q, f = tb_units(L, te)
+  return te, tb_until(L, c, q, f)
 end
 
 function TB.idle(L)
-  local full = L.B * L.w
-  if L.s >= full then return L.T, 0 end
-  return L.T, cdiv(full - L.s, L.n)
+  if L.q >= L.B then return L.T, ZERO end
+  return L.T, tb_until(L, L.B, L.q, L.f)
 end

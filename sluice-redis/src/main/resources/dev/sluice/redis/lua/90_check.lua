@@ -3,16 +3,16 @@
 -- KEYS[1]  the (client, rule) state: one string of little-endian int64 fields, limit after limit
 -- ARGV[1]  t, microseconds since the epoch; negative: read the server's TIME
 -- ARGV[2]  cost (>= 1)
--- ARGV[3]  eviction grace in milliseconds, added to the key's TTL
+-- ARGV[3]  milliseconds added to the key's TTL (eviction grace and slack)
 -- ARGV[4]  the number of limits k, then 6 values per limit:
 --          algorithm (1 fixed window, 2 sliding log, 3 sliding counter, 4 token bucket, 5 gcra),
 --          N (permits), W (window, us), B (burst; capacity), n = N / gcd(N, W), w = W / gcd(N, W)
 --
--- Returns {allowed, index, remaining, resetBase, resetDelta, allowedBase, allowedDelta, t}:
--- resetAt = resetBase + resetDelta and allowedAt = allowedBase + allowedDelta (added in Java,
--- where they fit 64 bits); a base of -1 means never. A denied request writes nothing; an allowed
--- one writes every limit's state and sets the TTL to when the last limit is back to initial,
--- plus the grace.
+-- Returns {allowed, index, remaining, resetBase, resetHi, resetLo, allowedBase, allowedHi,
+-- allowedLo, t}: resetAt = resetBase + resetHi * 2^32 + resetLo, and likewise allowedAt, added in
+-- Java where they fit 64 bits; a base of -1 means never. A denied request writes nothing; an
+-- allowed one writes every limit's state and sets the TTL to when the last limit is back to
+-- initial, plus the pad.
 local ALGO = { FW, SL, SC, TB, GC }
 
 local t = tonumber(ARGV[1])
@@ -21,7 +21,7 @@ if t < 0 then
   t = tonumber(now[1]) * 1000000 + tonumber(now[2])
 end
 local cost = tonumber(ARGV[2])
-local graceMs = tonumber(ARGV[3])
+local padMs = tonumber(ARGV[3])
 local k = tonumber(ARGV[4])
 
 local limits = {}
@@ -54,45 +54,57 @@ for i = 1, k do
   end
 end
 
+-- base + delta - t as a wide value: how far from t a returned time lies
+local function rel(base, delta)
+  return wadd(W(base - t), delta)
+end
+
 if not denied then
   local parts = {}
-  local idle = 0
-  local pick, pickRem, pickBase, pickDelta
+  local idle = ZERO
+  local pick, pickRem, pickBase, pickDelta, pickRel
   for i = 1, k do
     local L = limits[i]
     L.algo.consume(L, t, cost)
     parts[i] = L.algo.encode(L)
     local ib, id = L.algo.idle(L)
-    idle = max(idle, (ib - t) + id)
+    local ir = rel(ib, id)
+    if wcmp(ir, idle) > 0 then idle = ir end
     local rem = L.algo.remaining(L, t)
     local rb, rd = L.algo.reset(L, t)
-    if pick == nil or rem < pickRem
-        or (rem == pickRem and (rb - t) + rd > (pickBase - t) + pickDelta) then
-      pick, pickRem, pickBase, pickDelta = i, rem, rb, rd
+    local rr = rel(rb, rd)
+    if pick == nil or rem < pickRem or (rem == pickRem and wcmp(rr, pickRel) > 0) then
+      pick, pickRem, pickBase, pickDelta, pickRel = i, rem, rb, rd, rr
     end
   end
-  redis.call('SET', KEYS[1], table.concat(parts), 'PX', max(1, cdiv(idle, 1000) + graceMs))
-  return { 1, pick - 1, pickRem, pickBase, pickDelta, 0, 0, t }
+  -- TTL: until the last limit is back to initial, in milliseconds, plus the pad
+  local ttl = 1125899906842624
+  if idle[1] < 2097152 then
+    ttl = math.floor((wnum(idle) + 999) / 1000) + padMs
+  end
+  redis.call('SET', KEYS[1], table.concat(parts), 'PX', max(1, ttl))
+  return { 1, pick - 1, pickRem, pickBase, pickDelta[1], pickDelta[2], 0, 0, 0, t }
 end
 
-local pick, pickRetry, pickBase, pickDelta
+local pick, pickRel, pickBase, pickDelta
 for i = 1, k do
   if deny[i] then
     local L = limits[i]
-    local ab, ad, retry = -1, 0, nil
+    local ab, ad, r = -1, ZERO, nil
     if cost <= L.B then
       ab, ad = L.algo.allowed(L, t, cost)
-      retry = (ab - t) + ad
+      r = rel(ab, ad)
     end
-    -- nil retry is never, which beats any number; ties go to the lower index
-    if pick == nil or (pickRetry ~= nil and (retry == nil or retry > pickRetry)) then
-      pick, pickRetry, pickBase, pickDelta = i, retry, ab, ad
+    -- nil is never, which beats any time; ties go to the lower index
+    if pick == nil or (pickRel ~= nil and (r == nil or wcmp(r, pickRel) > 0)) then
+      pick, pickRel, pickBase, pickDelta = i, r, ab, ad
     end
   end
 end
 local L = limits[pick]
 if L.N == 0 then
-  return { 0, pick - 1, 0, -1, 0, -1, 0, t }
+  return { 0, pick - 1, 0, -1, 0, 0, -1, 0, 0, t }
 end
 local rb, rd = L.algo.reset(L, t)
-return { 0, pick - 1, L.algo.remaining(L, t), rb, rd, pickBase, pickDelta, t }
+return { 0, pick - 1, L.algo.remaining(L, t), rb, rd[1], rd[2], pickBase, pickDelta[1],
+  pickDelta[2], t }
