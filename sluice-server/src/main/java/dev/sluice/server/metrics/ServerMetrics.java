@@ -80,7 +80,7 @@ public final class ServerMetrics {
   public void circuitState(String engine, IntSupplier state) {
     Gauge.builder("sluice_backend_circuit_state", state, s -> s.getAsInt())
         .description("Circuit breaker of the engine: 0 closed, 1 half-open, 2 open")
-        .tag("engine", engine).register(registry);
+        .tag("engine", engine).strongReference(true).register(registry);
   }
 
   /** Records a successful rule (re)load. */
