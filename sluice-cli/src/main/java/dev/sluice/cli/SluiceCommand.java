@@ -1,5 +1,7 @@
 package dev.sluice.cli;
 
+import dev.sluice.server.cli.CheckCommand;
+import dev.sluice.server.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0-SNAPSHOT",
     description = "Sluice, a distributed rate limiter.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ServeCommand.class, CheckCommand.class,
+        CommandLine.HelpCommand.class})
 public final class SluiceCommand implements Runnable {
 
   @CommandLine.Spec

@@ -17,7 +17,11 @@ import java.util.concurrent.CompletionStage;
  */
 public interface RedisRateLimiter extends RateLimiter {
 
-  /** Decides a request of {@code cost} permits now (server time by default), without blocking. */
+  /**
+   * Decides a request of {@code cost} permits now, without blocking: at the Redis server's time
+   * unless the engine was given a time source.
+   */
+  @Override
   CompletionStage<Decision> checkAsync(CharSequence key, long cost);
 
   /** What this limiter decides when Redis cannot. */

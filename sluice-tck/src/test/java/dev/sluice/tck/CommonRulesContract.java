@@ -13,7 +13,6 @@ import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -90,9 +89,6 @@ public interface CommonRulesContract extends ConformanceFixture {
   }
 
   @Test
-  @Disabled("sluice-core bug, see the sluice-tck report: Limit accepts limits whose exact "
-      + "arithmetic product lies in [2^63, 2^64), where Math.multiplyHigh is 0 and the signed "
-      + "product is negative; enable once Limit rejects them")
   default void limit_rejectsLimitsWhoseExactArithmeticWouldExceed2To61() {
     // N * W = 4717692876076873 * 2521 ~ 1.19e19, between 2^63 and 2^64.
     assertThatThrownBy(() -> Limit.slidingWindowCounter(4_717_692_876_076_873L, micros(2_521)))
