@@ -188,6 +188,24 @@ public final class RedisEngine implements RateLimiterEngine {
     return key(client.toString(), new RuleScript(rule));
   }
 
+  /**
+   * The command a check of {@code client} under {@code rule} sends, at the server's time:
+   * {@code EVALSHA sha 1 key t cost pad k ...} (for tools, and for running the same script with
+   * {@code redis-benchmark}); the script itself is {@link #scriptSource()}.
+   */
+  public List<String> scriptCall(CharSequence client, Rule rule, long cost) {
+    RuleScript script = new RuleScript(rule);
+    List<String> call = new ArrayList<>(List.of("EVALSHA", ScriptSource.CHECK.sha1(), "1",
+        key(client.toString(), script)));
+    call.addAll(List.of(script.args(-1, cost, ttlPadMillis)));
+    return call;
+  }
+
+  /** The text of the check script (all its .lua resources, as loaded). */
+  public static String scriptSource() {
+    return ScriptSource.CHECK.text();
+  }
+
   /** Counters since the engine was built, and each known endpoint's breaker state. */
   public Stats stats() {
     Map<String, String> breakers = new LinkedHashMap<>();

@@ -1,5 +1,8 @@
 -- Sluice: exact integer arithmetic (docs/redis.md, "Numbers in Lua").
 --
+-- Deltas returned by the algorithms are plain numbers when they are below 2^53 (the common case,
+-- no allocation) and wide values otherwise; the driver accepts both.
+--
 -- Lua numbers are doubles. An IEEE operation whose exact result is an integer of magnitude below
 -- 2^53 returns it exactly, so plain numbers are used wherever a value provably stays below 2^53
 -- (times, counts, permits). Products of a count and microseconds may reach 2^61 (the bound that
@@ -133,3 +136,8 @@ end
 
 local ZERO = { 0, 0 }
 local ONE = { 0, 1 }
+
+local function towide(x)
+  if type(x) == 'number' then return W(x) end
+  return x
+end

@@ -2,67 +2,80 @@
 -- units per microsecond. The units s = q * w + f are kept as whole tokens q (<= burst) and a
 -- fraction f (< w), so that no stored value reaches 2^53 though burst * w may reach 2^61.
 -- State T (last allowed request), q, f. Absent: T == nil and a full bucket.
-local TB = {}
+-- Loaded on first use by a rule that has this algorithm: the closures of the algorithms a rule
+-- does not use are never created, which is most of the per-call cost of a long script.
+local function load_TB()
+  local TB = {}
 
-function TB.decode(L, raw, pos)
-  L.T, L.q, L.f, pos = struct.unpack('<i8i8i8', raw, pos)
-  return pos
-end
+  function TB.decode(L, raw, pos)
+    L.T, L.q, L.f, pos = struct.unpack('<i8i8i8', raw, pos)
+    return pos
+  end
 
-function TB.init(L)
-  L.q, L.f = L.B, 0
-end
+  function TB.init(L)
+    L.q, L.f = L.B, 0
+  end
 
-function TB.encode(L)
-  return struct.pack('<i8i8i8', L.T, L.q, L.f)
-end
+  function TB.encode(L)
+    return struct.pack('<i8i8i8', L.T, L.q, L.f)
+  end
 
-local function tb_te(L, t)
-  if L.T ~= nil and L.T > t then return L.T end
-  return t
-end
+  local function tb_te(L, t)
+    if L.T ~= nil and L.T > t then return L.T end
+    return t
+  end
 
--- The bucket at te as (q, f): s + (te - T) * n, full once that reaches burst * w.
-local function tb_units(L, te)
-  if L.q >= L.B then return L.B, 0 end
-  local gained, f = wdivmod(wadd(wmul(te - L.T, L.n), W(L.f)), L.w)
-  if wcmp(gained, W(L.B - L.q)) >= 0 then return L.B, 0 end
-  return L.q + wnum(gained), f
-end
+  -- The bucket at te as (q, f): s + (te - T) * n, full once that reaches burst * w.
+  local function tb_units(L, te)
+    if L.q >= L.B then return L.B, 0 end
+    local x = (te - L.T) * L.n + L.f
+    if x < P53 then
+      local g = math.floor(x / L.w)
+      if g >= L.B - L.q then return L.B, 0 end
+      return L.q + g, x - g * L.w
+    end
+    local gained, f = wdivmod(wadd(wmul(te - L.T, L.n), W(L.f)), L.w)
+    if wcmp(gained, W(L.B - L.q)) >= 0 then return L.B, 0 end
+    return L.q + wnum(gained), f
+  end
 
--- ceil(((k - q) * w - f) / n) for k > q or f == 0: time to reach k whole tokens
-local function tb_until(L, k, q, f)
-  return wceil(wsub(wmul(k - q, L.w), W(f)), L.n)
-end
+  -- ceil(((k - q) * w - f) / n) for k > q or f == 0: time to reach k whole tokens
+  local function tb_until(L, k, q, f)
+    local x = (k - q) * L.w
+    if x < P53 then return -idiv(f - x, L.n) end
+    return wceil(wsub(wmul(k - q, L.w), W(f)), L.n)
+  end
 
-function TB.admits(L, t, c)
-  local q = tb_units(L, tb_te(L, t))
-  return q >= c
-end
+  function TB.admits(L, t, c)
+    local q = tb_units(L, tb_te(L, t))
+    return q >= c
+  end
 
-function TB.consume(L, t, c)
-  local te = tb_te(L, t)
-  local q, f = tb_units(L, te)
-  L.q, L.f, L.T = q - c, f, te
-end
+  function TB.consume(L, t, c)
+    local te = tb_te(L, t)
+    local q, f = tb_units(L, te)
+    L.q, L.f, L.T = q - c, f, te
+  end
 
-function TB.remaining(L, t)
-  return (tb_units(L, tb_te(L, t)))
-end
+  function TB.remaining(L, t)
+    return (tb_units(L, tb_te(L, t)))
+  end
 
-function TB.reset(L, t)
-  local te = tb_te(L, t)
-  local q, f = tb_units(L, te)
-  return te, tb_until(L, L.B, q, f)
-end
+  function TB.reset(L, t)
+    local te = tb_te(L, t)
+    local q, f = tb_units(L, te)
+    return te, tb_until(L, L.B, q, f)
+  end
 
-function TB.allowed(L, t, c)
-  local te = tb_te(L, t)
-  local q, f = tb_units(L, te)
-  return te, tb_until(L, c, q, f)
-end
+  function TB.allowed(L, t, c)
+    local te = tb_te(L, t)
+    local q, f = tb_units(L, te)
+    return te, tb_until(L, c, q, f)
+  end
 
-function TB.idle(L)
-  if L.q >= L.B then return L.T, ZERO end
-  return L.T, tb_until(L, L.B, L.q, L.f)
+  function TB.idle(L)
+    if L.q >= L.B then return L.T, 0 end
+    return L.T, tb_until(L, L.B, L.q, L.f)
+  end
+  return TB
 end

@@ -1,0 +1,334 @@
+package dev.sluice.bench.redis;
+
+import dev.sluice.Decision;
+import dev.sluice.Limit;
+import dev.sluice.Rule;
+import dev.sluice.redis.BreakerSettings;
+import dev.sluice.redis.FailurePolicy;
+import dev.sluice.redis.RedisEngine;
+import dev.sluice.redis.RedisRateLimiter;
+import dev.sluice.redis.Topology;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Redis backend's benchmarks, side by side with their ceilings and peers in one run.
+ *
+ * <p>Not JMH: two of the figures need what JMH cannot give, the Redis server's own CPU time
+ * ({@code INFO cpu}, to compare throughput per Redis core with {@code redis-benchmark} running the
+ * same script) and an open-loop paced load (p99 latency at half of saturation). Each scenario runs
+ * for a fixed time after a warm-up and prints one line; docs/benchmarks-redis.md has the commands
+ * and the figures.
+ *
+ * <pre>
+ *   java -cp ... dev.sluice.bench.redis.RedisBenchmarks PORT [seconds] [scenario...]
+ *   scenarios: throughput hotset latency breaker   (default: all)
+ * </pre>
+ *
+ * <p>Needs a redis-server on 127.0.0.1:PORT (flushed first) and, for the throughput ceiling,
+ * {@code redis-benchmark} on PATH.
+ */
+public final class RedisBenchmarks {
+  static final Rule ONE = Rule.of("bench1", Limit.tokenBucket(1_000_000, Duration.ofSeconds(1)));
+  static final Rule THREE = Rule.of("bench3", Limit.tokenBucket(1_000_000, Duration.ofSeconds(1)),
+      Limit.fixedWindow(100_000_000, Duration.ofMinutes(1)),
+      Limit.gcra(1_000_000, Duration.ofSeconds(1)).withBurst(1_000));
+  static final int KEYS = 100_000;
+  static final int DEPTH = 32;
+
+  private final int port;
+  private final int seconds;
+  private final RedisCommands<byte[], byte[]> admin;
+
+  private RedisBenchmarks(int port, int seconds) {
+    this.port = port;
+    this.seconds = seconds;
+    this.admin = RedisClient.create("redis://127.0.0.1:" + port).connect(ByteArrayCodec.INSTANCE)
+        .sync();
+  }
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    List<String> which = args.length > 2 ? Arrays.asList(args).subList(2, args.length)
+        : List.of("throughput", "hotset", "latency", "breaker");
+    RedisBenchmarks b = new RedisBenchmarks(port, seconds);
+    System.out.printf("# %s, %d cores, redis %s, %d s per scenario%n",
+        System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors(),
+        b.info("server", "redis_version"), seconds);
+    for (String w : which) {
+      switch (w) {
+        case "throughput" -> {
+          b.throughput(ONE);
+          b.throughput(THREE);
+        }
+        case "hotset" -> b.hotSet();
+        case "latency" -> {
+          b.latency(ONE);
+          b.latency(THREE);
+        }
+        case "breaker" -> b.breakerOpen();
+        default -> throw new IllegalArgumentException("unknown scenario " + w);
+      }
+    }
+    System.exit(0);
+  }
+
+  private RedisEngine engine() {
+    return RedisEngine.builder(Topology.standalone("redis://127.0.0.1:" + port))
+        .commandTimeout(Duration.ofSeconds(5)).denialCache(false).build();
+  }
+
+  String info(String section, String field) {
+    String s = admin.info(section);
+    Matcher m = Pattern.compile("(?m)^" + field + ":(\\S+)").matcher(s);
+    return m.find() ? m.group(1) : "?";
+  }
+
+  /** Redis's CPU seconds (user + sys of the server process) so far. */
+  double redisCpu() {
+    return Double.parseDouble(info("cpu", "used_cpu_user"))
+        + Double.parseDouble(info("cpu", "used_cpu_sys"));
+  }
+
+  /** Calls of each command so far, from INFO commandstats. */
+  long commandCalls(String command) {
+    String s = admin.info("commandstats");
+    Matcher m = Pattern.compile("(?m)^cmdstat_" + command + ":calls=(\\d+)").matcher(s);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  long totalCommands() {
+    return Long.parseLong(info("stats", "total_commands_processed"));
+  }
+
+  // --- throughput per Redis core, against redis-benchmark running the same script ---
+
+  void throughput(Rule rule) throws Exception {
+    admin.flushall();
+    try (RedisEngine engine = engine()) {
+      RedisRateLimiter limiter = engine.limiter(rule);
+      runPipelined(limiter, 2);
+      double cpu0 = redisCpu();
+      long t0 = System.nanoTime();
+      long ops = runPipelined(limiter, seconds);
+      double wall = (System.nanoTime() - t0) / 1e9;
+      double cpu = redisCpu() - cpu0;
+      double sluicePerCore = ops / cpu;
+      System.out.printf(Locale.ROOT, "throughput %s sluice: 1 connection, pipeline %d: %.0f checks/s,"
+          + " redis cpu %.2f s of %.2f s -> %.0f checks per redis cpu-second%n",
+          rule.id(), DEPTH, ops / wall, cpu, wall, sluicePerCore);
+
+      List<String> call = new ArrayList<>(engine.scriptCall("CLIENT", rule, 1));
+      call.set(3, call.get(3).replace("CLIENT", "__rand_int__"));
+      admin.flushall();
+      List<String> cmd = new ArrayList<>(List.of("redis-benchmark", "-p", Integer.toString(port),
+          "-c", "1", "-P", Integer.toString(DEPTH), "-r", Integer.toString(KEYS),
+          "-n", Long.toString(Math.max(100_000, (long) (ops / wall * seconds))), "-q"));
+      cmd.addAll(call);
+      double bcpu0 = redisCpu();
+      long b0 = System.nanoTime();
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(10, TimeUnit.MINUTES);
+      double bwall = (System.nanoTime() - b0) / 1e9;
+      double bcpu = redisCpu() - bcpu0;
+      Matcher m = Pattern.compile("([0-9.]+) requests per second").matcher(out);
+      double rps = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+      long calls = Long.parseLong(cmd.get(cmd.indexOf("-n") + 1));
+      double benchPerCore = calls / bcpu;
+      System.out.printf(Locale.ROOT, "throughput %s redis-benchmark: -c 1 -P %d: %.0f requests/s,"
+          + " redis cpu %.2f s of %.2f s -> %.0f per redis cpu-second; sluice/ceiling per core "
+          + "%.2f, per wall second %.2f%n", rule.id(), DEPTH, rps, bcpu, bwall, benchPerCore,
+          sluicePerCore / benchPerCore, (ops / wall) / rps);
+      if (!out.contains("requests per second")) {
+        System.out.println("redis-benchmark said: " + out.trim());
+      }
+    }
+  }
+
+  /** Batches of DEPTH async checks over the engine's one connection; returns checks done. */
+  long runPipelined(RedisRateLimiter limiter, int secs) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
+    long ops = 0;
+    List<CompletableFuture<Decision>> batch = new ArrayList<>(DEPTH);
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    while (System.nanoTime() < end) {
+      batch.clear();
+      for (int i = 0; i < DEPTH; i++) {
+        batch.add(limiter.checkAsync("k" + r.nextInt(KEYS), 1).toCompletableFuture());
+      }
+      for (CompletableFuture<Decision> f : batch) {
+        if (f.join().degraded()) {
+          throw new IllegalStateException("degraded during a benchmark");
+        }
+      }
+      ops += DEPTH;
+    }
+    return ops;
+  }
+
+  // --- a contended hot set of 100 keys: Sluice against Bucket4j's Lettuce backend ---
+
+  void hotSet() throws Exception {
+    int threads = 8;
+    int hot = 100;
+    admin.flushall();
+    try (RedisEngine engine = engine()) {
+      RedisRateLimiter limiter = engine.limiter(ONE);
+      long cmds0 = totalCommands();
+      long[] r = runThreads(threads, i -> limiter.tryAcquire("hot" + i));
+      long cmds = totalCommands() - cmds0;
+      System.out.printf(Locale.ROOT, "hotset sluice: %d threads, %d keys: %.0f checks/s, "
+          + "%.3f redis commands per check (script calls %d for %d checks: 0 retries)%n",
+          threads, hot, r[0] / (r[1] / 1e9), cmds / (double) r[0], engine.stats().scriptCalls(),
+          r[0]);
+    }
+    admin.flushall();
+    RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+    try (StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE)) {
+      ProxyManager<byte[]> pm = Bucket4jLettuce.casBasedBuilder(conn)
+          .expirationAfterWrite(ExpirationAfterWriteStrategy
+              .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+          .build();
+      BucketConfiguration cfg = BucketConfiguration.builder()
+          .addLimit(l -> l.capacity(1_000_000).refillGreedy(1_000_000, Duration.ofSeconds(1)))
+          .build();
+      ConcurrentHashMap<Integer, BucketProxy> buckets = new ConcurrentHashMap<>();
+      long cmds0 = totalCommands();
+      long[] r = runThreads(threads, i -> buckets.computeIfAbsent(i,
+          k -> pm.builder().build(("hot" + k).getBytes(StandardCharsets.UTF_8), () -> cfg))
+          .tryConsume(1));
+      long cmds = totalCommands() - cmds0;
+      System.out.printf(Locale.ROOT, "hotset bucket4j-lettuce %s: %d threads, %d keys: %.0f "
+          + "checks/s, %.3f redis commands per check (GET + compare-and-swap script, retried on "
+          + "conflict)%n", Bucket4jLettuce.class.getPackage().getImplementationVersion(),
+          threads, hot, r[0] / (r[1] / 1e9), cmds / (double) r[0]);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  interface Check {
+    boolean run(int key);
+  }
+
+  /** Threads each checking random hot keys; returns {checks, elapsed nanos}. */
+  long[] runThreads(int threads, Check check) throws InterruptedException {
+    for (int i = 0; i < 2000; i++) {
+      check.run(i % 100);
+    }
+    LongAdder done = new LongAdder();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    List<Thread> ts = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int t = 0; t < threads; t++) {
+      Thread th = new Thread(() -> {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long n = 0;
+        while (System.nanoTime() < end) {
+          check.run(r.nextInt(100));
+          n++;
+        }
+        done.add(n);
+      });
+      ts.add(th);
+      th.start();
+    }
+    for (Thread th : ts) {
+      th.join();
+    }
+    return new long[] {done.sum(), System.nanoTime() - t0};
+  }
+
+  // --- p99 latency at half of saturation (open loop) ---
+
+  void latency(Rule rule) throws Exception {
+    admin.flushall();
+    try (RedisEngine engine = engine()) {
+      RedisRateLimiter limiter = engine.limiter(rule);
+      long t0 = System.nanoTime();
+      long sat = runPipelined(limiter, Math.max(2, seconds / 2));
+      double saturation = sat / ((System.nanoTime() - t0) / 1e9);
+      double rate = saturation / 2;
+      long interval = (long) (1e9 / rate);
+      int n = (int) Math.min(rate * seconds, 5_000_000);
+      long[] lat = new long[n];
+      AtomicLong bad = new AtomicLong();
+      CompletableFuture<?>[] all = new CompletableFuture<?>[n];
+      ThreadLocalRandom r = ThreadLocalRandom.current();
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        long due = start + i * interval;
+        while (System.nanoTime() < due) {
+          Thread.onSpinWait();
+        }
+        int at = i;
+        // latency from the scheduled send time: waiting to send counts (no coordinated omission)
+        all[i] = limiter.checkAsync("k" + r.nextInt(KEYS), 1).toCompletableFuture()
+            .thenAccept(d -> {
+              lat[at] = System.nanoTime() - due;
+              if (d.degraded()) {
+                bad.incrementAndGet();
+              }
+            });
+      }
+      CompletableFuture.allOf(all).join();
+      Arrays.sort(lat);
+      System.out.printf(Locale.ROOT, "latency %s at %.0f checks/s (half of %.0f): p50 %.0f us, "
+          + "p99 %.0f us, p99.9 %.0f us, max %.0f us over %d checks%s%n", rule.id(), rate,
+          saturation, lat[n / 2] / 1e3, lat[(int) (n * 0.99)] / 1e3, lat[(int) (n * 0.999)] / 1e3,
+          lat[n - 1] / 1e3, n, bad.get() > 0 ? " (" + bad.get() + " degraded!)" : "");
+    }
+  }
+
+  // --- the outage path: breaker open ---
+
+  void breakerOpen() throws IOException {
+    int dead;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      dead = s.getLocalPort();
+    }
+    try (RedisEngine engine = RedisEngine.builder(Topology.standalone("redis://127.0.0.1:" + dead))
+        .breaker(new BreakerSettings(1, Duration.ofHours(1), Duration.ofHours(1)))
+        .defaultPolicy(FailurePolicy.failOpen()).build()) {
+      RedisRateLimiter limiter = engine.limiter(ONE);
+      limiter.check("open");
+      long sink = 0;
+      for (int i = 0; i < 2_000_000; i++) {
+        sink += limiter.check("k" + (i & 1023)).remaining();
+      }
+      int n = 10_000_000;
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        sink += limiter.check("k" + (i & 1023)).remaining();
+      }
+      double ns = (System.nanoTime() - t0) / (double) n;
+      System.out.printf(Locale.ROOT, "breaker open (fail-open policy): %.0f ns per check, "
+          + "%d script calls for %d checks, breakers %s (sink %d)%n", ns,
+          engine.stats().scriptCalls(), n + 2_000_001L, engine.stats().breakers(), sink & 1);
+    }
+  }
+}
