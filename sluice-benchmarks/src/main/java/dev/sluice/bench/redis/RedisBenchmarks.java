@@ -120,10 +120,6 @@ public final class RedisBenchmarks {
     return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 
-  long totalCommands() {
-    return Long.parseLong(info("stats", "total_commands_processed"));
-  }
-
   // --- throughput per Redis core, against redis-benchmark running the same script ---
 
   void throughput(Rule rule) throws Exception {
@@ -198,13 +194,16 @@ public final class RedisBenchmarks {
     admin.flushall();
     try (RedisEngine engine = engine()) {
       RedisRateLimiter limiter = engine.limiter(ONE);
-      long cmds0 = totalCommands();
+      long calls0 = engine.stats().scriptCalls();
+      long evals0 = commandCalls("evalsha") + commandCalls("eval");
+      double cpu0 = redisCpu();
       long[] r = runThreads(threads, i -> limiter.tryAcquire("hot" + i));
-      long cmds = totalCommands() - cmds0;
+      double cpu = redisCpu() - cpu0;
+      long evals = commandCalls("evalsha") + commandCalls("eval") - evals0;
       System.out.printf(Locale.ROOT, "hotset sluice: %d threads, %d keys: %.0f checks/s, "
-          + "%.3f redis commands per check (script calls %d for %d checks: 0 retries)%n",
-          threads, hot, r[0] / (r[1] / 1e9), cmds / (double) r[0], engine.stats().scriptCalls(),
-          r[0]);
+          + "%.1f us redis cpu per check, %.3f scripts per check (%d script calls for %d checks"
+          + " incl. warm-up: 0 retries)%n", threads, hot, r[0] / (r[1] / 1e9),
+          cpu * 1e6 / r[0], evals / (double) r[0], engine.stats().scriptCalls() - calls0, r[0]);
     }
     admin.flushall();
     RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
@@ -217,15 +216,17 @@ public final class RedisBenchmarks {
           .addLimit(l -> l.capacity(1_000_000).refillGreedy(1_000_000, Duration.ofSeconds(1)))
           .build();
       ConcurrentHashMap<Integer, BucketProxy> buckets = new ConcurrentHashMap<>();
-      long cmds0 = totalCommands();
+      long evals0 = commandCalls("evalsha") + commandCalls("eval");
+      double cpu0 = redisCpu();
       long[] r = runThreads(threads, i -> buckets.computeIfAbsent(i,
           k -> pm.builder().build(("hot" + k).getBytes(StandardCharsets.UTF_8), () -> cfg))
           .tryConsume(1));
-      long cmds = totalCommands() - cmds0;
-      System.out.printf(Locale.ROOT, "hotset bucket4j-lettuce %s: %d threads, %d keys: %.0f "
-          + "checks/s, %.3f redis commands per check (GET + compare-and-swap script, retried on "
-          + "conflict)%n", Bucket4jLettuce.class.getPackage().getImplementationVersion(),
-          threads, hot, r[0] / (r[1] / 1e9), cmds / (double) r[0]);
+      double cpu = redisCpu() - cpu0;
+      long evals = commandCalls("evalsha") + commandCalls("eval") - evals0;
+      System.out.printf(Locale.ROOT, "hotset bucket4j-lettuce 8.14.0: %d threads, %d keys: %.0f "
+          + "checks/s, %.1f us redis cpu per check, %.3f compare-and-swap scripts per check "
+          + "(each after a GET; above 1 = retries)%n", threads, hot, r[0] / (r[1] / 1e9),
+          cpu * 1e6 / r[0], evals / (double) r[0]);
     } finally {
       client.shutdown();
     }
@@ -273,27 +274,30 @@ public final class RedisBenchmarks {
       long sat = runPipelined(limiter, Math.max(2, seconds / 2));
       double saturation = sat / ((System.nanoTime() - t0) / 1e9);
       double rate = saturation / 2;
-      long interval = (long) (1e9 / rate);
       int n = (int) Math.min(rate * seconds, 5_000_000);
       long[] lat = new long[n];
       AtomicLong bad = new AtomicLong();
       CompletableFuture<?>[] all = new CompletableFuture<?>[n];
       ThreadLocalRandom r = ThreadLocalRandom.current();
+      // Open loop in 1 ms ticks: each tick sends the requests due by then, without waiting for
+      // answers, and sleeps (a spinning generator would take a core from Redis on 2 cores).
       long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        long due = start + i * interval;
-        while (System.nanoTime() < due) {
-          Thread.onSpinWait();
+      int sent = 0;
+      while (sent < n) {
+        long now = System.nanoTime();
+        int due = (int) Math.min(n, (now - start) / 1e9 * rate);
+        for (; sent < due; sent++) {
+          int at = sent;
+          long sentAt = System.nanoTime();
+          all[at] = limiter.checkAsync("k" + r.nextInt(KEYS), 1).toCompletableFuture()
+              .thenAccept(d -> {
+                lat[at] = System.nanoTime() - sentAt;
+                if (d.degraded()) {
+                  bad.incrementAndGet();
+                }
+              });
         }
-        int at = i;
-        // latency from the scheduled send time: waiting to send counts (no coordinated omission)
-        all[i] = limiter.checkAsync("k" + r.nextInt(KEYS), 1).toCompletableFuture()
-            .thenAccept(d -> {
-              lat[at] = System.nanoTime() - due;
-              if (d.degraded()) {
-                bad.incrementAndGet();
-              }
-            });
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
       }
       CompletableFuture.allOf(all).join();
       Arrays.sort(lat);
