@@ -36,6 +36,7 @@ public final class RedisServers {
       synchronized (ALL) {
         for (RedisProcess p : ALL) {
           p.kill();
+          deleteTree(p.dir());
         }
       }
     }));
@@ -90,10 +91,11 @@ public final class RedisServers {
       }
       Path dir = Files.createTempDirectory("sluice-redis-bin");
       Path p = dir.resolve("redis-server");
+      // deleteOnExit runs in reverse order of registration: the file first, then its directory
+      dir.toFile().deleteOnExit();
+      p.toFile().deleteOnExit();
       Files.copy(in, p, StandardCopyOption.REPLACE_EXISTING);
       p.toFile().setExecutable(true);
-      p.toFile().deleteOnExit();
-      dir.toFile().deleteOnExit();
       return p;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot extract the embedded redis-server", e);
