@@ -98,14 +98,23 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
     return decide(Long.toString(key), 1, now()).join().allowed();
   }
 
+  /** Invalid arguments fail the returned stage, as in the core's default implementation. */
   @Override
   public CompletionStage<Decision> checkAsync(CharSequence key, long cost, long nowMicros) {
-    return decide(validKey(key), validCost(cost), validTime(nowMicros));
+    try {
+      return decide(validKey(key), validCost(cost), validTime(nowMicros));
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override
   public CompletionStage<Decision> checkAsync(CharSequence key, long cost) {
-    return decide(validKey(key), validCost(cost), now());
+    try {
+      return decide(validKey(key), validCost(cost), now());
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static String validKey(CharSequence key) {

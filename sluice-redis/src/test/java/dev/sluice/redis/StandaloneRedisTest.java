@@ -131,6 +131,9 @@ class StandaloneRedisTest extends RedisEquivalenceTest {
       assertThatThrownBy(() -> l.check("k", 0, 5)).hasMessageContaining("cost 0");
       assertThatThrownBy(() -> l.check("k", 1, -3)).hasMessageContaining("timestamp -3");
       assertThatThrownBy(() -> l.check(null, 1, 5)).hasMessageContaining("key");
+      assertThat(l.checkAsync("k", -2).toCompletableFuture()).isCompletedExceptionally();
+      assertThatThrownBy(() -> l.checkAsync("k", 1, -7).toCompletableFuture().join())
+          .hasCauseInstanceOf(IllegalArgumentException.class).hasMessageContaining("-7");
     }
     assertThatThrownBy(() -> RedisEngine.builder(Topology.standalone("http://x")))
         .hasMessageContaining("http://x");
