@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.internal.KeyHasher;
 import dev.sluice.internal.LimiterTable;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,7 @@ public final class InMemoryEngine implements RateLimiterEngine {
   private final TimeSource timeSource;
   private final long maxClientsPerRule;
   private final long graceMicros;
+  private final KeyHasher hasher = new KeyHasher();
   private final ConcurrentHashMap<Rule, LimiterTable> tables = new ConcurrentHashMap<>();
 
   private InMemoryEngine(Builder b) {
@@ -50,7 +52,7 @@ public final class InMemoryEngine implements RateLimiterEngine {
     }
     LimiterTable table = tables.computeIfAbsent(rule,
         r -> new LimiterTable(r, maxClientsPerRule, graceMicros));
-    return new InMemoryRateLimiter(table, timeSource);
+    return new InMemoryRateLimiter(table, hasher, timeSource);
   }
 
   @Override

@@ -1,14 +1,438 @@
 package dev.sluice.internal;
 
+import dev.sluice.Decision;
+import dev.sluice.Limit;
 import dev.sluice.Rule;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
-/** Placeholder replaced by the real table in the next commit. */
+/**
+ * The state of every client of one rule, in primitive arrays: the in-memory engine's hot path.
+ *
+ * <p>Layout. The table is split into segments by the top bits of the client's 64-bit key hash;
+ * each segment is an open-addressing table with linear probing over one {@code long[]}, a row per
+ * client: {@code [hash, state of limit 0, state of limit 1, ...]} (2 or 3 longs per limit, see the
+ * meters). A hash of 0 marks an empty row. Rules with a sliding-window-log limit also keep a
+ * parallel array of {@link GrantLog}s. There is no object per client otherwise, so a client of a
+ * one-limit token-bucket rule costs 24 bytes of row, about 32 at the table's load.
+ *
+ * <p>Concurrency. Each segment has its own spin lock, held for one decision (hash lookup and a
+ * few integer operations, well under a microsecond), so threads on different segments never wait
+ * for each other; there is no global lock. A spin lock rather than a monitor because the critical
+ * section is shorter than a park/unpark; after a few spins a waiter yields its core.
+ *
+ * <p>Memory. A segment grows when three quarters full; before growing it drops rows whose state
+ * has returned to initial (eviction, see {@code docs/algorithms.md}), and it sizes the new array
+ * for the rows that are left, so a population that comes and goes does not grow it. With a client
+ * cap, a segment at its share of the cap makes room by displacing the row, among 16 from the new
+ * key's home slot, whose state returns to initial soonest.
+ */
 public final class LimiterTable {
-  public LimiterTable(Rule rule, long maxClients, long graceMicros) {}
+  private static final int MIN_CAPACITY = 16;
+  private static final int DISPLACEMENT_SAMPLE = 16;
+  private static final VarHandle LOCK;
 
-  public long size() {
-    return 0;
+  static {
+    try {
+      LOCK = MethodHandles.lookup().findVarHandle(Segment.class, "lock", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
   }
 
-  public void evictExpired() {}
+  private final Rule rule;
+  private final Meter[] meters;
+  private final int[] offsets;
+  private final int[] logSlots;
+  private final int logCount;
+  private final int width;
+  private final long graceMicros;
+  private final Segment[] segments;
+  private final int segmentShift;
+  private final long segmentCap;
+
+  /**
+   * A table for {@code rule}.
+   *
+   * @param maxClients the cap on rows, {@code Long.MAX_VALUE} for none
+   * @param graceMicros how long after returning to initial a state may be dropped
+   */
+  public LimiterTable(Rule rule, long maxClients, long graceMicros) {
+    this.rule = rule;
+    int k = rule.limits().size();
+    this.meters = new Meter[k];
+    this.offsets = new int[k];
+    this.logSlots = new int[k];
+    int off = 1;
+    int logs = 0;
+    for (int i = 0; i < k; i++) {
+      Limit limit = rule.limits().get(i);
+      meters[i] = Meter.of(limit);
+      offsets[i] = off;
+      off += meters[i].width();
+      logSlots[i] = meters[i] instanceof SlidingLogMeter ? logs++ : -1;
+    }
+    this.width = off;
+    this.logCount = logs;
+    this.graceMicros = graceMicros;
+    // Enough segments for two cores to rarely meet, few enough that a small cap is not split
+    // into shares of one.
+    int n = maxClients == Long.MAX_VALUE ? 64
+        : (int) Math.max(1, Math.min(64, Long.highestOneBit(Math.max(1, maxClients / 256))));
+    this.segments = new Segment[n];
+    for (int i = 0; i < n; i++) {
+      segments[i] = new Segment();
+    }
+    this.segmentShift = 64 - Integer.numberOfTrailingZeros(n);
+    this.segmentCap = maxClients == Long.MAX_VALUE ? Long.MAX_VALUE : maxClients / n;
+  }
+
+  /** The rule this table decides. */
+  public Rule rule() {
+    return rule;
+  }
+
+  /** Rows currently held. */
+  public long size() {
+    long total = 0;
+    for (Segment s : segments) {
+      s.lock();
+      try {
+        total += s.size;
+      } finally {
+        s.unlock();
+      }
+    }
+    return total;
+  }
+
+  /** Drops every row that has returned to initial, as of each segment's newest time less grace. */
+  public void evictExpired() {
+    for (Segment s : segments) {
+      s.lock();
+      try {
+        s.rebuild(false);
+      } finally {
+        s.unlock();
+      }
+    }
+  }
+
+  private Segment segmentFor(long hash) {
+    return segmentShift == 64 ? segments[0] : segments[(int) (hash >>> segmentShift)];
+  }
+
+  /** Decides a request and says only whether it was admitted; allocates nothing. */
+  public boolean tryAcquire(long hash, long cost, long now) {
+    Segment s = segmentFor(hash);
+    s.lock();
+    try {
+      return s.decide(hash, cost, now) == 0;
+    } finally {
+      s.unlock();
+    }
+  }
+
+  /** Decides a request and describes the decision. */
+  public Decision check(long hash, long cost, long now) {
+    Segment s = segmentFor(hash);
+    s.lock();
+    try {
+      return s.describe(s.decide(hash, cost, now), cost, now);
+    } finally {
+      s.unlock();
+    }
+  }
+
+  /** One independently locked part of the table. */
+  @SuppressWarnings("unused") // the padding fields keep neighbouring segments' locks apart
+  private final class Segment {
+    private long p0, p1, p2, p3, p4, p5, p6;
+    private volatile int lock;
+    private long[] rows;
+    private GrantLog[] logs;
+    private int mask;
+    private int size;
+    private int threshold;
+    private long newest = Long.MIN_VALUE;
+    /** Where the last {@link #decide} left the state it evaluated, for {@link #describe}. */
+    private long[] lastRows;
+    private int lastBase;
+    private GrantLog[] lastLogs;
+    private int lastLogBase;
+    private final long[] scratch = new long[width];
+    private final GrantLog[] emptyLogs = new GrantLog[logCount];
+    private long q0, q1, q2, q3, q4, q5, q6;
+
+    Segment() {
+      allocate(MIN_CAPACITY);
+      for (int i = 0; i < logCount; i++) {
+        emptyLogs[i] = new GrantLog();
+      }
+    }
+
+    private void allocate(int capacity) {
+      rows = new long[capacity * width];
+      logs = logCount == 0 ? null : new GrantLog[capacity * logCount];
+      mask = capacity - 1;
+      threshold = capacity / 4 * 3;
+      size = 0;
+    }
+
+    void lock() {
+      if (LOCK.compareAndSet(this, 0, 1)) {
+        return;
+      }
+      int spins = 0;
+      while (lock != 0 || !LOCK.compareAndSet(this, 0, 1)) {
+        if (++spins < 64) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
+      }
+    }
+
+    void unlock() {
+      LOCK.setRelease(this, 0);
+    }
+
+    private int find(long hash) {
+      long[] r = rows;
+      int i = (int) hash & mask;
+      while (true) {
+        long h = r[i * width];
+        if (h == hash) {
+          return i;
+        }
+        if (h == 0) {
+          return -1;
+        }
+        i = (i + 1) & mask;
+      }
+    }
+
+    private GrantLog log(GrantLog[] l, int logBase, int limit) {
+      int slot = logSlots[limit];
+      return slot < 0 ? null : l[logBase + slot];
+    }
+
+    /**
+     * Evaluates every limit and, when all admit, consumes from all. Returns 0 when admitted, else
+     * the bit set of the denying limits' indexes.
+     */
+    int decide(long hash, long cost, long now) {
+      if (now > newest) {
+        newest = now;
+      }
+      int idx = find(hash);
+      long[] a;
+      int base;
+      GrantLog[] l;
+      int logBase;
+      if (idx >= 0) {
+        a = rows;
+        base = idx * width;
+        l = logs;
+        logBase = idx * logCount;
+      } else {
+        a = scratch;
+        base = 0;
+        l = emptyLogs;
+        logBase = 0;
+        for (int i = 0; i < meters.length; i++) {
+          meters[i].init(a, offsets[i]);
+        }
+      }
+      int denied = 0;
+      for (int i = 0; i < meters.length; i++) {
+        Meter m = meters[i];
+        if (cost > m.capacity() || !m.admits(a, base + offsets[i], log(l, logBase, i), now, cost)) {
+          denied |= 1 << i;
+        }
+      }
+      if (denied == 0) {
+        if (idx < 0) {
+          idx = insert(hash);
+          a = rows;
+          base = idx * width;
+          l = logs;
+          logBase = idx * logCount;
+        }
+        for (int i = 0; i < meters.length; i++) {
+          meters[i].consume(a, base + offsets[i], log(l, logBase, i), now, cost);
+        }
+      }
+      lastRows = a;
+      lastBase = base;
+      lastLogs = l;
+      lastLogBase = logBase;
+      return denied;
+    }
+
+    /** Describes the decision {@link #decide} just made, per "Several limits" in the docs. */
+    Decision describe(int denied, long cost, long now) {
+      long[] a = lastRows;
+      int base = lastBase;
+      int pick = -1;
+      long retry = 0;
+      long remaining = 0;
+      long resetAt = 0;
+      for (int i = 0; i < meters.length; i++) {
+        Meter m = meters[i];
+        GrantLog log = log(lastLogs, lastLogBase, i);
+        int off = base + offsets[i];
+        if (denied != 0) {
+          if ((denied & (1 << i)) == 0) {
+            continue;
+          }
+          long r = cost > m.capacity() ? Decision.NEVER : m.allowedAt(a, off, log, now, cost) - now;
+          if (pick < 0 || r > retry) {
+            pick = i;
+            retry = r;
+          }
+        } else {
+          long rem = m.remaining(a, off, log, now);
+          long reset = m.resetAt(a, off, log, now);
+          if (pick < 0 || rem < remaining || (rem == remaining && reset > resetAt)) {
+            pick = i;
+            remaining = rem;
+            resetAt = reset;
+          }
+        }
+      }
+      Meter m = meters[pick];
+      if (denied != 0) {
+        GrantLog log = log(lastLogs, lastLogBase, pick);
+        int off = base + offsets[pick];
+        if (m.permits == 0) {
+          remaining = 0;
+          resetAt = Decision.NEVER;
+        } else {
+          remaining = m.remaining(a, off, log, now);
+          resetAt = m.resetAt(a, off, log, now);
+        }
+      }
+      return new Decision(denied == 0, m.permits, remaining, resetAt, retry, pick, false);
+    }
+
+    /** Adds a row for {@code hash} with initial state and returns its index. */
+    private int insert(long hash) {
+      if (size >= segmentCap) {
+        displace(hash);
+      } else if (size + 1 > threshold) {
+        rebuild(true);
+      }
+      int i = (int) hash & mask;
+      while (rows[i * width] != 0) {
+        i = (i + 1) & mask;
+      }
+      int base = i * width;
+      rows[base] = hash;
+      for (int j = 0; j < meters.length; j++) {
+        meters[j].init(rows, base + offsets[j]);
+      }
+      for (int j = 0; j < logCount; j++) {
+        logs[i * logCount + j] = new GrantLog();
+      }
+      size++;
+      return i;
+    }
+
+    /** When the state of row {@code i} behaves as absent from. */
+    private long idleAt(long[] r, GrantLog[] l, int i) {
+      long at = Meter.ABSENT;
+      for (int j = 0; j < meters.length; j++) {
+        at = Math.max(at, meters[j].idleAt(r, i * width + offsets[j], log(l, i * logCount, j)));
+      }
+      return at;
+    }
+
+    private boolean evictable(long[] r, GrantLog[] l, int i) {
+      return newest != Long.MIN_VALUE && idleAt(r, l, i) <= newest - graceMicros;
+    }
+
+    /**
+     * Rewrites the segment without its evictable rows, in an array sized for the rest: at most
+     * half full, at least as large as before when {@code growing}.
+     */
+    void rebuild(boolean growing) {
+      long[] oldRows = rows;
+      GrantLog[] oldLogs = logs;
+      int oldCapacity = mask + 1;
+      int live = 0;
+      for (int i = 0; i < oldCapacity; i++) {
+        if (oldRows[i * width] != 0 && !evictable(oldRows, oldLogs, i)) {
+          live++;
+        }
+      }
+      int capacity = Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, live * 2 - 1)) << 1);
+      if (growing && live + 1 > capacity / 4 * 3) {
+        capacity <<= 1;
+      }
+      allocate(capacity);
+      for (int i = 0; i < oldCapacity; i++) {
+        long h = oldRows[i * width];
+        if (h == 0 || evictable(oldRows, oldLogs, i)) {
+          continue;
+        }
+        int j = (int) h & mask;
+        while (rows[j * width] != 0) {
+          j = (j + 1) & mask;
+        }
+        System.arraycopy(oldRows, i * width, rows, j * width, width);
+        if (logCount > 0) {
+          System.arraycopy(oldLogs, i * logCount, logs, j * logCount, logCount);
+        }
+        size++;
+      }
+    }
+
+    /** At the cap: removes the sampled row that returns to initial soonest. */
+    private void displace(long hash) {
+      int victim = -1;
+      long victimIdle = Long.MAX_VALUE;
+      int seen = 0;
+      int sample = Math.min(DISPLACEMENT_SAMPLE, size);
+      for (int i = (int) hash & mask; seen < sample; i = (i + 1) & mask) {
+        if (rows[i * width] != 0) {
+          long idle = idleAt(rows, logs, i);
+          if (victim < 0 || idle < victimIdle) {
+            victim = i;
+            victimIdle = idle;
+          }
+          seen++;
+        }
+      }
+      remove(victim);
+    }
+
+    /** Removes row {@code i}, shifting later rows of its probe run back (no tombstones). */
+    private void remove(int i) {
+      int j = i;
+      while (true) {
+        j = (j + 1) & mask;
+        long h = rows[j * width];
+        if (h == 0) {
+          break;
+        }
+        int home = (int) h & mask;
+        boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (!stays) {
+          System.arraycopy(rows, j * width, rows, i * width, width);
+          if (logCount > 0) {
+            System.arraycopy(logs, j * logCount, logs, i * logCount, logCount);
+          }
+          i = j;
+        }
+      }
+      rows[i * width] = 0;
+      if (logCount > 0) {
+        for (int k = 0; k < logCount; k++) {
+          logs[i * logCount + k] = null;
+        }
+      }
+      size--;
+    }
+  }
 }

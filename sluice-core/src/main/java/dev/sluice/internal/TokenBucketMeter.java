@@ -1,0 +1,94 @@
+package dev.sluice.internal;
+
+import dev.sluice.Limit;
+
+/**
+ * Token bucket in exact units: one token is {@code w} units, the bucket gains {@code n} units per
+ * microsecond, where {@code n / w} is {@code permits / window} in lowest terms. State
+ * {@code [T, s]}: time of the last allowed request and units held; absent means full.
+ */
+final class TokenBucketMeter extends Meter {
+  private final long n;
+  private final long w;
+  private final long full;
+  private final long burst;
+
+  TokenBucketMeter(Limit limit) {
+    super(limit);
+    long g = Math.max(1, gcd(limit.permits(), limit.windowMicros()));
+    this.n = Math.max(1, limit.permits() / g);
+    this.w = limit.windowMicros() / g;
+    this.burst = limit.burst();
+    this.full = burst * w;
+  }
+
+  static long gcd(long a, long b) {
+    while (b != 0) {
+      long r = a % b;
+      a = b;
+      b = r;
+    }
+    return a;
+  }
+
+  @Override
+  long capacity() {
+    return burst;
+  }
+
+  @Override
+  int width() {
+    return 2;
+  }
+
+  @Override
+  void init(long[] a, int off) {
+    a[off] = ABSENT;
+    a[off + 1] = full;
+  }
+
+  /** Units held at effective time {@code te}, refilled without overflow. */
+  private long units(long[] a, int off, long te) {
+    long s = a[off + 1];
+    if (s >= full) {
+      return full;
+    }
+    long elapsed = te - a[off];
+    return elapsed >= Math.ceilDiv(full - s, n) ? full : s + elapsed * n;
+  }
+
+  @Override
+  boolean admits(long[] a, int off, GrantLog log, long t, long c) {
+    return units(a, off, Math.max(t, a[off])) >= c * w;
+  }
+
+  @Override
+  void consume(long[] a, int off, GrantLog log, long t, long c) {
+    long te = Math.max(t, a[off]);
+    a[off + 1] = units(a, off, te) - c * w;
+    a[off] = te;
+  }
+
+  @Override
+  long remaining(long[] a, int off, GrantLog log, long t) {
+    return units(a, off, Math.max(t, a[off])) / w;
+  }
+
+  @Override
+  long resetAt(long[] a, int off, GrantLog log, long t) {
+    long te = Math.max(t, a[off]);
+    return te + Math.ceilDiv(full - units(a, off, te), n);
+  }
+
+  @Override
+  long allowedAt(long[] a, int off, GrantLog log, long t, long c) {
+    long te = Math.max(t, a[off]);
+    return te + Math.ceilDiv(c * w - units(a, off, te), n);
+  }
+
+  @Override
+  long idleAt(long[] a, int off, GrantLog log) {
+    long s = a[off + 1];
+    return s >= full ? ABSENT : a[off] + Math.ceilDiv(full - s, n);
+  }
+}
