@@ -44,6 +44,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * Resilience4j's limiter is a fixed window refreshed every period (it has no bucket) and Guava's
  * keeps at most one second of permits; at these rates neither difference changes an outcome.
  *
+ * <p>{@link #clockOnly} is a control, not a contender: one read of {@code System.nanoTime()}, the
+ * clock every limiter here reads once per check. Its score is a ceiling no limiter can pass, and
+ * a limiter's distance from it is the cost of its decision.
+ *
  * <p>Run at 1 and 2 threads ({@code -t 1}, {@code -t 2}); {@code -prof gc} reports
  * {@code gc.alloc.rate.norm}, the bytes allocated per check.
  */
@@ -105,6 +109,12 @@ public class HotKeyBenchmark {
       throw new IllegalStateException(name + " returned " + actual + " after the measurement; "
           + "expected " + expected + ": the configuration does not do what this benchmark says");
     }
+  }
+
+  /** Control: the clock read alone (the upper bound on every limiter's score). */
+  @Benchmark
+  public long clockOnly() {
+    return System.nanoTime();
   }
 
   @Benchmark
