@@ -8,7 +8,8 @@
 #   many      ManyClientsBenchmark at 2 threads        (add -p clients=100000000 for the real size)
 #   versus    VersusMapOfBucketsBenchmark at 2 threads (add -p clients=20000000 for the real size)
 #   heap      HeapPerClient for sluice-long, sluice-string and map-of-buckets, each in its own
-#             JVM; N from $HEAP_CLIENTS (default 1000000), heap from $HEAP_XMX (default 16g)
+#             JVM; N from $HEAP_CLIENTS (default 1000000), heap from $HEAP_XMX (default 16g),
+#             modes from $HEAP_MODES (default all three, space-separated)
 #   all       hot, many, versus and heap at the default (quick) sizes
 #
 # JMH settings suit a 2-core machine shared with other work: 1 fork, 3 x 2 s warm-up, 5 x 3 s
@@ -62,7 +63,7 @@ build_if_needed() {
 }
 
 suite="${1:-}"
-[[ -n "$suite" ]] || { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ -n "$suite" ]] || { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 
 build_if_needed
@@ -79,7 +80,9 @@ jmh() {  # jmh NAME ARGS...: one JMH run, human-readable log and JSON under benc
 
 heap() {
   local n="${HEAP_CLIENTS:-1000000}" xmx="${HEAP_XMX:-16g}" mode base="$out/$stamp-heap"
-  for mode in sluice-long sluice-string map-of-buckets; do
+  local modes="${HEAP_MODES:-sluice-long sluice-string map-of-buckets}"
+  echo "run.sh: heap -> $base.txt ($("$java" -version 2>&1 | head -n1), -Xmx$xmx)" >&2
+  for mode in $modes; do
     "$java" "-Xmx$xmx" -cp "$jar" dev.sluice.bench.HeapPerClient "$mode" "$n" \
       | tee -a "$base.txt"
   done
