@@ -71,11 +71,18 @@ mkdir -p "$out"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 jmh_defaults=(-f 1 -wi 3 -w 2s -i 5 -r 3s)
 
+machine_load() {  # one line: load average and CPU pressure, to judge how noisy a run was
+  echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores;" \
+    "cpu pressure: $(head -n1 /proc/pressure/cpu 2>/dev/null || echo n/a)"
+}
+
 jmh() {  # jmh NAME ARGS...: one JMH run, human-readable log and JSON under bench-results/
   local name="$1"; shift
   local base="$out/$stamp-$name"
   echo "run.sh: $name -> $base.{txt,json} ($("$java" -version 2>&1 | head -n1))" >&2
-  "$java" -jar "$jar" "${jmh_defaults[@]}" -rf json -rff "$base.json" "$@" | tee "$base.txt"
+  { echo "run.sh: jmh ${jmh_defaults[*]} $*"; echo "before: $(machine_load)"; } > "$base.txt"
+  "$java" -jar "$jar" "${jmh_defaults[@]}" -rf json -rff "$base.json" "$@" | tee -a "$base.txt"
+  echo "after: $(machine_load)" | tee -a "$base.txt"
 }
 
 heap() {
