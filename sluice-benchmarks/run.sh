@@ -13,7 +13,8 @@
 #   all       hot, many, versus and heap at the default (quick) sizes
 #
 # JMH settings suit a 2-core machine shared with other work: 1 fork, 3 x 2 s warm-up, 5 x 3 s
-# measurement; override any of them by passing the JMH option again (later options win).
+# measurement; pass -f, -wi, -w, -i, -r or -t to override the suite's value (JMH itself refuses
+# an option given twice, so run.sh keeps only the last of each).
 # Peers always run in the same JMH invocation as Sluice: compare ratios, not absolute numbers.
 set -euo pipefail
 
@@ -63,7 +64,7 @@ build_if_needed() {
 }
 
 suite="${1:-}"
-[[ -n "$suite" ]] || { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ -n "$suite" ]] || { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 
 build_if_needed
@@ -76,12 +77,33 @@ machine_load() {  # one line: load average and CPU pressure, to judge how noisy 
     "cpu pressure: $(head -n1 /proc/pressure/cpu 2>/dev/null || echo n/a)"
 }
 
+merge_opts() {  # prints the arguments NUL-separated, keeping only the last -f/-wi/-w/-i/-r/-t
+  local -A last=()
+  local -a args=("$@") kept=()
+  local i n=$#
+  for ((i = 0; i < n; i++)); do
+    case "${args[i]}" in -f|-wi|-w|-i|-r|-t) last[${args[i]}]=$i; i=$((i + 1)) ;; esac
+  done
+  for ((i = 0; i < n; i++)); do
+    case "${args[i]}" in
+      -f|-wi|-w|-i|-r|-t)
+        if [[ "${last[${args[i]}]}" == "$i" ]]; then kept+=("${args[i]}" "${args[i + 1]}"); fi
+        i=$((i + 1)) ;;
+      *) kept+=("${args[i]}") ;;
+    esac
+  done
+  printf '%s\0' "${kept[@]}"
+}
+
 jmh() {  # jmh NAME ARGS...: one JMH run, human-readable log and JSON under bench-results/
   local name="$1"; shift
+  local -a opts
+  mapfile -d '' opts < <(merge_opts "${jmh_defaults[@]}" "$@")
   local base="$out/$stamp-$name"
   echo "run.sh: $name -> $base.{txt,json} ($("$java" -version 2>&1 | head -n1))" >&2
-  { echo "run.sh: jmh ${jmh_defaults[*]} $*"; echo "before: $(machine_load)"; } > "$base.txt"
-  "$java" -jar "$jar" "${jmh_defaults[@]}" -rf json -rff "$base.json" "$@" | tee -a "$base.txt"
+  { echo "run.sh: java -jar benchmarks.jar ${opts[*]}"; echo "before: $(machine_load)"; } \
+    > "$base.txt"
+  "$java" -jar "$jar" "${opts[@]}" -rf json -rff "$base.json" | tee -a "$base.txt"
   echo "after: $(machine_load)" | tee -a "$base.txt"
 }
 
