@@ -8,7 +8,8 @@ package dev.sluice;
  * is allowed, the limit with the fewest permits remaining (ties: the one that resets last).
  *
  * @param allowed whether the request was admitted (and its cost consumed from every limit)
- * @param limit the reported limit's permits per window ({@link Limit#permits()})
+ * @param limit the reported limit's permits per window ({@link Limit#permits()}); for a token
+ *     bucket or GCRA meter whose burst exceeds its permits, {@code remaining} can exceed it
  * @param remaining permits of that limit still available after this request, {@code >= 0}
  * @param resetAtMicros when, with no further requests, that limit is back to {@code limit}
  *     remaining, in microseconds since the epoch; {@link #NEVER} for a limit of 0

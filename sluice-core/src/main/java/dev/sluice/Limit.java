@@ -76,8 +76,7 @@ public record Limit(Algorithm algorithm, long permits, Duration window, long bur
         } else {
           long g = gcd(permits, w);
           long scaledWindow = w / g;
-          if (Math.multiplyHigh(burst, scaledWindow) != 0
-              || burst * scaledWindow >= MAX_PRODUCT) {
+          if (!productBelowMax(burst, scaledWindow)) {
             throw new IllegalArgumentException("burst " + burst + " with " + permits + " per "
                 + window + " needs exact integers beyond 2^61: lower the burst or use a rate "
                 + "whose window divides more evenly by its permits");
@@ -90,7 +89,7 @@ public record Limit(Algorithm algorithm, long permits, Duration window, long bur
               + "and gcra, not to " + name(algorithm));
         }
         if (algorithm == Algorithm.SLIDING_WINDOW_COUNTER
-            && (Math.multiplyHigh(permits, w) != 0 || permits * w >= MAX_PRODUCT)) {
+            && !productBelowMax(permits, w)) {
           throw new IllegalArgumentException("permits " + permits + " times window " + w
               + "us exceeds 2^61, the range of the exact sliding-window-counter arithmetic");
         }
@@ -158,6 +157,11 @@ public record Limit(Algorithm algorithm, long permits, Duration window, long bur
 
   private static String name(Algorithm a) {
     return a.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  /** Whether {@code a * b < MAX_PRODUCT} for non-negative operands, without overflowing. */
+  private static boolean productBelowMax(long a, long b) {
+    return b == 0 || a <= (MAX_PRODUCT - 1) / b;
   }
 
   static long gcd(long a, long b) {

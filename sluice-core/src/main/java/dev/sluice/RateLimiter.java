@@ -6,9 +6,12 @@ import java.util.concurrent.CompletionStage;
 /**
  * Decides requests of clients against one {@link Rule}, atomically across all its limits.
  *
- * <p>Every method comes in two forms: one that reads "now" from the limiter's
- * {@link TimeSource}, and one that takes an explicit {@code nowMicros} (microseconds since the
- * epoch) so that decisions can be replayed. A timestamp earlier than one already seen for a
+ * <p>Every method comes in two forms: one that reads "now" from the backend's clock, and one that
+ * takes an explicit {@code nowMicros} (microseconds since the epoch) so that decisions can be
+ * replayed. The backend's clock is the limiter's {@link TimeSource} for the in-memory engine; a
+ * server-backed engine may use the server's clock instead (the Redis backend uses Redis's
+ * {@code TIME}, so that application servers with skewed clocks agree). Callers that do not need
+ * replay should prefer the forms without a timestamp. A timestamp earlier than one already seen for a
  * client never corrupts its state: see {@code docs/algorithms.md}, "Time that goes backwards".
  *
  * <p>A client key is any string (an API key, a user id, an address). A {@code long} key names the
@@ -67,8 +70,20 @@ public interface RateLimiter {
   }
 
   /**
-   * Decides a request without blocking the caller; backends that talk to a server pipeline these
-   * over one connection. The in-memory engine answers at once.
+   * Decides a request now, by the backend's clock, without blocking the caller; backends that
+   * talk to a server pipeline these over one connection. The in-memory engine answers at once.
+   */
+  default CompletionStage<Decision> checkAsync(CharSequence key, long cost) {
+    try {
+      return checkAsync(key, cost, timeSource().nowMicros());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Decides a request at {@code nowMicros} without blocking the caller; backends that talk to a
+   * server pipeline these over one connection. The in-memory engine answers at once.
    */
   default CompletionStage<Decision> checkAsync(CharSequence key, long cost, long nowMicros) {
     try {

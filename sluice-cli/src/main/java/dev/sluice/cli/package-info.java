@@ -1,0 +1,2 @@
+/** The {@code sluice} command line: one picocli command class per subcommand. */
+package dev.sluice.cli;

@@ -1,0 +1,598 @@
+package dev.sluice.server.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.Decision;
+import dev.sluice.InMemoryEngine;
+import dev.sluice.RateLimiterEngine;
+import dev.sluice.server.config.ServerConfig;
+import dev.sluice.server.decide.Outcome;
+import dev.sluice.server.decide.RuleBook;
+import dev.sluice.server.decide.ScopeKeys;
+import dev.sluice.server.identity.ClientIdentifier;
+import dev.sluice.server.identity.ClientIdentity;
+import dev.sluice.server.metrics.ServerMetrics;
+import dev.sluice.server.rules.RuleDefinition;
+import dev.sluice.server.rules.RuleSet;
+import dev.sluice.server.rules.RuleSetCodec;
+import dev.sluice.server.rules.Violation;
+import dev.sluice.server.store.PreconditionFailedException;
+import dev.sluice.server.store.RuleStore;
+import dev.sluice.server.store.StoreUnavailableException;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API (see docs/http.md). A check flows through one method per step:
+ * {@link #identify} (who), {@link #selectRule} (which rule), {@link RuleBook#decide} (the
+ * engine), {@link #respond} (status, headers, body).
+ *
+ * <p>Routes: {@code GET/PUT /rate-limits/rules}, {@code GET/PUT/DELETE /rate-limits/rules/:id}
+ * (admin token), {@code POST /rate-limit/check}, {@code POST /rate-limit/check/batch},
+ * {@code GET /healthz}, {@code GET /readyz}, {@code GET /metrics}.
+ *
+ * <p>Thread-safe: one instance serves every event loop; per-request state lives on the stack.
+ */
+public final class HttpApi {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
+          .maxStringLength(1 << 20).build()).build();
+  private static final String JSON_TYPE = "application/json";
+
+  private final ServerConfig config;
+  private final RateLimiterEngine engine;
+  private final boolean localEngine;
+  private final String engineName;
+  private final RuleStore store;
+  private final AtomicReference<RuleBook> book;
+  private final ServerMetrics metrics;
+  private final ClientIdentifier identifier;
+  private final byte[] tokenDigest;
+  private final Supplier<Boolean> ready;
+  private final Timer singleTimer;
+  private final Timer batchTimer;
+
+  /** An API over the given parts; {@code book} is swapped by the rule store as rules change. */
+  public HttpApi(ServerConfig config, RateLimiterEngine engine, String engineName,
+      RuleStore store, AtomicReference<RuleBook> book, ServerMetrics metrics,
+      Supplier<Boolean> ready) {
+    this.config = config;
+    this.engine = engine;
+    this.localEngine = engine instanceof InMemoryEngine;
+    this.engineName = engineName;
+    this.store = store;
+    this.book = book;
+    this.metrics = metrics;
+    this.ready = ready;
+    ServerConfig.Identity id = config.identity();
+    this.identifier = new ClientIdentifier(id.apiKeyHeader(), id.userIdHeader(),
+        id.orgIdHeader(), id.trustedProxies(), id.userHeadersFromAnyone());
+    this.tokenDigest = config.adminToken() == null ? null : sha256(config.adminToken());
+    this.singleTimer = metrics.checkLatency("single");
+    this.batchTimer = metrics.checkLatency("batch");
+  }
+
+  /** The router of one server instance (one per event loop). */
+  public Router router(Vertx vertx) {
+    Router r = Router.router(vertx);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    r.get("/healthz").handler(ctx -> json(ctx.response(), 200, "{\"status\":\"up\"}"));
+    r.get("/readyz").handler(this::readyz);
+    r.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.scrape()));
+    r.post("/rate-limit/check").handler(body).handler(this::check);
+    r.post("/rate-limit/check/batch").handler(body).handler(this::batch);
+    r.route("/rate-limits/rules*").handler(this::authorize);
+    r.get("/rate-limits/rules").handler(this::getRules);
+    r.put("/rate-limits/rules").handler(body).handler(this::putRules);
+    r.get("/rate-limits/rules/:id").handler(this::getRule);
+    r.put("/rate-limits/rules/:id").handler(body).handler(this::putRule);
+    r.delete("/rate-limits/rules/:id").handler(this::deleteRule);
+    r.errorHandler(404, ctx -> Problem.send(ctx.response(), 404, "not-found", "Not Found",
+        "no resource at " + CheckRequest.abbreviate(ctx.request().path())));
+    r.errorHandler(405, ctx -> Problem.send(ctx.response(), 405, "method-not-allowed",
+        "Method Not Allowed", ctx.request().method() + " is not supported here"));
+    r.errorHandler(413, ctx -> Problem.send(ctx.response(), 413, "body-too-large",
+        "Content Too Large", "the body exceeds " + config.maxBodyBytes()
+            + " bytes (server.max-body-bytes)"));
+    r.errorHandler(400, ctx -> Problem.send(ctx.response(), 400, "bad-request", "Bad Request",
+        "the request could not be read"));
+    r.errorHandler(500, ctx -> {
+      if (ctx.failure() != null) {
+        LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(),
+            ctx.failure());
+      }
+      Problem.send(ctx.response(), 500, "internal", "Internal Server Error",
+          "an unexpected error was logged by the server");
+    });
+    return r;
+  }
+
+  // ---- health -------------------------------------------------------------------------------
+
+  private void readyz(RoutingContext ctx) {
+    // The engine probe may wait on a remote backend: never on the event loop.
+    ctx.vertx().executeBlocking(ready::get, false).onComplete(ar -> readyz(ctx,
+        ar.succeeded() && ar.result()));
+  }
+
+  private void readyz(RoutingContext ctx, boolean engineOk) {
+    boolean storeOk = store.reachable();
+    String bodyText = "{\"ready\":" + (storeOk && engineOk) + ",\"engine\":\""
+        + (engineOk ? "up" : "down") + "\",\"rule_store\":\"" + (storeOk ? "up" : "down")
+        + "\",\"rules\":" + book.get().ruleSet().rules().size() + "}";
+    json(ctx.response(), storeOk && engineOk ? 200 : 503, bodyText);
+  }
+
+  // ---- checks -------------------------------------------------------------------------------
+
+  private void check(RoutingContext ctx) {
+    long start = System.nanoTime();
+    List<Violation> v = new ArrayList<>(0);
+    CheckRequest req = null;
+    try (JsonParser p = FACTORY.createParser(bytes(ctx.body().buffer()))) {
+      p.nextToken();
+      req = CheckRequest.read(p, "$", config.maxKeyLength(), v);
+      if (req != null && p.nextToken() != null) {
+        v.add(new Violation("$", "unexpected content after the check object"));
+      }
+    } catch (IOException e) {
+      v.add(new Violation("$", "not valid JSON: " + firstLine(e)));
+    }
+    if (!v.isEmpty()) {
+      Problem.invalid(ctx.response(), "Invalid check", v);
+      return;
+    }
+    RuleBook rules = book.get();
+    HttpServerRequest http = ctx.request();
+    ClientIdentity who = identify(req, http);
+    RuleDefinition rule;
+    try {
+      rule = selectRule(req, rules);
+    } catch (UnknownRuleException e) {
+      Problem.send(ctx.response(), 404, "unknown-rule", "Unknown rule",
+          "no rule with id '" + CheckRequest.abbreviate(req.ruleId()) + "'");
+      return;
+    }
+    ScopeKeys keys = new ScopeKeys(who, endpoint(req));
+    final CheckRequest r = req;
+    decide(ctx.vertx(), rules, rule, keys, req.cost()).onComplete(ar -> {
+      if (ar.failed()) {
+        backendFailure(ctx.response(), ar.cause());
+        return;
+      }
+      singleTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      respond(ctx.response(), ar.result(), who, r.clientId() == null);
+    });
+  }
+
+  /** Step: who is asking. An explicit client_id wins; else API key, user id, IP. */
+  private ClientIdentity identify(CheckRequest req, HttpServerRequest http) {
+    if (req.clientId() != null) {
+      return new ClientIdentity(req.clientId(), req.userId(), req.orgId(), req.clientIp());
+    }
+    String peer = req.clientIp() != null ? req.clientIp()
+        : http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+    Function<String, String> header = req.headers() == null ? h -> null : req::header;
+    return identifier.identify(peer, header, req.userId(), req.orgId());
+  }
+
+  /** Step: which rule. An explicit rule_id wins; else the highest-priority match. */
+  private static RuleDefinition selectRule(CheckRequest req, RuleBook rules) {
+    if (req.ruleId() != null) {
+      RuleDefinition r = rules.rule(req.ruleId());
+      if (r == null) {
+        throw new UnknownRuleException();
+      }
+      return r;
+    }
+    Function<String, String> header = req.headers() == null ? h -> null : req::header;
+    return rules.match(req.method(), req.path(), header);
+  }
+
+  private static String endpoint(CheckRequest req) {
+    return req.path() == null ? null : req.method() + " " + req.path();
+  }
+
+  /** Step: decide, without blocking an event loop on a remote engine. */
+  private Future<Outcome> decide(Vertx vertx, RuleBook rules, RuleDefinition rule,
+      ScopeKeys keys, long cost) {
+    if (localEngine) {
+      try {
+        return Future.succeededFuture(rules.decide(rule, keys, cost));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    if (rules.canDecideAsync(rule)) {
+      CompletionStage<Outcome> stage;
+      try {
+        stage = rules.decideAsync(rule, keys, cost);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+      return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+    }
+    return vertx.executeBlocking(() -> rules.decide(rule, keys, cost), false);
+  }
+
+  /** Step: answer. 200 when allowed (shadow denials included), 429 when denied. */
+  private void respond(HttpServerResponse res, Outcome o, ClientIdentity who,
+      boolean showClient) {
+    long now = engine.timeSource().nowMicros();
+    StringBuilder sb = new StringBuilder(192);
+    writeOutcome(sb, o, now, showClient ? who : null);
+    MultiMap h = res.headers();
+    RateLimitHeaders.add(h, o, now);
+    h.add(HttpHeaders.CONTENT_TYPE, JSON_TYPE);
+    res.setStatusCode(o.allowed() ? 200 : 429).end(sb.toString());
+  }
+
+  private static void writeOutcome(StringBuilder sb, Outcome o, long now, ClientIdentity who) {
+    Decision d = o.decision();
+    sb.append("{\"allowed\":").append(o.allowed());
+    if (o.rule() == null) {
+      sb.append(",\"rule_id\":null,\"limited\":false");
+    } else {
+      sb.append(",\"rule_id\":\"").append(o.rule().id()).append('"');
+      if (d == null) {
+        sb.append(",\"limited\":false");
+      } else {
+        sb.append(",\"limit\":").append(RateLimitHeaders.capacity(o.rule(), d))
+            .append(",\"remaining\":").append(d.remaining())
+            .append(",\"reset_at\":").append(d.resetAtMicros() == Decision.NEVER ? "null"
+                : Long.toString(RateLimitHeaders.epochSecondsCeil(d.resetAtMicros())))
+            .append(",\"retry_after\":");
+        if (d.allowed()) {
+          sb.append('0');
+        } else if (d.retryAfterMicros() == Decision.NEVER) {
+          sb.append("null");
+        } else {
+          sb.append(Math.max(1, (d.retryAfterMicros() + 999_999) / 1_000_000));
+        }
+        sb.append(",\"limit_index\":").append(d.limitIndex());
+        if (o.shadowDenied()) {
+          sb.append(",\"shadow_denied\":true");
+        }
+        if (d.degraded()) {
+          sb.append(",\"degraded\":true");
+        }
+      }
+    }
+    if (who != null) {
+      sb.append(",\"client\":");
+      appendString(sb, displayKey(who.key()));
+    }
+    sb.append('}');
+  }
+
+  /** API keys are secrets: responses show a digest of them, never the key. */
+  private static String displayKey(String key) {
+    if (key.startsWith("key:")) {
+      return "key:sha256:" + HexFormat.of().formatHex(sha256(key.substring(4)), 0, 6);
+    }
+    return key;
+  }
+
+  private void batch(RoutingContext ctx) {
+    long start = System.nanoTime();
+    List<Violation> v = new ArrayList<>(0);
+    List<Object> items = new ArrayList<>();
+    try (JsonParser p = FACTORY.createParser(bytes(ctx.body().buffer()))) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        v.add(new Violation("$", "must be an object {\"checks\": [...]}"));
+      } else {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String f = p.currentName();
+          JsonToken t = p.nextToken();
+          if (!f.equals("checks")) {
+            v.add(new Violation("$." + f, "unknown field; expected checks"));
+            p.skipChildren();
+          } else if (t != JsonToken.START_ARRAY) {
+            v.add(new Violation("$.checks", "must be an array of checks"));
+            p.skipChildren();
+          } else {
+            int i = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              if (i >= config.maxBatch()) {
+                v.add(new Violation("$.checks", "more than " + config.maxBatch()
+                    + " checks (server.max-batch)"));
+                break;
+              }
+              List<Violation> iv = new ArrayList<>(0);
+              CheckRequest r = CheckRequest.read(p, "$.checks[" + i + "]",
+                  config.maxKeyLength(), iv);
+              items.add(r != null ? r : iv);
+              i++;
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      v.add(new Violation("$", "not valid JSON: " + firstLine(e)));
+    }
+    if (!v.isEmpty()) {
+      Problem.invalid(ctx.response(), "Invalid batch", v);
+      return;
+    }
+    RuleBook rules = book.get();
+    HttpServerRequest http = ctx.request();
+    if (localEngine) {
+      try {
+        String out = decideBatch(rules, items, http);
+        batchTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        json(ctx.response(), 200, out);
+      } catch (RuntimeException e) {
+        backendFailure(ctx.response(), e);
+      }
+      return;
+    }
+    ctx.vertx().executeBlocking(() -> decideBatch(rules, items, http), false)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            backendFailure(ctx.response(), ar.cause());
+          } else {
+            batchTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            json(ctx.response(), 200, ar.result());
+          }
+        });
+  }
+
+  /** Decides every item in order: {@code {"results":[outcome | {"error": problem}]}}. */
+  private String decideBatch(RuleBook rules, List<Object> items, HttpServerRequest http) {
+    StringBuilder sb = new StringBuilder(32 + items.size() * 110);
+    sb.append("{\"results\":[");
+    for (int i = 0; i < items.size(); i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      Object it = items.get(i);
+      if (it instanceof CheckRequest req) {
+        ClientIdentity who = identify(req, http);
+        RuleDefinition rule;
+        try {
+          rule = selectRule(req, rules);
+        } catch (UnknownRuleException e) {
+          sb.append("{\"error\":{\"status\":404,\"title\":\"Unknown rule\",\"detail\":");
+          appendString(sb, "no rule with id '" + CheckRequest.abbreviate(req.ruleId()) + "'");
+          sb.append("}}");
+          continue;
+        }
+        Outcome o = rules.decide(rule, new ScopeKeys(who, endpoint(req)), req.cost());
+        writeOutcome(sb, o, engine.timeSource().nowMicros(), null);
+      } else {
+        @SuppressWarnings("unchecked")
+        List<Violation> iv = (List<Violation>) it;
+        sb.append("{\"error\":").append(Problem.body(400, "invalid-request", "Invalid check",
+            iv.size() + " invalid field(s); see errors", iv)).append('}');
+      }
+    }
+    return sb.append("]}").toString();
+  }
+
+  private void backendFailure(HttpServerResponse res, Throwable e) {
+    metrics.backendError(engineName);
+    LOG.warn("rate-limit engine failed: {}", e.toString());
+    Problem.send(res, 503, "backend-unavailable", "Service Unavailable",
+        "the rate-limit backend could not decide; retry later");
+  }
+
+  // ---- rules API ----------------------------------------------------------------------------
+
+  private void authorize(RoutingContext ctx) {
+    if (tokenDigest == null) {
+      ctx.next();
+      return;
+    }
+    String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String given = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? auth.substring(7).trim() : "";
+    // Digests of equal length compared in constant time: neither content nor length leaks.
+    if (!MessageDigest.isEqual(tokenDigest, sha256(given))) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"sluice-rules\"");
+      Problem.send(ctx.response(), 401, "unauthorized", "Unauthorized",
+          "the rules API needs Authorization: Bearer <admin token>");
+      return;
+    }
+    ctx.next();
+  }
+
+  private void getRules(RoutingContext ctx) {
+    RuleSet set = book.get().ruleSet();
+    ctx.response().putHeader("ETag", set.etag());
+    json(ctx.response(), 200, RuleSetCodec.write(set).toString());
+  }
+
+  private void getRule(RoutingContext ctx) {
+    RuleSet set = book.get().ruleSet();
+    String id = ctx.pathParam("id");
+    RuleDefinition r = set.find(id).orElse(null);
+    if (r == null) {
+      Problem.send(ctx.response(), 404, "unknown-rule", "Unknown rule",
+          "no rule with id '" + CheckRequest.abbreviate(id) + "'");
+      return;
+    }
+    ctx.response().putHeader("ETag", set.etag());
+    json(ctx.response(), 200, RuleSetCodec.write(r).toString());
+  }
+
+  private void putRules(RoutingContext ctx) {
+    JsonNode root = readJson(ctx);
+    if (root == null) {
+      return;
+    }
+    switch (RuleSetCodec.parse(root, config.rules().maxRules())) {
+      case RuleSetCodec.Invalid i -> Problem.invalid(ctx.response(), "Invalid rules",
+          i.violations());
+      case RuleSetCodec.Valid valid -> store(ctx, current -> valid.ruleSet());
+    }
+  }
+
+  private void putRule(RoutingContext ctx) {
+    JsonNode root = readJson(ctx);
+    if (root == null) {
+      return;
+    }
+    String id = ctx.pathParam("id");
+    List<Violation> v = new ArrayList<>();
+    Object parsed = RuleSetCodec.parseOne(root, id, v);
+    if (!(parsed instanceof RuleDefinition rule)) {
+      Problem.invalid(ctx.response(), "Invalid rule", v);
+      return;
+    }
+    store(ctx, current -> {
+      List<RuleDefinition> rules = new ArrayList<>(current.rules());
+      int at = -1;
+      for (int i = 0; i < rules.size(); i++) {
+        if (rules.get(i).id().equals(id)) {
+          at = i;
+        }
+      }
+      if (at >= 0) {
+        rules.set(at, rule);
+      } else {
+        rules.add(rule);
+      }
+      return RuleSetCodec.withEtag(rules);
+    });
+  }
+
+  private void deleteRule(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (book.get().ruleSet().find(id).isEmpty()) {
+      Problem.send(ctx.response(), 404, "unknown-rule", "Unknown rule",
+          "no rule with id '" + CheckRequest.abbreviate(id) + "'");
+      return;
+    }
+    store(ctx, current -> RuleSetCodec.withEtag(current.rules().stream()
+        .filter(r -> !r.id().equals(id)).toList()));
+  }
+
+  /** Writes the set {@code change} makes of the current one, honouring If-Match. */
+  private void store(RoutingContext ctx, Function<RuleSet, RuleSet> change) {
+    String ifMatch = ctx.request().getHeader(HttpHeaders.IF_MATCH);
+    RuleSet current = book.get().ruleSet();
+    RuleSet next = change.apply(current);
+    if (next.rules().size() > config.rules().maxRules()) {
+      Problem.invalid(ctx.response(), "Invalid rules", List.of(new Violation("$.rules",
+          next.rules().size() + " rules exceed the maximum of " + config.rules().maxRules())));
+      return;
+    }
+    ctx.vertx().executeBlocking(() -> store.replace(next, ifMatch), true).onComplete(ar -> {
+      HttpServerResponse res = ctx.response();
+      if (ar.succeeded()) {
+        res.putHeader("ETag", ar.result().etag());
+        json(res, 200, RuleSetCodec.write(ar.result()).toString());
+      } else if (ar.cause() instanceof PreconditionFailedException p) {
+        res.putHeader("ETag", p.currentEtag());
+        Problem.send(res, 412, "stale-version", "Precondition Failed",
+            "If-Match " + CheckRequest.abbreviate(ifMatch) + " is not the current version "
+                + p.currentEtag() + "; GET the rules and retry");
+      } else if (ar.cause() instanceof StoreUnavailableException e) {
+        LOG.warn("rule store write failed: {}", String.valueOf(e.getCause()));
+        Problem.send(res, 503, "store-unavailable", "Service Unavailable",
+            "the rule store cannot be written now; the rules in force are unchanged");
+      } else {
+        LOG.error("rule store write failed", ar.cause());
+        Problem.send(res, 500, "internal", "Internal Server Error",
+            "an unexpected error was logged by the server");
+      }
+    });
+  }
+
+  private static JsonNode readJson(RoutingContext ctx) {
+    Buffer b = ctx.body().buffer();
+    if (b == null || b.length() == 0) {
+      Problem.invalid(ctx.response(), "Invalid rules",
+          List.of(new Violation("$", "the body is empty; expected JSON")));
+      return null;
+    }
+    try (JsonParser p = FACTORY.createParser(b.getBytes())) {
+      JsonNode n = JSON.readTree(p);
+      if (p.nextToken() != null) {
+        throw new IOException("unexpected content after the document");
+      }
+      return n;
+    } catch (IOException e) {
+      Problem.invalid(ctx.response(), "Invalid rules",
+          List.of(new Violation("$", "not valid JSON: " + firstLine(e))));
+      return null;
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private static byte[] bytes(Buffer b) {
+    return b == null ? new byte[0] : b.getBytes();
+  }
+
+  private static void json(HttpServerResponse res, int status, String body) {
+    res.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(body);
+  }
+
+  private static String firstLine(IOException e) {
+    String m = e instanceof com.fasterxml.jackson.core.JacksonException je
+        ? je.getOriginalMessage() : e.getMessage();
+    m = m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("");
+    return CheckRequest.abbreviate(m);
+  }
+
+  static void appendString(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        sb.append('\\').append(c);
+      } else if (c < 0x20) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    sb.append('"');
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final class UnknownRuleException extends RuntimeException {
+    UnknownRuleException() {
+      super(null, null, false, false);
+    }
+  }
+}

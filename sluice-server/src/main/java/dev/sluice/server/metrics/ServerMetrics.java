@@ -1,0 +1,129 @@
+package dev.sluice.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/**
+ * Every metric the service exports, in one place so the names are easy to find:
+ *
+ * <ul>
+ *   <li>{@code sluice_decisions_total{rule, outcome}}: outcome is {@code allowed}, {@code denied},
+ *       {@code shadow_denied} (shadow mode: would have denied) or {@code degraded} (decided by a
+ *       failure policy); requests no rule governs count under {@code rule="", outcome="unlimited"};
+ *   <li>{@code sluice_check_duration_seconds{endpoint}}: latency of check requests from parsed
+ *       body to answer, as a histogram (buckets from 1 us to 1 s);
+ *   <li>{@code sluice_backend_errors_total{engine}} and {@code sluice_backend_circuit_state{engine}}
+ *       (0 closed, 1 half-open, 2 open);
+ *   <li>{@code sluice_rules_reloads_total{store, result}} (result {@code success} or
+ *       {@code failure}), {@code sluice_rules_reload_failures_total{store, reason}} and
+ *       {@code sluice_rules_last_reload_failed{store}} (1 while the last attempt failed and the
+ *       previous good rules are in force), {@code sluice_rules_active}.
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+public final class ServerMetrics {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
+  private final AtomicInteger lastReloadFailed = new AtomicInteger();
+  private final AtomicInteger activeRules = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean lastFailedRegistered =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** The registry with JVM metrics bound. */
+  public ServerMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    Gauge.builder("sluice_rules_active", activeRules, AtomicInteger::get)
+        .description("Rules in force").register(registry);
+  }
+
+  /** The counter of decisions of {@code rule} with {@code outcome}; cache it on hot paths. */
+  public Counter decisions(String rule, String outcome) {
+    return counters.computeIfAbsent("d|" + rule + "|" + outcome, k ->
+        Counter.builder("sluice_decisions_total").description("Check decisions")
+            .tag("rule", rule).tag("outcome", outcome).register(registry));
+  }
+
+  /** The latency timer of checks through {@code endpoint} (single, request, batch). */
+  public Timer checkLatency(String endpoint) {
+    return timers.computeIfAbsent(endpoint, e -> Timer.builder("sluice_check_duration_seconds")
+        .description("Check latency, from parsed request to decision")
+        .tag("endpoint", e)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(1_000))
+        .maximumExpectedValue(Duration.ofSeconds(1))
+        .register(registry));
+  }
+
+  /** Counts an engine failure. */
+  public void backendError(String engine) {
+    counters.computeIfAbsent("b|" + engine, k -> Counter.builder("sluice_backend_errors_total")
+        .description("Errors raised by the rate-limit engine").tag("engine", engine)
+        .register(registry)).increment();
+  }
+
+  /** Exports the engine's circuit state: 0 closed, 1 half-open, 2 open. */
+  public void circuitState(String engine, IntSupplier state) {
+    Gauge.builder("sluice_backend_circuit_state", state, s -> s.getAsInt())
+        .description("Circuit breaker of the engine: 0 closed, 1 half-open, 2 open")
+        .tag("engine", engine).strongReference(true).register(registry);
+  }
+
+  /** Records a successful rule (re)load. */
+  public void reloadSucceeded(String store, int rules) {
+    reloads(store, "success").increment();
+    registerLastFailed(store);
+    lastReloadFailed.set(0);
+    activeRules.set(rules);
+  }
+
+  /** Records a failed reload: the previous rules stay in force. */
+  public void reloadFailed(String store, String reason) {
+    reloads(store, "failure").increment();
+    counters.computeIfAbsent("f|" + store + "|" + reason, k ->
+        Counter.builder("sluice_rules_reload_failures_total")
+            .description("Rule reloads rejected, by reason; the last good rules stay in force")
+            .tag("store", store).tag("reason", reason).register(registry)).increment();
+    registerLastFailed(store);
+    lastReloadFailed.set(1);
+  }
+
+  private Counter reloads(String store, String result) {
+    return counters.computeIfAbsent("r|" + store + "|" + result, k ->
+        Counter.builder("sluice_rules_reloads_total").description("Rule reload attempts")
+            .tag("store", store).tag("result", result).register(registry));
+  }
+
+  private void registerLastFailed(String store) {
+    if (lastFailedRegistered.getAndSet(true)) {
+      return;
+    }
+    Gauge.builder("sluice_rules_last_reload_failed", lastReloadFailed, AtomicInteger::get)
+        .description("1 while the last reload failed and the previous rules are in force")
+        .tag("store", store).register(registry);
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** The underlying registry. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+}

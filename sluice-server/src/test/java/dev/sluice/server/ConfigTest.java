@@ -1,0 +1,125 @@
+package dev.sluice.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.server.config.ConfigException;
+import dev.sluice.server.config.ServerConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Invalid configuration refuses to start, naming the key; the real process end to end. */
+class ConfigTest {
+  @TempDir
+  Path dir;
+
+  ServerConfig parse(String yaml) throws Exception {
+    Files.writeString(dir.resolve("rules.yaml"), "rules: []\n");
+    return ServerConfig.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml), dir,
+        name -> Map.of("TOKEN_FROM_ENV", "0123456789abcdef-env").get(name));
+  }
+
+  @Test
+  void everyBadKey_isNamed_withTheReason() {
+    assertThatThrownBy(() -> parse("""
+        server: {port: 70000, max-batch: zero, colour: blue}
+        admin: {token: short}
+        engine: {type: quantum}
+        rules: {store: floppy, reload-interval: soon}
+        identity: {trusted-proxies: [10.0.0.0/99]}
+        extra: 1
+        """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+        .anyMatch(p -> p.startsWith("server.port: 70000 must be in [0, 65535]"))
+        .anyMatch(p -> p.startsWith("server.max-batch: 'zero' is not an integer"))
+        .anyMatch(p -> p.startsWith("server.colour: unknown key"))
+        .anyMatch(p -> p.startsWith("admin.token: is 5 characters"))
+        .anyMatch(p -> p.startsWith("engine.type: 'quantum' is not an engine"))
+        .anyMatch(p -> p.startsWith("rules.store: 'floppy' must be one of"))
+        .anyMatch(p -> p.startsWith("rules.reload-interval:"))
+        .anyMatch(p -> p.startsWith("identity.trusted-proxies:"))
+        .anyMatch(p -> p.startsWith("extra: unknown key")));
+  }
+
+  @Test
+  void openRulesApi_onANonLoopbackAddress_isRefused_unlessAllowed() throws Exception {
+    assertThatThrownBy(() -> parse("server: {host: 0.0.0.0}\n"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .anyMatch(p -> p.startsWith("admin.token: the rules API would be open")));
+    assertThat(parse("server: {host: 0.0.0.0}\nadmin: {allow-open-rules-api: true}\n").host())
+        .isEqualTo("0.0.0.0");
+    assertThat(parse("server: {host: 0.0.0.0}\nadmin: {token: \"${TOKEN_FROM_ENV}\"}\n")
+        .adminToken()).isEqualTo("0123456789abcdef-env");
+    assertThatThrownBy(() -> parse("admin: {token: \"${NOT_SET_ANYWHERE}\"}\n"))
+        .hasMessageContaining("admin.token: environment variable NOT_SET_ANYWHERE is not set");
+  }
+
+  @Test
+  void postgresStore_needsAUrl_andTheRulesFileMustExist() {
+    assertThatThrownBy(() -> parse("rules: {store: postgres}\n"))
+        .hasMessageContaining("rules.postgres.url: is required");
+    assertThatThrownBy(() -> parse("rules: {file: missing.yaml}\n"))
+        .hasMessageContaining("rules.file:");
+  }
+
+  /** Runs {@code serve} as its own JVM, as {@code bin/sluice serve} does. */
+  Process serve(Path config) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "dev.sluice.server.cli.ServerCli", "serve", "--config", config.toString(), "--port", "0")
+        .redirectErrorStream(true).start();
+  }
+
+  @Test
+  void process_withAnInvalidConfig_exits2_namingTheKey() throws Exception {
+    Files.writeString(dir.resolve("rules.yaml"), "rules: []\n");
+    Path cfg = dir.resolve("bad.yaml");
+    Files.writeString(cfg, "server: {port: -1}\n");
+    Process p = serve(cfg);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(out).contains("server.port: -1 must be in [0, 65535]");
+  }
+
+  @Test
+  void process_withTheShippedExampleConfig_printsWhereItListens_andAnswers() throws Exception {
+    Path repo = Path.of("..").toAbsolutePath().normalize();
+    Process p = serve(repo.resolve("config/sluice.yaml"));
+    try {
+      BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+          StandardCharsets.UTF_8));
+      List<String> lines = new ArrayList<>();
+      String url = null;
+      String line;
+      while (url == null && (line = r.readLine()) != null) {
+        lines.add(line);
+        if (line.startsWith("Sluice listening on ")) {
+          url = line.substring("Sluice listening on ".length()).split(" ")[0];
+        }
+      }
+      assertThat(url).as(String.join("\n", lines)).isNotNull();
+      String curl = r.readLine() + r.readLine();
+      assertThat(curl).contains("curl").contains(url + "/rate-limit/check");
+      TestServer.Res res = TestServer.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(url + "/rate-limit/check"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+              "{\"method\":\"GET\",\"path\":\"/api/hello\"}")));
+      assertThat(res.status()).isEqualTo(200);
+      assertThat(res.json().get("rule_id").asText()).isEqualTo("api_default");
+    } finally {
+      p.destroy();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+}
