@@ -127,7 +127,7 @@ public final class LimiterTable {
     Segment s = segmentFor(hash);
     s.lock();
     try {
-      return s.decide(hash, cost, now) == 0;
+      return s.decide(hash, cost, now, false) == 0;
     } finally {
       s.unlock();
     }
@@ -138,14 +138,16 @@ public final class LimiterTable {
     Segment s = segmentFor(hash);
     s.lock();
     try {
-      return s.describe(s.decide(hash, cost, now), cost, now);
+      return s.describe(s.decide(hash, cost, now, true), cost, now);
     } finally {
       s.unlock();
     }
   }
 
   /** One independently locked part of the table. */
-  @SuppressWarnings("unused") // the padding fields keep neighbouring segments' locks apart
+  // The unused p/q longs make each segment object larger than two cache lines, so that no two
+  // segments' lock words (laid out after all long fields) share a line.
+  @SuppressWarnings("unused")
   private final class Segment {
     private long p0, p1, p2, p3, p4, p5, p6;
     private volatile int lock;
@@ -219,9 +221,10 @@ public final class LimiterTable {
 
     /**
      * Evaluates every limit and, when all admit, consumes from all. Returns 0 when admitted, else
-     * the bit set of the denying limits' indexes.
+     * the bit set of the denying limits' indexes. With {@code remember}, leaves where the state
+     * is for {@link #describe}.
      */
-    int decide(long hash, long cost, long now) {
+    int decide(long hash, long cost, long now, boolean remember) {
       if (now > newest) {
         newest = now;
       }
@@ -263,10 +266,12 @@ public final class LimiterTable {
           meters[i].consume(a, base + offsets[i], log(l, logBase, i), now, cost);
         }
       }
-      lastRows = a;
-      lastBase = base;
-      lastLogs = l;
-      lastLogBase = logBase;
+      if (remember) {
+        lastRows = a;
+        lastBase = base;
+        lastLogs = l;
+        lastLogBase = logBase;
+      }
       return denied;
     }
 
