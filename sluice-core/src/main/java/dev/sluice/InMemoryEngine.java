@@ -2,6 +2,8 @@ package dev.sluice;
 
 import dev.sluice.internal.KeyHasher;
 import dev.sluice.internal.LimiterTable;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,16 +20,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe without a global lock: each table is split into segments, each guarded by its
  * own short spin lock held only for the few hundred nanoseconds of one decision.
  *
- * <p>Memory is bounded two ways: states that have returned to their initial value are dropped
- * (see {@code docs/algorithms.md}, "Eviction"), and {@link Builder#maxClientsPerRule} caps the
- * rows per rule (what the cap trades away is documented there).
+ * <p>Memory is bounded three ways: states that have returned to their initial value are dropped
+ * (see {@code docs/algorithms.md}, "Eviction"); {@link Builder#maxClientsPerRule} caps the rows
+ * per rule (what the cap trades away is documented there); and a rule's state lives only while
+ * some {@link RateLimiter} for it is reachable, so rules replaced by a configuration reload do not
+ * keep their clients forever. Keep a reference to the limiter of every rule in force.
  */
 public final class InMemoryEngine implements RateLimiterEngine {
   private final TimeSource timeSource;
   private final long maxClientsPerRule;
   private final long graceMicros;
   private final KeyHasher hasher = new KeyHasher();
-  private final ConcurrentHashMap<Rule, LimiterTable> tables = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Rule, TableRef> tables = new ConcurrentHashMap<>();
+  private final ReferenceQueue<LimiterTable> released = new ReferenceQueue<>();
 
   private InMemoryEngine(Builder b) {
     this.timeSource = b.timeSource;
@@ -50,9 +55,29 @@ public final class InMemoryEngine implements RateLimiterEngine {
     if (rule == null) {
       throw new IllegalArgumentException("rule must not be null");
     }
-    LimiterTable table = tables.computeIfAbsent(rule,
-        r -> new LimiterTable(r, maxClientsPerRule, graceMicros));
-    return new InMemoryRateLimiter(table, hasher, timeSource);
+    purgeReleased();
+    while (true) {
+      TableRef ref = tables.get(rule);
+      LimiterTable table = ref == null ? null : ref.get();
+      if (table != null) {
+        return new InMemoryRateLimiter(table, hasher, timeSource);
+      }
+      LimiterTable fresh = new LimiterTable(rule, maxClientsPerRule, graceMicros);
+      TableRef freshRef = new TableRef(rule, fresh, released);
+      boolean won = ref == null ? tables.putIfAbsent(rule, freshRef) == null
+          : tables.replace(rule, ref, freshRef);
+      if (won) {
+        return new InMemoryRateLimiter(fresh, hasher, timeSource);
+      }
+    }
+  }
+
+  /** Forgets the map entries of rules whose limiters have all been collected. */
+  private void purgeReleased() {
+    for (Object r; (r = released.poll()) != null; ) {
+      TableRef ref = (TableRef) r;
+      tables.remove(ref.rule, ref);
+    }
   }
 
   @Override
@@ -63,8 +88,9 @@ public final class InMemoryEngine implements RateLimiterEngine {
   /** The number of (client, rule) states currently held, over all rules. */
   public long trackedClients() {
     long n = 0;
-    for (LimiterTable t : tables.values()) {
-      n += t.size();
+    for (TableRef ref : tables.values()) {
+      LimiterTable t = ref.get();
+      n += t == null ? 0 : t.size();
     }
     return n;
   }
@@ -75,8 +101,12 @@ public final class InMemoryEngine implements RateLimiterEngine {
    * release memory sooner.
    */
   public void evictExpired() {
-    for (LimiterTable t : tables.values()) {
-      t.evictExpired();
+    purgeReleased();
+    for (TableRef ref : tables.values()) {
+      LimiterTable t = ref.get();
+      if (t != null) {
+        t.evictExpired();
+      }
     }
   }
 
@@ -88,6 +118,16 @@ public final class InMemoryEngine implements RateLimiterEngine {
   @Override
   public String toString() {
     return "InMemoryEngine[rules=" + tables.size() + ", clients=" + trackedClients() + "]";
+  }
+
+  /** The table of one rule, held only while a limiter for it is reachable. */
+  private static final class TableRef extends WeakReference<LimiterTable> {
+    final Rule rule;
+
+    TableRef(Rule rule, LimiterTable table, ReferenceQueue<LimiterTable> queue) {
+      super(table, queue);
+      this.rule = rule;
+    }
   }
 
   /** Configures an {@link InMemoryEngine}; not thread-safe, validates each value when set. */

@@ -9,7 +9,13 @@ package dev.sluice;
  */
 public interface RateLimiterEngine extends AutoCloseable {
 
-  /** A limiter enforcing {@code rule}; equal rules give limiters that share state. */
+  /**
+   * A limiter enforcing {@code rule}; equal rules give limiters that share state. The in-memory
+   * engine keeps a rule's state only while some limiter for it is reachable; a server-backed
+   * engine keeps it on the server until it expires.
+   *
+   * @throws IllegalArgumentException if {@code rule} is null, or the engine cannot enforce it
+   */
   RateLimiter limiter(Rule rule);
 
   /** The time source of the limiters this engine hands out. */

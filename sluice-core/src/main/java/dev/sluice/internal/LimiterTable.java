@@ -19,7 +19,12 @@ import java.lang.invoke.VarHandle;
  * <p>Concurrency. Each segment has its own spin lock, held for one decision (hash lookup and a
  * few integer operations, well under a microsecond), so threads on different segments never wait
  * for each other; there is no global lock. A spin lock rather than a monitor because the critical
- * section is shorter than a park/unpark; after a few spins a waiter yields its core.
+ * section is shorter than a park/unpark; after a few spins a waiter yields its core. The lock word
+ * is also a sequence number (odd while held), so a denial can be decided without the lock: when
+ * the segment's last locked decision was a denial (a client being throttled), a check first reads
+ * the row optimistically and, if every read happened while no writer held the lock and the answer
+ * is a denial (which writes nothing), returns it. Throttled clients therefore only read shared
+ * memory, and admit-heavy traffic never pays for the extra attempt.
  *
  * <p>Memory. A segment grows when three quarters full; before growing it drops rows whose state
  * has returned to initial (eviction, see {@code docs/algorithms.md}), and it sizes the new array
@@ -31,6 +36,8 @@ public final class LimiterTable {
   private static final int MIN_CAPACITY = 16;
   private static final int DISPLACEMENT_SAMPLE = 16;
   private static final VarHandle LOCK;
+  /** What {@code Segment.optimistic} returns for a denial nobody asked to describe. */
+  private static final Decision OPTIMISTIC_DENIAL = new Decision(false, 0, 0, 0, 0, 0, false);
 
   static {
     try {
@@ -125,6 +132,9 @@ public final class LimiterTable {
   /** Decides a request and says only whether it was admitted; allocates nothing. */
   public boolean tryAcquire(long hash, long cost, long now) {
     Segment s = segmentFor(hash);
+    if (s.optimistic(hash, cost, now, false) != null) {
+      return false;
+    }
     s.lock();
     try {
       return s.decide(hash, cost, now) == 0;
@@ -136,16 +146,22 @@ public final class LimiterTable {
   /** Decides a request and describes the decision. */
   public Decision check(long hash, long cost, long now) {
     Segment s = segmentFor(hash);
+    Decision d = s.optimistic(hash, cost, now, true);
+    if (d != null) {
+      return d;
+    }
     s.lock();
     try {
-      return s.describe(s.decide(hash, cost, now), cost, now);
+      return s.describe(hash, s.decide(hash, cost, now), cost, now);
     } finally {
       s.unlock();
     }
   }
 
   /** One independently locked part of the table. */
-  @SuppressWarnings("unused") // the padding fields keep neighbouring segments' locks apart
+  // The unused p/q longs make each segment object larger than two cache lines, so that no two
+  // segments' lock words (laid out after all long fields) share a line.
+  @SuppressWarnings("unused")
   private final class Segment {
     private long p0, p1, p2, p3, p4, p5, p6;
     private volatile int lock;
@@ -155,11 +171,8 @@ public final class LimiterTable {
     private int size;
     private int threshold;
     private long newest = Long.MIN_VALUE;
-    /** Where the last {@link #decide} left the state it evaluated, for {@link #describe}. */
-    private long[] lastRows;
-    private int lastBase;
-    private GrantLog[] lastLogs;
-    private int lastLogBase;
+    /** Whether the last locked decision was a denial: a hint, read without the lock. */
+    private boolean lastDenied;
     private final long[] scratch = new long[width];
     private final GrantLog[] emptyLogs = new GrantLog[logCount];
     private long q0, q1, q2, q3, q4, q5, q6;
@@ -179,12 +192,18 @@ public final class LimiterTable {
       size = 0;
     }
 
+    /** Takes the lock: makes the sequence number odd. */
     void lock() {
-      if (LOCK.compareAndSet(this, 0, 1)) {
+      int v = lock;
+      if ((v & 1) == 0 && LOCK.compareAndSet(this, v, v + 1)) {
         return;
       }
       int spins = 0;
-      while (lock != 0 || !LOCK.compareAndSet(this, 0, 1)) {
+      while (true) {
+        v = lock;
+        if ((v & 1) == 0 && LOCK.compareAndSet(this, v, v + 1)) {
+          return;
+        }
         if (++spins < 64) {
           Thread.onSpinWait();
         } else {
@@ -193,8 +212,49 @@ public final class LimiterTable {
       }
     }
 
+    /** Releases the lock: the next even sequence number, published after every write. */
     void unlock() {
-      LOCK.setRelease(this, 0);
+      LOCK.setRelease(this, lock + 1);
+    }
+
+    /**
+     * A denial decided without the lock, or null when the locked path must decide (the hint says
+     * admissions are likely, a writer was active, the client is absent, the rule keeps logs, or
+     * the answer is an admission). Reads may race with a writer; the sequence number, read again
+     * after them, tells whether they did, and racy reads cannot fail: the probe mask comes from
+     * the array read, and the meters only index within a row.
+     */
+    Decision optimistic(long hash, long cost, long now, boolean describe) {
+      if (!lastDenied || logCount > 0) {
+        return null;
+      }
+      int v = (int) LOCK.getAcquire(this);
+      if ((v & 1) != 0) {
+        return null;
+      }
+      long[] r = rows;
+      int m = r.length / width - 1;
+      int i = (int) hash & m;
+      for (int probes = 0; r[i * width] != hash; probes++) {
+        if (r[i * width] == 0 || probes > m) {
+          return null;
+        }
+        i = (i + 1) & m;
+      }
+      int base = i * width;
+      int denied = 0;
+      for (int k = 0; k < meters.length; k++) {
+        Meter meter = meters[k];
+        if (cost > meter.capacity() || !meter.admits(r, base + offsets[k], null, now, cost)) {
+          denied |= 1 << k;
+        }
+      }
+      if (denied == 0) {
+        return null;
+      }
+      Decision d = describe ? describe(r, base, null, 0, denied, cost, now) : OPTIMISTIC_DENIAL;
+      VarHandle.loadLoadFence();
+      return lock == v ? d : null;
     }
 
     private int find(long hash) {
@@ -219,7 +279,7 @@ public final class LimiterTable {
 
     /**
      * Evaluates every limit and, when all admit, consumes from all. Returns 0 when admitted, else
-     * the bit set of the denying limits' indexes.
+     * the bit set of the denying limits' indexes. Holds the lock.
      */
     int decide(long hash, long cost, long now) {
       if (now > newest) {
@@ -263,24 +323,27 @@ public final class LimiterTable {
           meters[i].consume(a, base + offsets[i], log(l, logBase, i), now, cost);
         }
       }
-      lastRows = a;
-      lastBase = base;
-      lastLogs = l;
-      lastLogBase = logBase;
+      lastDenied = denied != 0;
       return denied;
     }
 
-    /** Describes the decision {@link #decide} just made, per "Several limits" in the docs. */
-    Decision describe(int denied, long cost, long now) {
-      long[] a = lastRows;
-      int base = lastBase;
+    /** Describes the decision {@link #decide} just made for {@code hash}; holds the lock. */
+    Decision describe(long hash, int denied, long cost, long now) {
+      int idx = find(hash);
+      return idx >= 0 ? describe(rows, idx * width, logs, idx * logCount, denied, cost, now)
+          : describe(scratch, 0, emptyLogs, 0, denied, cost, now);
+    }
+
+    /** Describes a decision on the state at {@code a[base..]}, per "Several limits" in the docs. */
+    private Decision describe(long[] a, int base, GrantLog[] logsOf, int logBase, int denied,
+        long cost, long now) {
       int pick = -1;
       long retry = 0;
       long remaining = 0;
       long resetAt = 0;
       for (int i = 0; i < meters.length; i++) {
         Meter m = meters[i];
-        GrantLog log = log(lastLogs, lastLogBase, i);
+        GrantLog log = logsOf == null ? null : log(logsOf, logBase, i);
         int off = base + offsets[i];
         if (denied != 0) {
           if ((denied & (1 << i)) == 0) {
@@ -303,7 +366,7 @@ public final class LimiterTable {
       }
       Meter m = meters[pick];
       if (denied != 0) {
-        GrantLog log = log(lastLogs, lastLogBase, pick);
+        GrantLog log = logsOf == null ? null : log(logsOf, logBase, pick);
         int off = base + offsets[pick];
         if (m.permits == 0) {
           remaining = 0;
