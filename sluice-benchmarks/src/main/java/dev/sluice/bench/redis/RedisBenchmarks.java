@@ -223,7 +223,7 @@ public final class RedisBenchmarks {
           .tryConsume(1));
       double cpu = redisCpu() - cpu0;
       long evals = commandCalls("evalsha") + commandCalls("eval") - evals0;
-      System.out.printf(Locale.ROOT, "hotset bucket4j-lettuce 8.14.0: %d threads, %d keys: %.0f "
+      System.out.printf(Locale.ROOT, "hotset bucket4j-lettuce: %d threads, %d keys: %.0f "
           + "checks/s, %.1f us redis cpu per check, %.3f compare-and-swap scripts per check "
           + "(each after a GET; above 1 = retries)%n", threads, hot, r[0] / (r[1] / 1e9),
           cpu * 1e6 / r[0], evals / (double) r[0]);
