@@ -176,7 +176,8 @@ sealed interface Backend {
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
           .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
               .enablePeriodicRefresh(t.topologyRefresh())
-              .enableAllAdaptiveRefreshTriggers()
+              // Lettuce 7 enables every adaptive refresh trigger (MOVED, ASK, reconnects) by
+              // default; the explicit switch is deprecated.
               .adaptiveRefreshTriggersTimeout(Duration.ofMillis(200))
               .build())
           .build());
