@@ -110,11 +110,11 @@ public final class SluiceServer implements AutoCloseable {
   private final Rule probeRule = Rule.of("__sluice_readiness_probe",
       dev.sluice.Limit.fixedWindow(1_000_000_000L, Duration.ofSeconds(1)));
 
+  /** Ready when the engine itself decides: a failure policy's degraded answer is not ready. */
   private boolean engineReady() {
     try {
-      engine.limiter(probeRule).checkAsync("probe", 1, engine.timeSource().nowMicros())
-          .toCompletableFuture().get(1, TimeUnit.SECONDS);
-      return true;
+      return !engine.limiter(probeRule).checkAsync("probe", 1)
+          .toCompletableFuture().get(1, TimeUnit.SECONDS).degraded();
     } catch (Exception e) {
       return false;
     }

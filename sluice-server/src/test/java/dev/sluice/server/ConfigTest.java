@@ -65,6 +65,20 @@ class ConfigTest {
   }
 
   @Test
+  void redisEngine_badKeysAreNamed() throws Exception {
+    assertThatThrownBy(() -> parse("""
+        engine: {type: redis, topology: cluster, failure-policy: maybe, local-share: 2,
+                 command-timeout: never}
+        """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+        .anyMatch(p -> p.startsWith("engine.topology: 'nodes' must list at least one"))
+        .anyMatch(p -> p.startsWith("engine.failure-policy: 'maybe' must be one of"))
+        .anyMatch(p -> p.startsWith("engine.local-share: '2' must be a number in (0, 1]"))
+        .anyMatch(p -> p.startsWith("engine.command-timeout:")));
+    assertThat(parse("engine: {type: redis, uri: \"redis://127.0.0.1:1\"}\n").engine().name())
+        .isEqualTo("redis-standalone");
+  }
+
+  @Test
   void postgresStore_needsAUrl_andTheRulesFileMustExist() {
     assertThatThrownBy(() -> parse("rules: {store: postgres}\n"))
         .hasMessageContaining("rules.postgres.url: is required");

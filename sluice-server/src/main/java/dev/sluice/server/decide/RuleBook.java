@@ -89,7 +89,7 @@ public final class RuleBook {
       return CompletableFuture.completedFuture(Outcome.UNLIMITED);
     }
     Compiled c = byId.get(rule.id());
-    return c.rule.decideAsync(keys, cost, engine.timeSource().nowMicros())
+    return c.rule.decideAsync(keys, cost)
         .thenApply(d -> outcome(c, d));
   }
 

@@ -92,20 +92,24 @@ final class ScopedRule {
     return singleScope != null;
   }
 
-  /** Decides now, blocking while a remote engine answers; null when no limit applies. */
+  /**
+   * Decides now, blocking while a remote engine answers; null when no limit applies. A one-scope
+   * rule is decided by the engine's own clock (Redis's {@code TIME} on the Redis engine, so that
+   * instances with skewed clocks agree); a several-scope rule decides all its probes at
+   * {@code nowMicros}, one timestamp for the whole decision.
+   */
   Decision decide(ScopeKeys keys, long cost, long nowMicros) {
     if (singleScope != null) {
       String key = keys.keyOf(singleScope);
-      return key == null ? null : whole.check(key, cost, nowMicros);
+      return key == null ? null : whole.check(key, cost);
     }
     return decideScoped(keys, cost, nowMicros);
   }
 
-  /** As {@link #decide}, without blocking when this rule needs a single engine call. */
-  CompletionStage<Decision> decideAsync(ScopeKeys keys, long cost, long nowMicros) {
+  /** As {@link #decide}, without blocking, for a one-scope rule (the engine's clock). */
+  CompletionStage<Decision> decideAsync(ScopeKeys keys, long cost) {
     String key = keys.keyOf(singleScope);
-    return key == null ? CompletableFuture.completedFuture(null)
-        : whole.checkAsync(key, cost, nowMicros);
+    return key == null ? CompletableFuture.completedFuture(null) : whole.checkAsync(key, cost);
   }
 
   private Decision decideScoped(ScopeKeys keys, long cost, long nowMicros) {

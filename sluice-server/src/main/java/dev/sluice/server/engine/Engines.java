@@ -10,7 +10,7 @@ public final class Engines {
 
   static {
     register(new InMemoryEngineFactory());
-    // The Redis engine registers here once sluice-redis is on main: one line.
+    register(new RedisEngineFactory());
   }
 
   private Engines() {}

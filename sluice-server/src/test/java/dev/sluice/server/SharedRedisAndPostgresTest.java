@@ -1,0 +1,117 @@
+package dev.sluice.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.redis.testing.RedisProcess;
+import dev.sluice.redis.testing.RedisServers;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two server instances sharing one real PostgreSQL (rules) and one real Redis (limits): a rule
+ * written through one is in force on the other, and together they admit exactly the limit. When
+ * Redis is killed, both keep answering (degraded, by the local policy) and report not ready; when
+ * it returns, they are ready and enforce the shared limit again.
+ */
+class SharedRedisAndPostgresTest {
+  @TempDir
+  static Path dirA;
+  @TempDir
+  static Path dirB;
+  static EmbeddedPostgres pg;
+  static RedisProcess redis;
+
+  @BeforeAll
+  static void startBackends() throws Exception {
+    pg = EmbeddedPostgres.builder().start();
+    redis = RedisServers.standalone();
+  }
+
+  @AfterAll
+  static void stopBackends() throws Exception {
+    if (redis != null) {
+      redis.close();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  static String config() {
+    return """
+        engine:
+          type: redis
+          uri: %s
+          command-timeout: 200ms
+          failure-policy: local
+        rules:
+          store: postgres
+          postgres:
+            url: jdbc:postgresql://127.0.0.1:%d/postgres
+            user: postgres
+            password: postgres
+            poll-interval: 100ms
+        """.formatted(redis.uri(), pg.getPort());
+  }
+
+  private static String check(String client) {
+    return "{\"client_id\":\"" + client + "\",\"rule_id\":\"shared\"}";
+  }
+
+  @Test
+  void twoInstances_shareRulesAndLimits_andSurviveARedisKill() {
+    try (TestServer a = TestServer.start(dirA, config(), "");
+        TestServer b = TestServer.start(dirB, config(), "")) {
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        assertThat(a.get("/readyz").status()).isEqualTo(200);
+        assertThat(b.get("/readyz").status()).isEqualTo(200);
+      });
+      TestServer.Res put = a.put("/rate-limits/rules", """
+          {"rules": [{"id": "shared", "limits": [{"window": "1h", "max": 5}]}]}""");
+      assertThat(put.status()).as(put.text()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(b.check(check("probe")).status()).isEqualTo(200));
+
+      int allowed = 0;
+      for (int i = 0; i < 12; i++) {
+        TestServer.Res r = (i % 2 == 0 ? a : b).check(check("alice"));
+        assertThat(r.status()).as(r.text()).isIn(200, 429);
+        if (r.json().get("allowed").asBoolean()) {
+          allowed++;
+          assertThat(r.json().has("degraded")).isFalse();
+        }
+      }
+      assertThat(allowed).as("two instances, one shared limit of 5").isEqualTo(5);
+
+      redis.kill();
+      for (int i = 0; i < 6; i++) {
+        TestServer.Res r = (i % 2 == 0 ? a : b).check(check("bob"));
+        assertThat(r.status()).as(r.text()).isIn(200, 429);
+        assertThat(r.json().get("degraded").asBoolean()).as(r.text()).isTrue();
+      }
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(a.get("/readyz").status()).isEqualTo(503));
+
+      redis.restart();
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        assertThat(a.get("/readyz").status()).isEqualTo(200);
+        assertThat(b.get("/readyz").status()).isEqualTo(200);
+      });
+      int afterRecovery = 0;
+      for (int i = 0; i < 12; i++) {
+        TestServer.Res r = (i % 2 == 0 ? a : b).check(check("carol"));
+        if (r.status() == 200 && r.json().get("allowed").asBoolean()) {
+          assertThat(r.json().has("degraded")).as(r.text()).isFalse();
+          afterRecovery++;
+        }
+      }
+      assertThat(afterRecovery).as("the shared limit holds again after recovery").isEqualTo(5);
+    }
+  }
+}
