@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
 /**
- * The baseline of docs/benchmarks-http.md: a JDK HttpServer on virtual threads that reads the
+ * The baseline of docs/benchmarks.md ("HTTP service"): a JDK HttpServer on virtual threads that reads the
  * request body and answers a constant JSON decision. Run: java BaselineServer.java PORT
  */
 public class BaselineServer {

@@ -2,7 +2,7 @@
 # HTTP benchmark of the service against a JDK HttpServer baseline, on loopback, with wrk.
 # Usage: sluice-server/bench/http-bench.sh [seconds per run, default 10]
 # Needs wrk (apt-get install wrk) and a built sluice-server (mvn -pl sluice-server -am package).
-# Results are printed; docs/benchmarks-http.md records a run.
+# Results are printed; docs/benchmarks.md ("HTTP service") records a run.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
