@@ -41,7 +41,7 @@ public final class LimiterTable {
 
   static {
     try {
-      LOCK = MethodHandles.lookup().findVarHandle(Segment.class, "lock", int.class);
+      LOCK = MethodHandles.lookup().findVarHandle(LockWord.class, "lock", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -158,13 +158,28 @@ public final class LimiterTable {
     }
   }
 
-  /** One independently locked part of the table. */
-  // The unused p/q longs make each segment object larger than two cache lines, so that no two
-  // segments' lock words (laid out after all long fields) share a line.
+  /** Cache-line padding laid out before the lock word (superclass fields come first). */
   @SuppressWarnings("unused")
-  private final class Segment {
-    private long p0, p1, p2, p3, p4, p5, p6;
-    private volatile int lock;
+  abstract static class PadBeforeLock {
+    private long p0, p1, p2, p3, p4, p5, p6, p7;
+  }
+
+  /** A segment's lock word, alone on its cache line: see {@link Segment#lock()}. */
+  abstract static class LockWord extends PadBeforeLock {
+    volatile int lock;
+  }
+
+  /** Cache-line padding between the lock word and the fields a lock holder writes. */
+  @SuppressWarnings("unused")
+  abstract static class PadAfterLock extends LockWord {
+    private long q0, q1, q2, q3, q4, q5, q6, q7;
+  }
+
+  /**
+   * One independently locked part of the table. The lock word sits alone on its cache line, so
+   * a waiter spinning on it does not steal the line holding the fields the holder writes.
+   */
+  private final class Segment extends PadAfterLock {
     private long[] rows;
     private GrantLog[] logs;
     private int mask;
@@ -175,7 +190,6 @@ public final class LimiterTable {
     private boolean lastDenied;
     private final long[] scratch = new long[width];
     private final GrantLog[] emptyLogs = new GrantLog[logCount];
-    private long q0, q1, q2, q3, q4, q5, q6;
 
     Segment() {
       allocate(MIN_CAPACITY);
@@ -221,8 +235,8 @@ public final class LimiterTable {
      * A denial decided without the lock, or null when the locked path must decide (the hint says
      * admissions are likely, a writer was active, the client is absent, the rule keeps logs, or
      * the answer is an admission). Reads may race with a writer; the sequence number, read again
-     * after them, tells whether they did, and racy reads cannot fail: the probe mask comes from
-     * the array read, and the meters only index within a row.
+     * after them, tells whether they did, and racy reads cannot fail: the mask is used only with
+     * the array it belongs to, and the meters only index within a row.
      */
     Decision optimistic(long hash, long cost, long now, boolean describe) {
       if (!lastDenied || logCount > 0) {
@@ -232,8 +246,11 @@ public final class LimiterTable {
       if ((v & 1) != 0) {
         return null;
       }
+      int m = mask;
       long[] r = rows;
-      int m = r.length / width - 1;
+      if ((long) (m + 1) * width != r.length) {
+        return null;  // read across a resize: mask and array of different tables
+      }
       int i = (int) hash & m;
       for (int probes = 0; r[i * width] != hash; probes++) {
         if (r[i * width] == 0 || probes > m) {
@@ -282,7 +299,9 @@ public final class LimiterTable {
      * the bit set of the denying limits' indexes. Holds the lock.
      */
     int decide(long hash, long cost, long now) {
-      if (now > newest) {
+      // Kept to the millisecond: eviction only needs a lower bound, and a hot segment then
+      // writes this field once per millisecond instead of on every decision.
+      if (now >= newest + 1_000 || newest == Long.MIN_VALUE) {
         newest = now;
       }
       int idx = find(hash);
@@ -323,7 +342,9 @@ public final class LimiterTable {
           meters[i].consume(a, base + offsets[i], log(l, logBase, i), now, cost);
         }
       }
-      lastDenied = denied != 0;
+      if (lastDenied != (denied != 0)) {
+        lastDenied = denied != 0;
+      }
       return denied;
     }
 
