@@ -7,31 +7,14 @@ import dev.sluice.Limit;
  * {@code 0 <= r < n}, so the emission interval {@code w / n} microseconds is never rounded.
  * Absent: {@code q = ABSENT} (a TAT before every timestamp).
  */
-final class GcraMeter extends Meter {
-  private final long n;
-  private final long w;
-  private final long burst;
+final class GcraMeter extends BucketMeter {
   private final long tolerance;
   private final long maxWhole;
 
   GcraMeter(Limit limit) {
     super(limit);
-    long g = Math.max(1, TokenBucketMeter.gcd(limit.permits(), limit.windowMicros()));
-    this.n = Math.max(1, limit.permits() / g);
-    this.w = limit.windowMicros() / g;
-    this.burst = limit.burst();
     this.tolerance = burst * w;
     this.maxWhole = tolerance / n;
-  }
-
-  @Override
-  long capacity() {
-    return burst;
-  }
-
-  @Override
-  int width() {
-    return 2;
   }
 
   @Override

@@ -14,7 +14,7 @@ import dev.sluice.Limit;
  * caller's lock.
  */
 abstract sealed class Meter
-    permits FixedWindowMeter, SlidingLogMeter, SlidingCounterMeter, TokenBucketMeter, GcraMeter {
+    permits FixedWindowMeter, SlidingLogMeter, SlidingCounterMeter, BucketMeter {
 
   /** The value a reference time holds in an absent state: before every timestamp. */
   static final long ABSENT = Long.MIN_VALUE;

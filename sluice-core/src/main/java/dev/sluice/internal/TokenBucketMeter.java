@@ -7,38 +7,12 @@ import dev.sluice.Limit;
  * microsecond, where {@code n / w} is {@code permits / window} in lowest terms. State
  * {@code [T, s]}: time of the last allowed request and units held; absent means full.
  */
-final class TokenBucketMeter extends Meter {
-  private final long n;
-  private final long w;
+final class TokenBucketMeter extends BucketMeter {
   private final long full;
-  private final long burst;
 
   TokenBucketMeter(Limit limit) {
     super(limit);
-    long g = Math.max(1, gcd(limit.permits(), limit.windowMicros()));
-    this.n = Math.max(1, limit.permits() / g);
-    this.w = limit.windowMicros() / g;
-    this.burst = limit.burst();
     this.full = burst * w;
-  }
-
-  static long gcd(long a, long b) {
-    while (b != 0) {
-      long r = a % b;
-      a = b;
-      b = r;
-    }
-    return a;
-  }
-
-  @Override
-  long capacity() {
-    return burst;
-  }
-
-  @Override
-  int width() {
-    return 2;
   }
 
   @Override
