@@ -5,7 +5,6 @@ import dev.sluice.server.rules.RuleSetCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -172,8 +171,8 @@ public final class ConfigNode {
     if (node == null) {
       return;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      String k = it.next().getKey();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      String k = e.getKey();
       if (!read.contains(k)) {
         problem(k, "unknown key");
       }

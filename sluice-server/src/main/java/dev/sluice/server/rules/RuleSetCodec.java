@@ -228,8 +228,7 @@ public final class RuleSetCodec {
         v.add(new Violation(at + ".headers", h.size() + " headers exceed the maximum of "
             + MAX_HEADERS));
       } else {
-        for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : h.properties()) {
           String where = at + ".headers." + e.getKey();
           if (!TOKEN.matcher(e.getKey()).matches()) {
             v.add(new Violation(where, "'" + abbreviate(e.getKey())
