@@ -143,6 +143,20 @@ public record Limit(Algorithm algorithm, long permits, Duration window, long bur
     return new Limit(algorithm, permits, window, newBurst);
   }
 
+  /**
+   * {@code n} of {@code docs/algorithms.md}: the numerator of {@code permits / window} in lowest
+   * terms (window in microseconds), at least 1. With {@link #rateDenominatorMicros()} it is the
+   * exact rate the token bucket and GCRA arithmetic of every backend uses.
+   */
+  public long rateNumerator() {
+    return Math.max(1, permits / Math.max(1, gcd(permits, windowMicros())));
+  }
+
+  /** {@code w} of {@code docs/algorithms.md}: the window's share of the reduced rate, in us. */
+  public long rateDenominatorMicros() {
+    return windowMicros() / Math.max(1, gcd(permits, windowMicros()));
+  }
+
   /** The window in microseconds. */
   public long windowMicros() {
     return window.getSeconds() * 1_000_000L + window.getNano() / 1_000;
@@ -164,7 +178,7 @@ public record Limit(Algorithm algorithm, long permits, Duration window, long bur
     return b == 0 || a <= (MAX_PRODUCT - 1) / b;
   }
 
-  static long gcd(long a, long b) {
+  private static long gcd(long a, long b) {
     while (b != 0) {
       long t = a % b;
       a = b;

@@ -16,19 +16,9 @@ abstract sealed class BucketMeter extends Meter permits TokenBucketMeter, GcraMe
 
   BucketMeter(Limit limit) {
     super(limit);
-    long g = Math.max(1, gcd(limit.permits(), limit.windowMicros()));
-    this.n = Math.max(1, limit.permits() / g);
-    this.w = limit.windowMicros() / g;
+    this.n = limit.rateNumerator();
+    this.w = limit.rateDenominatorMicros();
     this.burst = limit.burst();
-  }
-
-  private static long gcd(long a, long b) {
-    while (b != 0) {
-      long r = a % b;
-      a = b;
-      b = r;
-    }
-    return a;
   }
 
   @Override

@@ -30,9 +30,8 @@ final class RuleScript {
       Limit l = limits.get(i);
       long permits = l.permits();
       long window = l.windowMicros();
-      long g = Math.max(1, gcd(permits, window));
-      long n = Math.max(1, permits / g);
-      long w = window / g;
+      long n = l.rateNumerator();
+      long w = l.rateDenominatorMicros();
       int a = 1 + 6 * i;
       limitArgs[a] = Integer.toString(code(l.algorithm()));
       limitArgs[a + 1] = Long.toString(permits);
@@ -73,15 +72,6 @@ final class RuleScript {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JDK", e);
     }
-  }
-
-  static long gcd(long a, long b) {
-    while (b != 0) {
-      long t = a % b;
-      a = b;
-      b = t;
-    }
-    return a;
   }
 
   Rule rule() {
