@@ -1,7 +1,7 @@
 package dev.sluice.redis;
 
+import dev.sluice.Checks;
 import dev.sluice.Decision;
-import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
@@ -60,12 +60,12 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
 
   @Override
   public Decision check(CharSequence key, long cost, long nowMicros) {
-    return decide(validKey(key), validCost(cost), validTime(nowMicros)).join();
+    return decide(Checks.key(key).toString(), Checks.cost(cost), Checks.timestamp(nowMicros)).join();
   }
 
   @Override
   public Decision check(long key, long cost, long nowMicros) {
-    return decide(Long.toString(key), validCost(cost), validTime(nowMicros)).join();
+    return decide(Long.toString(key), Checks.cost(cost), Checks.timestamp(nowMicros)).join();
   }
 
   @Override
@@ -80,12 +80,12 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
 
   @Override
   public Decision check(CharSequence key, long cost) {
-    return decide(validKey(key), validCost(cost), now()).join();
+    return decide(Checks.key(key).toString(), Checks.cost(cost), now()).join();
   }
 
   @Override
   public Decision check(CharSequence key) {
-    return decide(validKey(key), 1, now()).join();
+    return decide(Checks.key(key).toString(), 1, now()).join();
   }
 
   @Override
@@ -102,7 +102,7 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
   @Override
   public CompletionStage<Decision> checkAsync(CharSequence key, long cost, long nowMicros) {
     try {
-      return decide(validKey(key), validCost(cost), validTime(nowMicros));
+      return decide(Checks.key(key).toString(), Checks.cost(cost), Checks.timestamp(nowMicros));
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -111,32 +111,10 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
   @Override
   public CompletionStage<Decision> checkAsync(CharSequence key, long cost) {
     try {
-      return decide(validKey(key), validCost(cost), now());
+      return decide(Checks.key(key).toString(), Checks.cost(cost), now());
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  private static String validKey(CharSequence key) {
-    if (key == null) {
-      throw new IllegalArgumentException("client key must not be null");
-    }
-    return key.toString();
-  }
-
-  private static long validCost(long cost) {
-    if (cost < 1) {
-      throw new IllegalArgumentException("cost " + cost + " must be >= 1");
-    }
-    return cost;
-  }
-
-  private static long validTime(long micros) {
-    if (micros < 0 || micros > Limit.MAX_TIME) {
-      throw new IllegalArgumentException("timestamp " + micros
-          + "us is outside [0, " + Limit.MAX_TIME + "] microseconds since the epoch");
-    }
-    return micros;
   }
 
   // --- the decision ---
