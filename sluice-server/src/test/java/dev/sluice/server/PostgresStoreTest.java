@@ -3,12 +3,13 @@ package dev.sluice.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.testkit.Postgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,36 +24,29 @@ class PostgresStoreTest {
   static Path dirA;
   @TempDir
   static Path dirB;
-  static EmbeddedPostgres pg;
+  static String jdbcUrl;
 
   @BeforeAll
-  static void startDatabase() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
+  static void createDatabase() {
+    jdbcUrl = Postgres.freshDatabase();
   }
 
-  @AfterAll
-  static void stopDatabase() throws Exception {
-    if (pg != null) {
-      pg.close();
-    }
-  }
-
-  static String config(int port) {
+  static String config(String url) {
     return """
         rules:
           store: postgres
           postgres:
-            url: jdbc:postgresql://127.0.0.1:%d/postgres
+            url: %s
             user: postgres
             password: postgres
             poll-interval: 100ms
-        """.formatted(port);
+        """.formatted(url);
   }
 
   @Test
   void twoInstances_agreeOnRules_andOnVersions() throws Exception {
-    try (TestServer a = TestServer.start(dirA, config(pg.getPort()), "");
-        TestServer b = TestServer.start(dirB, config(pg.getPort()), "")) {
+    try (TestServer a = TestServer.start(dirA, config(jdbcUrl), "");
+        TestServer b = TestServer.start(dirB, config(jdbcUrl), "")) {
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         assertThat(a.get("/readyz").status()).isEqualTo(200);
         assertThat(b.get("/readyz").status()).isEqualTo(200);
@@ -92,13 +86,13 @@ class PostgresStoreTest {
 
   @Test
   void invalidRowsInTheDatabase_keepTheLastGoodRules() throws Exception {
-    try (TestServer a = TestServer.start(dirA, config(pg.getPort()), "")) {
+    try (TestServer a = TestServer.start(dirA, config(jdbcUrl), "")) {
       await().atMost(Duration.ofSeconds(60)).until(() -> a.get("/readyz").status() == 200);
       assertThat(a.put("/rate-limits/rules", "{\"rules\":[{\"id\":\"good\",\"limits\":"
           + "[{\"window\":\"1h\",\"max\":5}]}]}").status()).isEqualTo(200);
       String etag = a.get("/rate-limits/rules").header("ETag");
       double failures = a.metric("sluice_rules_reload_failures_total", "reason=\"invalid\"");
-      try (Connection c = pg.getPostgresDatabase().getConnection();
+      try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
           Statement st = c.createStatement()) {
         st.executeUpdate("UPDATE rate_limit_configs SET algorithm = 'quantum'");
         st.executeUpdate("UPDATE rate_limit_ruleset SET version = version + 1");
@@ -115,8 +109,8 @@ class PostgresStoreTest {
   @Test
   void databaseOutage_keepsTheLastGoodRules_andReadinessSaysSo(@TempDir Path dir)
       throws Exception {
-    EmbeddedPostgres own = EmbeddedPostgres.builder().start();
-    try (TestServer a = TestServer.start(dir, config(own.getPort()), "")) {
+    EmbeddedPostgres own = Postgres.startPrivate();
+    try (TestServer a = TestServer.start(dir, config(Postgres.jdbcUrl(own.getPort(), "postgres")), "")) {
       await().atMost(Duration.ofSeconds(60)).until(() -> a.get("/readyz").status() == 200);
       assertThat(a.put("/rate-limits/rules", "{\"rules\":[{\"id\":\"kept\",\"limits\":"
           + "[{\"window\":\"1h\",\"max\":2}]}]}").status()).isEqualTo(200);

@@ -3,9 +3,9 @@ package dev.sluice.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.redis.testing.RedisProcess;
-import dev.sluice.redis.testing.RedisServers;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.sluice.testkit.Postgres;
+import dev.sluice.testkit.RedisProcess;
+import dev.sluice.testkit.RedisServers;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -24,12 +24,12 @@ class SharedRedisAndPostgresTest {
   static Path dirA;
   @TempDir
   static Path dirB;
-  static EmbeddedPostgres pg;
+  static String jdbcUrl;
   static RedisProcess redis;
 
   @BeforeAll
   static void startBackends() throws Exception {
-    pg = EmbeddedPostgres.builder().start();
+    jdbcUrl = Postgres.freshDatabase();
     redis = RedisServers.standalone();
   }
 
@@ -37,9 +37,6 @@ class SharedRedisAndPostgresTest {
   static void stopBackends() throws Exception {
     if (redis != null) {
       redis.close();
-    }
-    if (pg != null) {
-      pg.close();
     }
   }
 
@@ -53,11 +50,11 @@ class SharedRedisAndPostgresTest {
         rules:
           store: postgres
           postgres:
-            url: jdbc:postgresql://127.0.0.1:%d/postgres
+            url: %s
             user: postgres
             password: postgres
             poll-interval: 100ms
-        """.formatted(redis.uri(), pg.getPort());
+        """.formatted(redis.uri(), jdbcUrl);
   }
 
   private static String check(String client) {

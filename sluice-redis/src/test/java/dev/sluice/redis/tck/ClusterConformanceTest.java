@@ -3,7 +3,7 @@ package dev.sluice.redis.tck;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.TimeSource;
 import dev.sluice.redis.Topology;
-import dev.sluice.redis.testing.RedisCluster;
+import dev.sluice.testkit.RedisCluster;
 import dev.sluice.tck.AbstractRateLimiterConformanceTest;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;

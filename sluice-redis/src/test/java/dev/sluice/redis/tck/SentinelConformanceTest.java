@@ -3,7 +3,7 @@ package dev.sluice.redis.tck;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.TimeSource;
 import dev.sluice.redis.Topology;
-import dev.sluice.redis.testing.RedisSentinelGroup;
+import dev.sluice.testkit.RedisSentinelGroup;
 import dev.sluice.tck.AbstractRateLimiterConformanceTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -3,7 +3,7 @@ package dev.sluice.redis.tck;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.TimeSource;
 import dev.sluice.redis.Topology;
-import dev.sluice.redis.testing.RedisServers;
+import dev.sluice.testkit.RedisServers;
 import dev.sluice.tck.AbstractRateLimiterConformanceTest;
 
 /** The conformance suite, unchanged, on a real standalone redis-server. */

@@ -1,4 +1,4 @@
-package dev.sluice.redis.testing;
+package dev.sluice.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.sluice.redis.testing;
+package dev.sluice.testkit;
 
 import java.io.File;
 import java.io.IOException;
