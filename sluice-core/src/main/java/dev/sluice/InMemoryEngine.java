@@ -80,6 +80,12 @@ public final class InMemoryEngine implements RateLimiterEngine {
     }
   }
 
+  /** Always true: every decision is made in the calling thread, in memory. */
+  @Override
+  public boolean decidesInline() {
+    return true;
+  }
+
   @Override
   public TimeSource timeSource() {
     return timeSource;

@@ -18,6 +18,15 @@ public interface RateLimiterEngine extends AutoCloseable {
    */
   RateLimiter limiter(Rule rule);
 
+  /**
+   * Whether this engine decides in the calling thread without I/O, so that its asynchronous
+   * methods complete before they return: front ends then call the synchronous forms and skip the
+   * hop. The in-memory engine does; engines backed by a server do not.
+   */
+  default boolean decidesInline() {
+    return false;
+  }
+
   /** The time source of the limiters this engine hands out. */
   TimeSource timeSource();
 

@@ -1,15 +1,9 @@
 package dev.sluice.server;
 
-import dev.sluice.RateLimiterEngine;
-import dev.sluice.Rule;
+import dev.sluice.rules.Pipeline;
 import dev.sluice.server.config.ServerConfig;
-import dev.sluice.server.decide.RuleBook;
 import dev.sluice.server.http.HttpApi;
 import dev.sluice.server.metrics.ServerMetrics;
-import dev.sluice.server.rules.RuleSet;
-import dev.sluice.server.store.FileRuleStore;
-import dev.sluice.server.store.PostgresRuleStore;
-import dev.sluice.server.store.RuleStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,9 +11,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,25 +27,14 @@ public final class SluiceServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final ServerMetrics metrics = new ServerMetrics();
-  private final AtomicReference<RuleBook> book = new AtomicReference<>();
-  private final RateLimiterEngine engine;
-  private final RuleStore store;
+  private final Pipeline pipeline;
   private final Vertx vertx;
   private volatile int port;
 
   private SluiceServer(ServerConfig config) {
     this.config = config;
-    this.engine = config.engine().create();
-    metrics.circuitState(config.engine().name(), () -> config.engine().circuitState(engine));
-    book.set(new RuleBook(RuleSet.empty(), engine, metrics));
-    if (config.rules().store().equals("postgres")) {
-      store = new PostgresRuleStore(config.rules().postgres(), config.rules().maxRules());
-    } else {
-      FileRuleStore fs = new FileRuleStore(config.rules().file(),
-          config.rules().reloadInterval(), config.rules().maxRules());
-      fs.loadInitial(); // an invalid rules file at start refuses to start
-      store = fs;
-    }
+    this.pipeline = Pipeline.start(config.pipeline(), metrics, metrics);
+    metrics.circuitState(pipeline.engineName(), pipeline::engineHealth);
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))
         .setWorkerPoolSize(8)
@@ -77,17 +58,7 @@ public final class SluiceServer implements AutoCloseable {
   }
 
   private void startNow() {
-    String storeName = store.name();
-    store.start(set -> {
-      book.set(new RuleBook(set, engine, metrics));
-      metrics.reloadSucceeded(storeName, set.rules().size());
-      LOG.info("rules in force: {} rule(s), version {}", set.rules().size(), set.etag());
-    }, (reason, message) -> {
-      metrics.reloadFailed(storeName, reason);
-      LOG.warn(message);
-    });
-    HttpApi api = new HttpApi(config, engine, config.engine().name(), store, book, metrics,
-        this::engineReady);
+    HttpApi api = new HttpApi(config, pipeline, metrics);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     try {
       // One server per event loop on one port; Vert.x shares the socket between them. For "any
@@ -107,17 +78,9 @@ public final class SluiceServer implements AutoCloseable {
     }
   }
 
-  private final Rule probeRule = Rule.of("__sluice_readiness_probe",
-      dev.sluice.Limit.fixedWindow(1_000_000_000L, Duration.ofSeconds(1)));
-
-  /** Ready when the engine itself decides: a failure policy's degraded answer is not ready. */
-  private boolean engineReady() {
-    try {
-      return !engine.limiter(probeRule).checkAsync("probe", 1)
-          .toCompletableFuture().get(1, TimeUnit.SECONDS).degraded();
-    } catch (Exception e) {
-      return false;
-    }
+  /** The pipeline this server is the HTTP front end of (other front ends may share it). */
+  public Pipeline pipeline() {
+    return pipeline;
   }
 
   /** The port the server listens on. */
@@ -135,7 +98,7 @@ public final class SluiceServer implements AutoCloseable {
     return metrics;
   }
 
-  /** Stops listening and releases the engine and the store. */
+  /** Stops listening and closes the pipeline (the engine and the store). */
   @Override
   public void close() {
     try {
@@ -143,11 +106,7 @@ public final class SluiceServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("stopping HTTP: {}", e.toString());
     }
-    try {
-      store.close();
-    } finally {
-      engine.close();
-    }
+    pipeline.close();
   }
 
   private static <T> T await(Future<T> f) throws IllegalStateException {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.sluice.server.config.ConfigException;
+import dev.sluice.rules.config.ConfigException;
 import dev.sluice.server.config.ServerConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -45,10 +45,13 @@ class ConfigTest {
         .anyMatch(p -> p.startsWith("server.colour: unknown key"))
         .anyMatch(p -> p.startsWith("admin.token: is 5 characters"))
         .anyMatch(p -> p.startsWith("engine.type: 'quantum' is not an engine"))
-        .anyMatch(p -> p.startsWith("rules.store: 'floppy' must be one of"))
-        .anyMatch(p -> p.startsWith("rules.reload-interval:"))
+        .anyMatch(p -> p.startsWith("rules.store: 'floppy' is not a rule store"))
         .anyMatch(p -> p.startsWith("identity.trusted-proxies:"))
         .anyMatch(p -> p.startsWith("extra: unknown key")));
+    assertThatThrownBy(() -> parse("rules: {store: file, reload-interval: soon, shelf: 3}\n"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .anyMatch(p -> p.startsWith("rules.reload-interval:"))
+            .anyMatch(p -> p.startsWith("rules.shelf: unknown key")));
   }
 
   @Test
@@ -65,25 +68,21 @@ class ConfigTest {
   }
 
   @Test
-  void redisEngine_badKeysAreNamed() throws Exception {
-    assertThatThrownBy(() -> parse("""
-        engine: {type: redis, topology: cluster, failure-policy: maybe, local-share: 2,
-                 command-timeout: never}
-        """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-        .anyMatch(p -> p.startsWith("engine.topology: 'nodes' must list at least one"))
-        .anyMatch(p -> p.startsWith("engine.failure-policy: 'maybe' must be one of"))
-        .anyMatch(p -> p.startsWith("engine.local-share: '2' must be a number in (0, 1]"))
-        .anyMatch(p -> p.startsWith("engine.command-timeout:")));
-    assertThat(parse("engine: {type: redis, uri: \"redis://127.0.0.1:1\"}\n").engine().name())
-        .isEqualTo("redis-standalone");
+  void theRulesFileMustExist() {
+    assertThatThrownBy(() -> parse("rules: {file: missing.yaml}\n"))
+        .hasMessageContaining("rules.file:");
   }
 
   @Test
-  void postgresStore_needsAUrl_andTheRulesFileMustExist() {
-    assertThatThrownBy(() -> parse("rules: {store: postgres}\n"))
-        .hasMessageContaining("rules.postgres.url: is required");
-    assertThatThrownBy(() -> parse("rules: {file: missing.yaml}\n"))
-        .hasMessageContaining("rules.file:");
+  void engineAndStoreTypes_notOnTheClassPath_areNamedWithTheKnownOnes() {
+    // sluice-server alone has the in-memory engine and the file store; the CLI assembly adds
+    // the others (its AssemblyConfigTest checks their keys).
+    assertThatThrownBy(() -> parse("engine: {type: redis}\nrules: {store: postgres}\n"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .anyMatch(p -> p.equals("engine.type: 'redis' is not an engine on the class path; "
+                + "known: [in-memory]"))
+            .anyMatch(p -> p.equals("rules.store: 'postgres' is not a rule store on the class "
+                + "path; known: [file]")));
   }
 
   /** Runs {@code serve} as its own JVM, as {@code bin/sluice serve} does. */

@@ -1,7 +1,7 @@
 package dev.sluice.server.cli;
 
 import dev.sluice.server.SluiceServer;
-import dev.sluice.server.config.ConfigException;
+import dev.sluice.rules.config.ConfigException;
 import dev.sluice.server.config.ServerConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -63,9 +63,8 @@ public final class ServeCommand implements Callable<Integer> {
     String host = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
     String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":"
         + server.port();
-    out.println("Sluice listening on " + base + " (engine " + cfg.engine().name()
-        + ", rules from " + (cfg.rules().store().equals("file") ? cfg.rules().file()
-            : "PostgreSQL") + ")");
+    out.println("Sluice listening on " + base + " (engine " + server.pipeline().engineName()
+        + ", rules from " + server.pipeline().store().location() + ")");
     out.println("Try it:");
     out.println("  curl -i -X POST " + base + "/rate-limit/check -H 'Content-Type: "
         + "application/json' -d '{\"method\":\"GET\",\"path\":\"/api/hello\"}'");

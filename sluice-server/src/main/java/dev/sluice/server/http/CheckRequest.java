@@ -3,7 +3,8 @@ package dev.sluice.server.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sluice.Limit;
-import dev.sluice.server.rules.Violation;
+import dev.sluice.rules.Violation;
+import dev.sluice.rules.identity.IpAddresses;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -97,6 +98,14 @@ record CheckRequest(String ruleId, String clientId, long cost, String method, St
     }
     if (path != null && !path.startsWith("/") && !path.equals("*")) {
       v.add(new Violation(at + ".path", "'" + abbreviate(path) + "' must start with '/'"));
+    }
+    if (clientIp != null) {
+      String canonical = IpAddresses.canonical(clientIp);
+      if (canonical == null) {
+        v.add(new Violation(at + ".client_ip", "'" + abbreviate(clientIp)
+            + "' is not an IPv4 or IPv6 address"));
+      }
+      clientIp = canonical;
     }
     if (path != null && method == null && ruleId == null) {
       method = "GET";

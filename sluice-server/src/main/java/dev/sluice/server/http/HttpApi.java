@@ -7,22 +7,19 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.Decision;
-import dev.sluice.InMemoryEngine;
-import dev.sluice.RateLimiterEngine;
+import dev.sluice.rules.Pipeline;
+import dev.sluice.rules.RuleDefinition;
+import dev.sluice.rules.RuleSet;
+import dev.sluice.rules.RuleSetCodec;
+import dev.sluice.rules.Violation;
+import dev.sluice.rules.decide.Outcome;
+import dev.sluice.rules.decide.RuleBook;
+import dev.sluice.rules.decide.ScopeKeys;
+import dev.sluice.rules.identity.ClientIdentity;
+import dev.sluice.rules.store.PreconditionFailedException;
+import dev.sluice.rules.store.StoreUnavailableException;
 import dev.sluice.server.config.ServerConfig;
-import dev.sluice.server.decide.Outcome;
-import dev.sluice.server.decide.RuleBook;
-import dev.sluice.server.decide.ScopeKeys;
-import dev.sluice.server.identity.ClientIdentifier;
-import dev.sluice.server.identity.ClientIdentity;
 import dev.sluice.server.metrics.ServerMetrics;
-import dev.sluice.server.rules.RuleDefinition;
-import dev.sluice.server.rules.RuleSet;
-import dev.sluice.server.rules.RuleSetCodec;
-import dev.sluice.server.rules.Violation;
-import dev.sluice.server.store.PreconditionFailedException;
-import dev.sluice.server.store.RuleStore;
-import dev.sluice.server.store.StoreUnavailableException;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -41,11 +38,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,33 +65,17 @@ public final class HttpApi {
   private static final String JSON_TYPE = "application/json";
 
   private final ServerConfig config;
-  private final RateLimiterEngine engine;
-  private final boolean localEngine;
-  private final String engineName;
-  private final RuleStore store;
-  private final AtomicReference<RuleBook> book;
+  private final Pipeline pipeline;
   private final ServerMetrics metrics;
-  private final ClientIdentifier identifier;
   private final byte[] tokenDigest;
-  private final Supplier<Boolean> ready;
   private final Timer singleTimer;
   private final Timer batchTimer;
 
-  /** An API over the given parts; {@code book} is swapped by the rule store as rules change. */
-  public HttpApi(ServerConfig config, RateLimiterEngine engine, String engineName,
-      RuleStore store, AtomicReference<RuleBook> book, ServerMetrics metrics,
-      Supplier<Boolean> ready) {
+  /** The HTTP API over {@code pipeline}, counting into {@code metrics}. */
+  public HttpApi(ServerConfig config, Pipeline pipeline, ServerMetrics metrics) {
     this.config = config;
-    this.engine = engine;
-    this.localEngine = engine instanceof InMemoryEngine;
-    this.engineName = engineName;
-    this.store = store;
-    this.book = book;
+    this.pipeline = pipeline;
     this.metrics = metrics;
-    this.ready = ready;
-    ServerConfig.Identity id = config.identity();
-    this.identifier = new ClientIdentifier(id.apiKeyHeader(), id.userIdHeader(),
-        id.orgIdHeader(), id.trustedProxies(), id.userHeadersFromAnyone());
     this.tokenDigest = config.adminToken() == null ? null : sha256(config.adminToken());
     this.singleTimer = metrics.checkLatency("single");
     this.batchTimer = metrics.checkLatency("batch");
@@ -141,16 +121,16 @@ public final class HttpApi {
   // ---- health -------------------------------------------------------------------------------
 
   private void readyz(RoutingContext ctx) {
-    // The engine probe may wait on a remote backend: never on the event loop.
-    ctx.vertx().executeBlocking(ready::get, false).onComplete(ar -> readyz(ctx,
-        ar.succeeded() && ar.result()));
+    // The engine probe may wait on a remote backend: asynchronously, never blocking the loop.
+    Future.fromCompletionStage(pipeline.engineReady(), ctx.vertx().getOrCreateContext())
+        .onComplete(ar -> readyz(ctx, ar.succeeded() && ar.result()));
   }
 
   private void readyz(RoutingContext ctx, boolean engineOk) {
-    boolean storeOk = store.reachable();
+    boolean storeOk = pipeline.store().reachable();
     String bodyText = "{\"ready\":" + (storeOk && engineOk) + ",\"engine\":\""
         + (engineOk ? "up" : "down") + "\",\"rule_store\":\"" + (storeOk ? "up" : "down")
-        + "\",\"rules\":" + book.get().ruleSet().rules().size() + "}";
+        + "\",\"rules\":" + pipeline.book().ruleSet().rules().size() + "}";
     json(ctx.response(), storeOk && engineOk ? 200 : 503, bodyText);
   }
 
@@ -173,7 +153,7 @@ public final class HttpApi {
       Problem.invalid(ctx.response(), "Invalid check", v);
       return;
     }
-    RuleBook rules = book.get();
+    RuleBook rules = pipeline.book();
     HttpServerRequest http = ctx.request();
     ClientIdentity who = identify(req, http);
     RuleDefinition rule;
@@ -204,7 +184,7 @@ public final class HttpApi {
     String peer = req.clientIp() != null ? req.clientIp()
         : http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
     Function<String, String> header = req.headers() == null ? h -> null : req::header;
-    return identifier.identify(peer, header, req.userId(), req.orgId());
+    return pipeline.identifier().identify(peer, header, req.userId(), req.orgId());
   }
 
   /** Step: which rule. An explicit rule_id wins; else the highest-priority match. */
@@ -212,7 +192,7 @@ public final class HttpApi {
     if (req.ruleId() != null) {
       RuleDefinition r = rules.rule(req.ruleId());
       if (r == null) {
-        throw new UnknownRuleException();
+        throw new UnknownRuleException(req.ruleId());
       }
       return r;
     }
@@ -225,31 +205,22 @@ public final class HttpApi {
   }
 
   /** Step: decide, without blocking an event loop on a remote engine. */
-  private Future<Outcome> decide(Vertx vertx, RuleBook rules, RuleDefinition rule,
+  private static Future<Outcome> decide(Vertx vertx, RuleBook rules, RuleDefinition rule,
       ScopeKeys keys, long cost) {
-    if (localEngine) {
+    if (rules.inline()) {
       try {
-        return Future.succeededFuture(rules.decide(rule, keys, cost));
+        return Future.succeededFuture(rules.decideNow(rule, keys, cost));
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
     }
-    if (rules.canDecideAsync(rule)) {
-      CompletionStage<Outcome> stage;
-      try {
-        stage = rules.decideAsync(rule, keys, cost);
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
-      }
-      return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
-    }
-    return vertx.executeBlocking(() -> rules.decide(rule, keys, cost), false);
+    return Future.fromCompletionStage(rules.decide(rule, keys, cost), vertx.getOrCreateContext());
   }
 
   /** Step: answer. 200 when allowed (shadow denials included), 429 when denied. */
   private void respond(HttpServerResponse res, Outcome o, ClientIdentity who,
       boolean showClient) {
-    long now = engine.timeSource().nowMicros();
+    long now = pipeline.engine().timeSource().nowMicros();
     StringBuilder sb = new StringBuilder(192);
     writeOutcome(sb, o, now, showClient ? who : null);
     MultiMap h = res.headers();
@@ -345,63 +316,93 @@ public final class HttpApi {
       Problem.invalid(ctx.response(), "Invalid batch", v);
       return;
     }
-    RuleBook rules = book.get();
+    RuleBook rules = pipeline.book();
     HttpServerRequest http = ctx.request();
-    if (localEngine) {
-      try {
-        String out = decideBatch(rules, items, http);
-        batchTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        json(ctx.response(), 200, out);
-      } catch (RuntimeException e) {
-        backendFailure(ctx.response(), e);
+    Object[] decided = new Object[items.size()];
+    List<CompletableFuture<Outcome>> pending = rules.inline() ? List.of() : new ArrayList<>();
+    try {
+      for (int i = 0; i < decided.length; i++) {
+        decided[i] = decideItem(rules, items.get(i), http, pending);
       }
+    } catch (RuntimeException e) {
+      backendFailure(ctx.response(), e);
       return;
     }
-    ctx.vertx().executeBlocking(() -> decideBatch(rules, items, http), false)
-        .onComplete(ar -> {
+    if (pending.isEmpty()) {
+      batchTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+      json(ctx.response(), 200, writeBatch(decided));
+      return;
+    }
+    // A remote engine: every item is in flight at once (pipelined on the engine's connections);
+    // the answer is written when the last completes.
+    Future.fromCompletionStage(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)),
+        ctx.vertx().getOrCreateContext()).onComplete(ar -> {
           if (ar.failed()) {
             backendFailure(ctx.response(), ar.cause());
-          } else {
-            batchTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            json(ctx.response(), 200, ar.result());
+            return;
           }
+          batchTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+          json(ctx.response(), 200, writeBatch(decided));
         });
   }
 
-  /** Decides every item in order: {@code {"results":[outcome | {"error": problem}]}}. */
-  private String decideBatch(RuleBook rules, List<Object> items, HttpServerRequest http) {
-    StringBuilder sb = new StringBuilder(32 + items.size() * 110);
+  /**
+   * One batch item: an {@link Outcome} (inline engine), a future of one (remote engine, added to
+   * {@code pending} too), a problem for a bad item.
+   */
+  private Object decideItem(RuleBook rules, Object item, HttpServerRequest http,
+      List<CompletableFuture<Outcome>> pending) {
+    if (!(item instanceof CheckRequest req)) {
+      return item;
+    }
+    RuleDefinition rule;
+    try {
+      rule = selectRule(req, rules);
+    } catch (UnknownRuleException e) {
+      return e;
+    }
+    ScopeKeys keys = new ScopeKeys(identify(req, http), endpoint(req));
+    if (rules.inline()) {
+      return rules.decideNow(rule, keys, req.cost());
+    }
+    CompletableFuture<Outcome> f = rules.decide(rule, keys, req.cost()).toCompletableFuture();
+    pending.add(f);
+    return f;
+  }
+
+  /** {@code {"results":[outcome | {"error": problem}]}}, in the order of the request. */
+  private String writeBatch(Object[] decided) {
+    long now = pipeline.engine().timeSource().nowMicros();
+    StringBuilder sb = new StringBuilder(32 + decided.length * 110);
     sb.append("{\"results\":[");
-    for (int i = 0; i < items.size(); i++) {
+    for (int i = 0; i < decided.length; i++) {
       if (i > 0) {
         sb.append(',');
       }
-      Object it = items.get(i);
-      if (it instanceof CheckRequest req) {
-        ClientIdentity who = identify(req, http);
-        RuleDefinition rule;
-        try {
-          rule = selectRule(req, rules);
-        } catch (UnknownRuleException e) {
+      Object it = decided[i];
+      if (it instanceof CompletableFuture<?> f) {
+        it = f.join(); // complete: written after allOf
+      }
+      switch (it) {
+        case Outcome o -> writeOutcome(sb, o, now, null);
+        case UnknownRuleException e -> {
           sb.append("{\"error\":{\"status\":404,\"title\":\"Unknown rule\",\"detail\":");
-          appendString(sb, "no rule with id '" + CheckRequest.abbreviate(req.ruleId()) + "'");
+          appendString(sb, "no rule with id '" + CheckRequest.abbreviate(e.ruleId) + "'");
           sb.append("}}");
-          continue;
         }
-        Outcome o = rules.decide(rule, new ScopeKeys(who, endpoint(req)), req.cost());
-        writeOutcome(sb, o, engine.timeSource().nowMicros(), null);
-      } else {
-        @SuppressWarnings("unchecked")
-        List<Violation> iv = (List<Violation>) it;
-        sb.append("{\"error\":").append(Problem.body(400, "invalid-request", "Invalid check",
-            iv.size() + " invalid field(s); see errors", iv)).append('}');
+        default -> {
+          @SuppressWarnings("unchecked")
+          List<Violation> iv = (List<Violation>) it;
+          sb.append("{\"error\":").append(Problem.body(400, "invalid-request", "Invalid check",
+              iv.size() + " invalid field(s); see errors", iv)).append('}');
+        }
       }
     }
     return sb.append("]}").toString();
   }
 
   private void backendFailure(HttpServerResponse res, Throwable e) {
-    metrics.backendError(engineName);
+    metrics.backendError(pipeline.engineName());
     LOG.warn("rate-limit engine failed: {}", e.toString());
     Problem.send(res, 503, "backend-unavailable", "Service Unavailable",
         "the rate-limit backend could not decide; retry later");
@@ -428,13 +429,13 @@ public final class HttpApi {
   }
 
   private void getRules(RoutingContext ctx) {
-    RuleSet set = book.get().ruleSet();
+    RuleSet set = pipeline.book().ruleSet();
     ctx.response().putHeader("ETag", set.etag());
     json(ctx.response(), 200, RuleSetCodec.write(set).toString());
   }
 
   private void getRule(RoutingContext ctx) {
-    RuleSet set = book.get().ruleSet();
+    RuleSet set = pipeline.book().ruleSet();
     String id = ctx.pathParam("id");
     RuleDefinition r = set.find(id).orElse(null);
     if (r == null) {
@@ -451,7 +452,7 @@ public final class HttpApi {
     if (root == null) {
       return;
     }
-    switch (RuleSetCodec.parse(root, config.rules().maxRules())) {
+    switch (RuleSetCodec.parse(root, pipeline.maxRules())) {
       case RuleSetCodec.Invalid i -> Problem.invalid(ctx.response(), "Invalid rules",
           i.violations());
       case RuleSetCodec.Valid valid -> store(ctx, current -> valid.ruleSet());
@@ -489,45 +490,57 @@ public final class HttpApi {
 
   private void deleteRule(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    if (book.get().ruleSet().find(id).isEmpty()) {
-      Problem.send(ctx.response(), 404, "unknown-rule", "Unknown rule",
-          "no rule with id '" + CheckRequest.abbreviate(id) + "'");
-      return;
-    }
-    store(ctx, current -> RuleSetCodec.withEtag(current.rules().stream()
-        .filter(r -> !r.id().equals(id)).toList()));
+    store(ctx, current -> {
+      if (current.find(id).isEmpty()) {
+        throw new UnknownRuleException(id);
+      }
+      return RuleSetCodec.withEtag(current.rules().stream()
+          .filter(r -> !r.id().equals(id)).toList());
+    });
   }
 
-  /** Writes the set {@code change} makes of the current one, honouring If-Match. */
-  private void store(RoutingContext ctx, Function<RuleSet, RuleSet> change) {
+  /**
+   * Writes the set {@code change} makes of the set stored now, honouring If-Match. The change
+   * runs inside the store's read-modify-write (its lock, or a database transaction), so it sees
+   * every change made through other instances, even one this instance has not polled yet.
+   */
+  private void store(RoutingContext ctx, UnaryOperator<RuleSet> change) {
     String ifMatch = ctx.request().getHeader(HttpHeaders.IF_MATCH);
-    RuleSet current = book.get().ruleSet();
-    RuleSet next = change.apply(current);
-    if (next.rules().size() > config.rules().maxRules()) {
-      Problem.invalid(ctx.response(), "Invalid rules", List.of(new Violation("$.rules",
-          next.rules().size() + " rules exceed the maximum of " + config.rules().maxRules())));
-      return;
-    }
-    ctx.vertx().executeBlocking(() -> store.replace(next, ifMatch), true).onComplete(ar -> {
-      HttpServerResponse res = ctx.response();
-      if (ar.succeeded()) {
-        res.putHeader("ETag", ar.result().etag());
-        json(res, 200, RuleSetCodec.write(ar.result()).toString());
-      } else if (ar.cause() instanceof PreconditionFailedException p) {
-        res.putHeader("ETag", p.currentEtag());
-        Problem.send(res, 412, "stale-version", "Precondition Failed",
-            "If-Match " + CheckRequest.abbreviate(ifMatch) + " is not the current version "
-                + p.currentEtag() + "; GET the rules and retry");
-      } else if (ar.cause() instanceof StoreUnavailableException e) {
-        LOG.warn("rule store write failed: {}", String.valueOf(e.getCause()));
-        Problem.send(res, 503, "store-unavailable", "Service Unavailable",
-            "the rule store cannot be written now; the rules in force are unchanged");
-      } else {
-        LOG.error("rule store write failed", ar.cause());
-        Problem.send(res, 500, "internal", "Internal Server Error",
-            "an unexpected error was logged by the server");
+    int max = pipeline.maxRules();
+    UnaryOperator<RuleSet> bounded = current -> {
+      RuleSet next = change.apply(current);
+      if (next.rules().size() > max) {
+        throw new TooManyRulesException(next.rules().size());
       }
-    });
+      return next;
+    };
+    ctx.vertx().executeBlocking(() -> pipeline.store().update(bounded, ifMatch), true)
+        .onComplete(ar -> {
+          HttpServerResponse res = ctx.response();
+          if (ar.succeeded()) {
+            res.putHeader("ETag", ar.result().etag());
+            json(res, 200, RuleSetCodec.write(ar.result()).toString());
+          } else if (ar.cause() instanceof PreconditionFailedException p) {
+            res.putHeader("ETag", p.currentEtag());
+            Problem.send(res, 412, "stale-version", "Precondition Failed",
+                "If-Match " + CheckRequest.abbreviate(ifMatch) + " is not the current version "
+                    + p.currentEtag() + "; GET the rules and retry");
+          } else if (ar.cause() instanceof UnknownRuleException u) {
+            Problem.send(res, 404, "unknown-rule", "Unknown rule",
+                "no rule with id '" + CheckRequest.abbreviate(u.ruleId) + "'");
+          } else if (ar.cause() instanceof TooManyRulesException t) {
+            Problem.invalid(res, "Invalid rules", List.of(new Violation("$.rules",
+                t.count + " rules exceed the maximum of " + max + " (rules.max-rules)")));
+          } else if (ar.cause() instanceof StoreUnavailableException e) {
+            LOG.warn("rule store write failed: {}", String.valueOf(e.getCause()));
+            Problem.send(res, 503, "store-unavailable", "Service Unavailable",
+                "the rule store cannot be written now; the rules in force are unchanged");
+          } else {
+            LOG.error("rule store write failed", ar.cause());
+            Problem.send(res, 500, "internal", "Internal Server Error",
+                "an unexpected error was logged by the server");
+          }
+        });
   }
 
   private static JsonNode readJson(RoutingContext ctx) {
@@ -590,9 +603,23 @@ public final class HttpApi {
     }
   }
 
+  /** No rule has this id: a 404. */
   private static final class UnknownRuleException extends RuntimeException {
-    UnknownRuleException() {
+    final String ruleId;
+
+    UnknownRuleException(String ruleId) {
       super(null, null, false, false);
+      this.ruleId = ruleId;
+    }
+  }
+
+  /** A change would exceed {@code rules.max-rules}: a 400. */
+  private static final class TooManyRulesException extends RuntimeException {
+    final int count;
+
+    TooManyRulesException(int count) {
+      super(null, null, false, false);
+      this.count = count;
     }
   }
 }

@@ -3,7 +3,7 @@ package dev.sluice.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.server.rules.Violation;
+import dev.sluice.rules.Violation;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
 

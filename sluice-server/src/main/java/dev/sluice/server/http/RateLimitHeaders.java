@@ -1,9 +1,9 @@
 package dev.sluice.server.http;
 
 import dev.sluice.Decision;
-import dev.sluice.server.decide.Outcome;
-import dev.sluice.server.rules.LimitDefinition;
-import dev.sluice.server.rules.RuleDefinition;
+import dev.sluice.rules.decide.Outcome;
+import dev.sluice.rules.LimitDefinition;
+import dev.sluice.rules.RuleDefinition;
 import io.vertx.core.MultiMap;
 import java.util.List;
 

@@ -1,5 +1,8 @@
 package dev.sluice.server.metrics;
 
+import dev.sluice.rules.Pipeline;
+import dev.sluice.rules.decide.DecisionCounters;
+import dev.sluice.spi.EngineHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -11,7 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Every metric the service exports, in one place so the names are easy to find:
@@ -32,7 +35,7 @@ import java.util.function.IntSupplier;
  *
  * <p>Thread-safe.
  */
-public final class ServerMetrics {
+public final class ServerMetrics implements DecisionCounters, Pipeline.ReloadListener {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
@@ -69,6 +72,21 @@ public final class ServerMetrics {
         .register(registry));
   }
 
+  @Override
+  public Tally tally(String rule, String outcome) {
+    return decisions(rule, outcome)::increment;
+  }
+
+  @Override
+  public void reloaded(String store, int rules) {
+    reloadSucceeded(store, rules);
+  }
+
+  @Override
+  public void failed(String store, String reason, String message) {
+    reloadFailed(store, reason);
+  }
+
   /** Counts an engine failure. */
   public void backendError(String engine) {
     counters.computeIfAbsent("b|" + engine, k -> Counter.builder("sluice_backend_errors_total")
@@ -76,9 +94,9 @@ public final class ServerMetrics {
         .register(registry)).increment();
   }
 
-  /** Exports the engine's circuit state: 0 closed, 1 half-open, 2 open. */
-  public void circuitState(String engine, IntSupplier state) {
-    Gauge.builder("sluice_backend_circuit_state", state, s -> s.getAsInt())
+  /** Exports the engine's worst circuit: 0 closed, 1 half-open, 2 open. */
+  public void circuitState(String engine, Supplier<EngineHealth> health) {
+    Gauge.builder("sluice_backend_circuit_state", health, h -> h.get().worst().ordinal())
         .description("Circuit breaker of the engine: 0 closed, 1 half-open, 2 open")
         .tag("engine", engine).strongReference(true).register(registry);
   }

@@ -1,0 +1,132 @@
+package dev.sluice.redis;
+
+import dev.sluice.spi.ConfigSection;
+import dev.sluice.spi.EngineHealth;
+import dev.sluice.spi.EngineProvider;
+import dev.sluice.spi.EngineSpec;
+import dev.sluice.spi.ProvidedEngine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code engine.type: redis}: state shared through Redis ({@code sluice-redis}, docs/redis.md).
+ *
+ * <p>Keys: {@code topology} (standalone, sentinel, cluster or sharded; default standalone);
+ * {@code uri} (standalone); {@code nodes} (the Sentinels, the Cluster seeds, or the shards'
+ * {@code redis://} URIs, in ring order); {@code sentinel-master} (the monitored master's name);
+ * {@code command-timeout} (default 250ms); {@code time} (server: Redis's TIME, the default, so
+ * instances with skewed clocks agree; or client: this process's clock); {@code failure-policy}
+ * (fail-open, fail-closed or local; default local), {@code local-share} (with local: the part of
+ * each limit this instance may grant alone while Redis is unreachable, default 1.0);
+ * {@code denial-cache} (default true); {@code key-prefix}.
+ *
+ * <p>Found through {@link java.util.ServiceLoader}; applications use {@link RedisEngine} directly.
+ */
+public final class RedisEngineProvider implements EngineProvider {
+  private static final List<String> TOPOLOGIES =
+      List.of("standalone", "sentinel", "cluster", "sharded");
+
+  @Override
+  public String type() {
+    return "redis";
+  }
+
+  @Override
+  public EngineSpec read(ConfigSection engine) {
+    String kind = engine.choice("topology", "standalone", TOPOLOGIES);
+    Topology topology = topology(engine, kind);
+    Duration timeout = engine.duration("command-timeout", Duration.ofMillis(250),
+        Duration.ofMillis(1));
+    String time = engine.choice("time", "server", List.of("server", "client"));
+    String policyName = engine.choice("failure-policy", "local",
+        List.of("fail-open", "fail-closed", "local"));
+    double share = share(engine);
+    boolean denialCache = engine.bool("denial-cache", true);
+    String prefix = engine.string("key-prefix", null);
+    FailurePolicy policy = switch (policyName == null ? "local" : policyName) {
+      case "fail-open" -> FailurePolicy.failOpen();
+      case "fail-closed" -> FailurePolicy.failClosed();
+      default -> FailurePolicy.local(share);
+    };
+    return new EngineSpec() {
+      @Override
+      public String name() {
+        return "redis-" + kind;
+      }
+
+      @Override
+      public ProvidedEngine create() {
+        RedisEngine.Builder b = RedisEngine.builder(topology)
+            .commandTimeout(timeout)
+            .defaultPolicy(policy)
+            .denialCache(denialCache);
+        if ("server".equals(time)) {
+          b.serverTime();
+        }
+        if (prefix != null) {
+          b.keyPrefix(prefix);
+        }
+        RedisEngine engine = b.build();
+        return new ProvidedEngine(engine, () -> health(engine));
+      }
+    };
+  }
+
+  /** Each endpoint's breaker, as the service reports it. */
+  static EngineHealth health(RedisEngine engine) {
+    List<EngineHealth.Breaker> breakers = new ArrayList<>();
+    for (Endpoint e : engine.backend().endpoints()) {
+      breakers.add(new EngineHealth.Breaker(e.name(), switch (e.breaker().state()) {
+        case CLOSED -> EngineHealth.Circuit.CLOSED;
+        case HALF_OPEN -> EngineHealth.Circuit.HALF_OPEN;
+        case OPEN -> EngineHealth.Circuit.OPEN;
+      }));
+    }
+    return new EngineHealth(breakers);
+  }
+
+  private static double share(ConfigSection engine) {
+    String text = engine.string("local-share", "1.0");
+    try {
+      double share = Double.parseDouble(text);
+      if (share > 0 && share <= 1) {
+        return share;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    engine.problem("local-share", "'" + text + "' must be a number in (0, 1]");
+    return 1.0;
+  }
+
+  private static Topology topology(ConfigSection engine, String kind) {
+    try {
+      return switch (kind == null ? "standalone" : kind) {
+        case "sentinel" -> Topology.sentinel(
+            engine.string("sentinel-master", "mymaster"), nodes(engine));
+        case "cluster" -> Topology.cluster(nodes(engine));
+        case "sharded" -> {
+          List<Topology.Shard> shards = new ArrayList<>();
+          List<String> uris = nodes(engine);
+          for (int i = 0; i < uris.size(); i++) {
+            shards.add(Topology.Shard.of("shard-" + i, uris.get(i)));
+          }
+          yield Topology.sharded(shards);
+        }
+        default -> Topology.standalone(engine.string("uri", "redis://127.0.0.1:6379"));
+      };
+    } catch (IllegalArgumentException e) {
+      engine.problem("topology", e.getMessage());
+      return Topology.standalone("redis://127.0.0.1:6379");
+    }
+  }
+
+  private static List<String> nodes(ConfigSection engine) {
+    List<String> nodes = engine.strings("nodes");
+    if (nodes.isEmpty()) {
+      throw new IllegalArgumentException("'nodes' must list at least one redis:// URI");
+    }
+    return nodes;
+  }
+}

@@ -1,0 +1,157 @@
+package dev.sluice.rules;
+
+import dev.sluice.Limit;
+import dev.sluice.RateLimiterEngine;
+import dev.sluice.Rule;
+import dev.sluice.rules.config.PipelineConfig;
+import dev.sluice.rules.decide.DecisionCounters;
+import dev.sluice.rules.decide.RuleBook;
+import dev.sluice.rules.identity.ClientIdentifier;
+import dev.sluice.rules.store.RuleStore;
+import dev.sluice.spi.EngineHealth;
+import dev.sluice.spi.ProvidedEngine;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision pipeline every front end shares: request → identity ({@link #identifier()}) →
+ * rule ({@link RuleBook#match}) → decision ({@link RuleBook#decide}) → the front end's response.
+ * It owns the engine and the rule store, and keeps the rule book in force as the store delivers
+ * new sets. The HTTP API, the Envoy RLS and the gateway are adapters over one instance.
+ *
+ * <p>Thread-safe.
+ */
+public final class Pipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+  private static final Rule READINESS_PROBE = Rule.of("__sluice_readiness_probe",
+      Limit.fixedWindow(1_000_000_000L, Duration.ofSeconds(1)));
+
+  private final PipelineConfig config;
+  private final ProvidedEngine engine;
+  private final RuleStore store;
+  private final DecisionCounters counters;
+  private final ClientIdentifier identifier;
+  private final AtomicReference<RuleBook> book = new AtomicReference<>();
+
+  /** Told when the rule store delivers a set or fails to. */
+  public interface ReloadListener {
+    /** A valid set of {@code rules} rules is in force. */
+    void reloaded(String store, int rules);
+
+    /** A read failed or found an invalid set; the previous set stays in force. */
+    void failed(String store, String reason, String message);
+
+    /** Ignores everything. */
+    ReloadListener NONE = new ReloadListener() {
+      @Override
+      public void reloaded(String store, int rules) {}
+
+      @Override
+      public void failed(String store, String reason, String message) {}
+    };
+  }
+
+  private Pipeline(PipelineConfig config, DecisionCounters counters) {
+    this.config = config;
+    this.counters = counters;
+    this.engine = config.engine().create();
+    PipelineConfig.Identity id = config.identity();
+    this.identifier = new ClientIdentifier(id.apiKeyHeader(), id.userIdHeader(),
+        id.orgIdHeader(), id.trustedProxies(), id.userHeadersFromAnyone());
+    this.book.set(new RuleBook(RuleSet.empty(), engine.engine(), counters));
+    RuleStore opened;
+    try {
+      opened = config.store().open();
+    } catch (RuntimeException e) {
+      engine.close();
+      throw e;
+    }
+    this.store = opened;
+  }
+
+  /**
+   * Builds the engine, opens the store and starts following it.
+   *
+   * @throws IllegalStateException if the store cannot be opened (an invalid rules file)
+   */
+  public static Pipeline start(PipelineConfig config, DecisionCounters counters,
+      ReloadListener listener) {
+    Pipeline p = new Pipeline(config, counters);
+    String storeName = p.store.name();
+    try {
+      p.store.start(set -> {
+        p.book.set(new RuleBook(set, p.engine.engine(), counters));
+        listener.reloaded(storeName, set.rules().size());
+        LOG.info("rules in force: {} rule(s), version {}", set.rules().size(), set.etag());
+      }, (reason, message) -> {
+        listener.failed(storeName, reason, message);
+        LOG.warn(message);
+      });
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
+    return p;
+  }
+
+  /** The rules in force now, compiled against the engine; replaced whole on every change. */
+  public RuleBook book() {
+    return book.get();
+  }
+
+  /** The rule store (for the rules API). */
+  public RuleStore store() {
+    return store;
+  }
+
+  /** The engine deciding every check. */
+  public RateLimiterEngine engine() {
+    return engine.engine();
+  }
+
+  /** The engine's {@code engine.type}-derived name, for logs and metric tags. */
+  public String engineName() {
+    return config.engine().name();
+  }
+
+  /** The engine's backend health now. */
+  public EngineHealth engineHealth() {
+    return engine.health().get();
+  }
+
+  /** How requests are attributed to clients. */
+  public ClientIdentifier identifier() {
+    return identifier;
+  }
+
+  /** The most rules a set may hold. */
+  public int maxRules() {
+    return config.maxRules();
+  }
+
+  /**
+   * Whether the engine itself decides now (a failure policy's degraded answer is not ready):
+   * one check of a probe rule, answered within a second.
+   */
+  public CompletionStage<Boolean> engineReady() {
+    return engine.engine().limiter(READINESS_PROBE).checkAsync("probe", 1)
+        .thenApply(d -> !d.degraded())
+        .toCompletableFuture()
+        .completeOnTimeout(false, 1, TimeUnit.SECONDS)
+        .exceptionally(e -> false);
+  }
+
+  /** Stops following the store and releases the store and the engine. */
+  @Override
+  public void close() {
+    try {
+      store.close();
+    } finally {
+      engine.close();
+    }
+  }
+}

@@ -1,6 +1,0 @@
-/**
- * Steps three and four of a check: match the rule and decide it on the engine.
- * {@link dev.sluice.server.decide.RuleBook} is one compiled rule set; its rules decide
- * hierarchical (multi-scope) limits atomically, see {@link dev.sluice.server.decide.ScopedRule}.
- */
-package dev.sluice.server.decide;

@@ -1,6 +1,0 @@
-/**
- * Step two of a check: who is asking. {@link dev.sluice.server.identity.ClientIdentifier} turns
- * a request's attributes into a {@link dev.sluice.server.identity.ClientIdentity}: API key, else
- * authenticated user id, else client IP, where forwarding headers count only from trusted proxies.
- */
-package dev.sluice.server.identity;
