@@ -14,6 +14,9 @@ import java.time.Duration;
  * <p>Public only for {@link java.util.ServiceLoader}; not part of the API.
  */
 public final class InMemoryEngineProvider implements EngineProvider {
+  /** The provider ServiceLoader instantiates. */
+  public InMemoryEngineProvider() {}
+
   @Override
   public String type() {
     return "in-memory";

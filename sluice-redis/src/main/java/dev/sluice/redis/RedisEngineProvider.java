@@ -27,6 +27,9 @@ public final class RedisEngineProvider implements EngineProvider {
   private static final List<String> TOPOLOGIES =
       List.of("standalone", "sentinel", "cluster", "sharded");
 
+  /** The provider ServiceLoader instantiates. */
+  public RedisEngineProvider() {}
+
   @Override
   public String type() {
     return "redis";

@@ -88,9 +88,11 @@ class ConfigTest {
   /** Runs {@code serve} as its own JVM, as {@code bin/sluice serve} does. */
   Process serve(Path config) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         "dev.sluice.server.cli.ServerCli", "serve", "--config", config.toString(), "--port", "0")
-        .redirectErrorStream(true).start();
+        .redirectErrorStream(true);
+    pb.environment().put("SLUICE_STATE_DIR", dir.resolve("state").toString());
+    return pb.start();
   }
 
   @Test
@@ -108,6 +110,7 @@ class ConfigTest {
   @Test
   void process_withTheShippedExampleConfig_printsWhereItListens_andAnswers() throws Exception {
     Path repo = Path.of("..").toAbsolutePath().normalize();
+    byte[] shippedRules = Files.readAllBytes(repo.resolve("config/rules.yaml"));
     Process p = serve(repo.resolve("config/sluice.yaml"));
     try {
       BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
@@ -130,6 +133,16 @@ class ConfigTest {
               "{\"method\":\"GET\",\"path\":\"/api/hello\"}")));
       assertThat(res.status()).isEqualTo(200);
       assertThat(res.json().get("rule_id").asText()).isEqualTo("api_default");
+      // Trying the rules API as the README suggests leaves the tracked files alone: the change
+      // goes to the working copy (here under SLUICE_STATE_DIR).
+      TestServer.Res put = TestServer.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(url + "/rate-limits/rules/tried_it"))
+          .header("Content-Type", "application/json")
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(
+              "{\"limits\":[{\"window\":\"1m\",\"max\":3}]}")));
+      assertThat(put.status()).as(put.text()).isEqualTo(200);
+      assertThat(Files.readAllBytes(repo.resolve("config/rules.yaml"))).isEqualTo(shippedRules);
+      assertThat(Files.readString(dir.resolve("state/rules.yaml"))).contains("tried_it");
     } finally {
       p.destroy();
       p.waitFor(30, TimeUnit.SECONDS);

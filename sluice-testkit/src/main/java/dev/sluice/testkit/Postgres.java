@@ -51,6 +51,11 @@ public final class Postgres {
    * {@code postgres}), so that tests sharing the server never see each other's tables.
    */
   public static String freshDatabase() {
+    return jdbcUrl(shared().getPort(), createDatabase());
+  }
+
+  /** Creates an empty database on the shared server and returns its name. */
+  public static String createDatabase() {
     EmbeddedPostgres pg = shared();
     String name = "sluice_test_" + DATABASES.incrementAndGet();
     try (Connection c = pg.getPostgresDatabase().getConnection();
@@ -59,7 +64,7 @@ public final class Postgres {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name, e);
     }
-    return jdbcUrl(pg.getPort(), name);
+    return name;
   }
 
   /** The JDBC URL of database {@code name} on the local server at {@code port}. */

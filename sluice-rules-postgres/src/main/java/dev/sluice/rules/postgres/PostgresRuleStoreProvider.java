@@ -14,6 +14,9 @@ import java.time.Duration;
  * <p>Public only for {@link java.util.ServiceLoader}.
  */
 public final class PostgresRuleStoreProvider implements RuleStoreProvider {
+  /** The provider ServiceLoader instantiates. */
+  public PostgresRuleStoreProvider() {}
+
   @Override
   public String name() {
     return "postgres";

@@ -7,13 +7,17 @@ import dev.sluice.rules.RuleSet;
 import dev.sluice.rules.RuleSetCodec;
 import dev.sluice.rules.Violation;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +27,11 @@ import java.util.function.UnaryOperator;
 /**
  * Rules in a YAML file, the default store. The file is read every {@code interval} and, when its
  * bytes changed, parsed and validated; a valid file replaces the rules, an invalid one is
- * reported and the last good rules stay in force. A write through the API rewrites the file
- * atomically (temporary file and rename), so the file is always the source of truth; comments in
- * it are not kept by such a write.
+ * reported and the last good rules stay in force. A write through the API re-reads the file,
+ * applies its change and rewrites the file atomically (temporary file and rename) while holding
+ * an exclusive lock on {@code .NAME.lock} beside it, so writers in several processes never lose
+ * each other's changes and the file is always the source of truth; comments in it are not kept
+ * by such a write.
  *
  * <p>Polling rather than a file-system watch: it sees editors that replace the file, symbolic
  * links swapped by a configuration manager, and network file systems alike, and costs one small
@@ -33,6 +39,8 @@ import java.util.function.UnaryOperator;
  */
 public final class FileRuleStore implements RuleStore {
   private static final YAMLMapper YAML = new YAMLMapper();
+
+  private static final ConcurrentHashMap<Path, Object> WRITERS = new ConcurrentHashMap<>();
 
   private final Path file;
   private final Duration interval;
@@ -153,6 +161,23 @@ public final class FileRuleStore implements RuleStore {
 
   @Override
   public RuleSet update(UnaryOperator<RuleSet> change, String ifMatch) {
+    // Writers of one file exclude each other across processes (an OS lock on a sidecar file) and
+    // within this JVM (where the OS lock cannot be taken twice): the read-modify-write is atomic
+    // against every writer, whichever store instance or process it is.
+    Object jvmLock = WRITERS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new Object());
+    synchronized (jvmLock) {
+      Path lockFile = file.resolveSibling("." + file.getFileName() + ".lock");
+      try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE); FileLock held = ch.lock()) {
+        return updateLocked(change, ifMatch);
+      } catch (IOException e) {
+        throw new StoreUnavailableException("rules file " + file + " cannot be locked for "
+            + "writing (" + lockFile + ")", e);
+      }
+    }
+  }
+
+  private RuleSet updateLocked(UnaryOperator<RuleSet> change, String ifMatch) {
     synchronized (lock) {
       poll(); // the file as it is now: an edit the timer has not seen yet is not reverted
       if (!reachable) {

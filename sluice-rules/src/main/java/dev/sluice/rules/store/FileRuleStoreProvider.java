@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
 public final class FileRuleStoreProvider implements RuleStoreProvider {
   private static final Logger LOG = LoggerFactory.getLogger(FileRuleStoreProvider.class);
 
+  /** The provider ServiceLoader instantiates. */
+  public FileRuleStoreProvider() {}
+
   @Override
   public String name() {
     return "file";

@@ -1,8 +1,7 @@
-package dev.sluice.server;
+package dev.sluice.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.rules.PathGlob;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
