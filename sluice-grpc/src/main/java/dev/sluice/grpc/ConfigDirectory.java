@@ -95,9 +95,9 @@ final class ConfigDirectory {
         lastGood.put(f, parsed);
         errors.remove(f);
       } catch (ConfigError ce) {
-        fail(f, ce.getMessage());
+        fail(f, ce.getMessage(), lastGood.containsKey(f));
       } catch (IOException | RuntimeException io) {
-        fail(f, f.getFileName() + ": cannot read: " + io);
+        fail(f, f.getFileName() + ": cannot read: " + io, lastGood.containsKey(f));
       }
     }
     stamps.clear();
@@ -106,9 +106,9 @@ final class ConfigDirectory {
     for (DomainConfig c : lastGood.values()) {
       DomainConfig first = next.putIfAbsent(c.domain(), c);
       if (first != null) {
-        fail(c.file(), c.file().getFileName() + ": domain (line 1): duplicate domain '"
+        fail(c.file(), c.file().getFileName() + ": domain: duplicate domain '"
             + c.domain() + "', already defined in " + first.file().getFileName()
-            + "; this file is not loaded");
+            + "; this file is not loaded", false);
       }
     }
     domains = Map.copyOf(next);
@@ -118,8 +118,7 @@ final class ConfigDirectory {
     return true;
   }
 
-  private void fail(Path f, String message) {
-    boolean kept = lastGood.containsKey(f);
+  private void fail(Path f, String message, boolean kept) {
     String prev = errors.put(f, message);
     if (!message.equals(prev)) {
       LOG.error("Envoy RLS config: {}{}", message, kept
