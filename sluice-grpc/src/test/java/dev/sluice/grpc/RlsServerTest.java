@@ -581,4 +581,33 @@ class RlsServerTest {
             "envoy.service.ratelimit.v3.RateLimitService").build());
     assertThat(h.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
   }
+
+  @Test
+  void reflection_listsTheRateLimitService() throws Exception {
+    start("messaging.yaml", MESSAGING);
+    CompletableFuture<io.grpc.reflection.v1.ServerReflectionResponse> answer =
+        new CompletableFuture<>();
+    var requests = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(rls.channel)
+        .serverReflectionInfo(new StreamObserver<>() {
+          @Override
+          public void onNext(io.grpc.reflection.v1.ServerReflectionResponse value) {
+            answer.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            answer.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {
+          }
+        });
+    requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
+        .setListServices("").build());
+    var services = answer.get(30, TimeUnit.SECONDS).getListServicesResponse().getServiceList();
+    requests.onCompleted();
+    assertThat(services.stream().map(s -> s.getName()))
+        .contains("envoy.service.ratelimit.v3.RateLimitService", "grpc.health.v1.Health");
+  }
 }
