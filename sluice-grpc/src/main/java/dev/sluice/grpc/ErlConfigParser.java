@@ -43,7 +43,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <p>Stateless; one instance per file.
  */
 final class ErlConfigParser {
-  /** Seconds of each ERL unit, as ERL's {@code UnitToDivider} counts them (month 30 d, year 365). */
+  /** Seconds of each ERL unit, as ERL counts them: a month is 30 days, a year 365. */
   static final Map<RateLimit.Unit, Long> UNIT_SECONDS = Map.of(
       RateLimit.Unit.SECOND, 1L, RateLimit.Unit.MINUTE, 60L, RateLimit.Unit.HOUR, 3_600L,
       RateLimit.Unit.DAY, 86_400L, RateLimit.Unit.WEEK, 604_800L,
