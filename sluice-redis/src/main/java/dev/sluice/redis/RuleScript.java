@@ -78,6 +78,24 @@ final class RuleScript {
     return rule;
   }
 
+  /** The rule's part of a script's ARGV: k, then 6 values per limit. */
+  String[] limitArgs() {
+    return limitArgs;
+  }
+
+  /**
+   * Whether a multi-key reservation of this rule can be given back exactly: every limit is a
+   * fixed window, a sliding log or a sliding counter (docs/redis.md, "Across slots").
+   */
+  boolean refundable() {
+    for (Limit l : rule.limits()) {
+      if (l.algorithm() == Algorithm.TOKEN_BUCKET || l.algorithm() == Algorithm.GCRA) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   String keySuffix() {
     return keySuffix;
   }
