@@ -18,10 +18,10 @@ import java.util.concurrent.CompletableFuture;
  * atomic script ({@code 91_check_all.lua}).
  *
  * <p>One group: that script is the whole decision. Several: the groups are reserved one after
- * the other, in one fixed order (groups whose rules can all be refunded first, then by slot and
- * endpoint name, so concurrent checks meet in the same order); each reservation consumes its
- * group's parts only if all of them admit. At the first group that denies, the reservations
- * already made are refunded ({@code 92_refund.lua}) and the groups not reached are only
+ * the other, in one fixed order (by slot, then endpoint name, so that concurrent checks meet in
+ * the same order and one that loses a race stops before holding more); each reservation
+ * consumes its group's parts only if all of them admit. At the first group that denies, the
+ * reservations already made are refunded ({@code 92_refund.lua}) and the groups not reached are only
  * described; the stage completes after the refunds. A reservation is held for at most the time
  * until the refund, so concurrent checks can be denied spuriously during that window, but no
  * limit ever admits more than it allows.
@@ -68,7 +68,6 @@ final class MultiKeyCheck {
     final Endpoint endpoint;
     final int slot;
     final List<Part> parts = new ArrayList<>();
-    boolean refundable = true;
     boolean reserved;
 
     Group(Endpoint endpoint, int slot) {
@@ -101,11 +100,9 @@ final class MultiKeyCheck {
       parts[i] = p;
       Group g = groups.computeIfAbsent(List.of(endpoint, slot), k -> new Group(endpoint, slot));
       g.parts.add(p);
-      g.refundable &= l.script().refundable();
     }
     List<Group> order = new ArrayList<>(groups.values());
-    order.sort(Comparator.<Group, Boolean>comparing(g -> !g.refundable)
-        .thenComparingInt(g -> g.slot).thenComparing(g -> g.endpoint.name()));
+    order.sort(Comparator.<Group>comparingInt(g -> g.slot).thenComparing(g -> g.endpoint.name()));
     return new MultiKeyCheck(engine, t, parts, order);
   }
 
@@ -179,7 +176,7 @@ final class MultiKeyCheck {
         int at = 2;
         for (Part p : g.parts) {
           p.decision = p.limiter.toDecision(r, at, scriptTime);
-          int k = p.limiter.rule().limits().size();
+          int k = 2 * p.limiter.rule().limits().size();
           p.marks = new String[k];
           for (int i = 0; i < k; i++) {
             p.marks[i] = Long.toString((Long) r.get(at + 9 + i));

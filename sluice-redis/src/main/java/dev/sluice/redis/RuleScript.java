@@ -83,18 +83,6 @@ final class RuleScript {
     return limitArgs;
   }
 
-  /**
-   * Whether a multi-key reservation of this rule can be given back exactly: every limit is a
-   * fixed window, a sliding log or a sliding counter (docs/redis.md, "Across slots").
-   */
-  boolean refundable() {
-    for (Limit l : rule.limits()) {
-      if (l.algorithm() == Algorithm.TOKEN_BUCKET || l.algorithm() == Algorithm.GCRA) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   String keySuffix() {
     return keySuffix;

@@ -59,11 +59,11 @@ local function load_FW()
   end
   -- Multi-key refunds (92_refund.lua): the window the consumption was counted in, and giving
   -- the cost back while that window still counts.
-  function FW.mark(L)
-    return L.S
+  function FW.mark(L, c)
+    return L.S, 0
   end
 
-  function FW.refund(L, mark, c)
+  function FW.refund(L, mark, _, c, t)
     if L.S == mark then L.k = max(0, L.k - c) end
   end
   return FW

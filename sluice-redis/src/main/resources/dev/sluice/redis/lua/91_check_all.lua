@@ -8,10 +8,9 @@
 -- ARGV[4]  the number of parts m, then per part: its cost, then its rule's limits as in
 --          90_check.lua (k, then 6 values per limit)
 --
--- Returns {t, all, then per part: the 9 decision fields of 90_check.lua, then one mark per limit}:
--- all is 1 when every part was admitted and consumed. A mark says what a refund must undo (the
--- window start or grant time the consumption went to), -1 when nothing was consumed or the
--- algorithm cannot be refunded (92_refund.lua).
+-- Returns {t, all, then per part: the 9 decision fields of 90_check.lua, then two marks per
+-- limit}: all is 1 when every part was admitted and consumed. The marks say what a refund must
+-- undo (92_refund.lua; each algorithm's mark function), -1 when nothing was consumed.
 local t = rule_time(ARGV[1])
 local padMs = tonumber(ARGV[2])
 local decide = tonumber(ARGV[3]) == 1
@@ -41,10 +40,13 @@ for j = 1, m do
   for i = 1, 9 do out[#out + 1] = r[i] end
   for i = 1, #P.limits do
     local L = P.limits[i]
-    if consumed and L.algo.mark then
-      out[#out + 1] = L.algo.mark(L)
+    if consumed then
+      local m1, m2 = L.algo.mark(L, P.cost)
+      out[#out + 1] = m1
+      out[#out + 1] = m2
     else
       out[#out + 1] = -1
+      out[#out + 1] = 0
     end
   end
 end
