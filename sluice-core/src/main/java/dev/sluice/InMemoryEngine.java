@@ -5,6 +5,10 @@ import dev.sluice.internal.LimiterTable;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -25,6 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * per rule (what the cap trades away is documented there); and a rule's state lives only while
  * some {@link RateLimiter} for it is reachable, so rules replaced by a configuration reload do not
  * keep their clients forever. Keep a reference to the limiter of every rule in force.
+ *
+ * <p>Multi-key checks ({@link #checkAll}) lock the segments of every part in one global order,
+ * decide all parts, and consume all or none; they decide in the calling thread
+ * ({@link #decidesInline()}). Affinities are ignored: nothing is sharded.
  */
 public final class InMemoryEngine implements RateLimiterEngine {
   private final TimeSource timeSource;
@@ -72,18 +80,48 @@ public final class InMemoryEngine implements RateLimiterEngine {
     }
   }
 
+  @Override
+  public MultiDecision checkAll(List<KeyedCheck> checks, long nowMicros) {
+    Checks.keyedChecks(checks);
+    Checks.timestamp(nowMicros);
+    int m = checks.size();
+    LimiterTable[] t = new LimiterTable[m];
+    long[] hashes = new long[m];
+    long[] costs = new long[m];
+    for (int i = 0; i < m; i++) {
+      KeyedCheck c = checks.get(i);
+      if (!(c.limiter() instanceof InMemoryRateLimiter l) || l.hasher() != hasher) {
+        throw new IllegalArgumentException("check " + i + " (rule '" + c.limiter().rule().id()
+            + "') has a limiter of another engine: " + c.limiter());
+      }
+      t[i] = l.table();
+      hashes[i] = hasher.hash(c.key());
+      costs[i] = c.cost();
+    }
+    return MultiDecision.of(Arrays.asList(LimiterTable.checkAll(t, hashes, costs, nowMicros)));
+  }
+
+  @Override
+  public CompletionStage<MultiDecision> checkAllAsync(List<KeyedCheck> checks) {
+    try {
+      return CompletableFuture.completedFuture(checkAll(checks, timeSource.nowMicros()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** True: every decision is made in the calling thread, without I/O. */
+  @Override
+  public boolean decidesInline() {
+    return true;
+  }
+
   /** Forgets the map entries of rules whose limiters have all been collected. */
   private void purgeReleased() {
     for (Object r; (r = released.poll()) != null; ) {
       TableRef ref = (TableRef) r;
       tables.remove(ref.rule, ref);
     }
-  }
-
-  /** Always true: every decision is made in the calling thread, in memory. */
-  @Override
-  public boolean decidesInline() {
-    return true;
   }
 
   @Override

@@ -15,6 +15,14 @@ final class InMemoryRateLimiter implements RateLimiter {
     this.timeSource = timeSource;
   }
 
+  LimiterTable table() {
+    return table;
+  }
+
+  KeyHasher hasher() {
+    return hasher;
+  }
+
   @Override
   public Rule rule() {
     return table.rule();

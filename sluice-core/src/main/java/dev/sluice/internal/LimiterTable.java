@@ -5,6 +5,9 @@ import dev.sluice.Limit;
 import dev.sluice.Rule;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The state of every client of one rule, in primitive arrays: the in-memory engine's hot path.
@@ -31,11 +34,20 @@ import java.lang.invoke.VarHandle;
  * for the rows that are left, so a population that comes and goes does not grow it. With a client
  * cap, a segment at its share of the cap makes room by displacing the row, among 16 from the new
  * key's home slot, whose state returns to initial soonest.
+ *
+ * <p>Multi-key checks ({@link #checkAll}) lock every segment involved, of any table, in one
+ * global order (each segment has a unique id from a process-wide counter), so two of them never
+ * deadlock; they evaluate every part, consume from all only if all admit, and write under the
+ * locks like any decision, so the optimistic denial path stays correct. They do not touch the
+ * single-key path.
  */
 public final class LimiterTable {
   private static final int MIN_CAPACITY = 16;
   private static final int DISPLACEMENT_SAMPLE = 16;
   private static final VarHandle LOCK;
+  /** Where segments get their ids: the global lock order of multi-key checks. */
+  private static final AtomicLong SEGMENT_IDS = new AtomicLong();
+  private static final Comparator<Segment> BY_ID = Comparator.comparingLong(s -> s.id);
   /** What {@code Segment.optimistic} returns for a denial nobody asked to describe. */
   private static final Decision OPTIMISTIC_DENIAL = new Decision(false, 0, 0, 0, 0, 0, false);
 
@@ -158,6 +170,54 @@ public final class LimiterTable {
     }
   }
 
+  /**
+   * Decides, all or nothing, a request of {@code costs[i]} by {@code hashes[i]} in
+   * {@code tables[i]} for every {@code i}, at {@code now}: when every part's limits admit, every
+   * part consumes; otherwise nothing changes. Returns each part's decision as its table would
+   * describe it alone, except that a part is consumed only when all admit (so a part that admits
+   * in a denied whole reports the permits it has now). The (table, hash) pairs must be distinct.
+   */
+  public static Decision[] checkAll(LimiterTable[] tables, long[] hashes, long[] costs,
+      long now) {
+    int m = tables.length;
+    Segment[] segments = new Segment[m];
+    for (int i = 0; i < m; i++) {
+      segments[i] = tables[i].segmentFor(hashes[i]);
+    }
+    Segment[] order = segments.clone();
+    Arrays.sort(order, BY_ID);
+    int locked = 0;
+    try {
+      for (; locked < m; locked++) {
+        if (locked == 0 || order[locked] != order[locked - 1]) {
+          order[locked].lock();
+        }
+      }
+      int[] denied = new int[m];
+      boolean all = true;
+      for (int i = 0; i < m; i++) {
+        denied[i] = segments[i].evaluate(hashes[i], costs[i], now);
+        all &= denied[i] == 0;
+      }
+      if (all) {
+        for (int i = 0; i < m; i++) {
+          segments[i].consume(hashes[i], costs[i], now);
+        }
+      }
+      Decision[] out = new Decision[m];
+      for (int i = 0; i < m; i++) {
+        out[i] = segments[i].describeCurrent(hashes[i], denied[i], costs[i], now);
+      }
+      return out;
+    } finally {
+      for (int i = locked - 1; i >= 0; i--) {
+        if (i == 0 || order[i] != order[i - 1]) {
+          order[i].unlock();
+        }
+      }
+    }
+  }
+
   /** Cache-line padding laid out before the lock word (superclass fields come first). */
   @SuppressWarnings("unused")
   abstract static class PadBeforeLock {
@@ -190,6 +250,8 @@ public final class LimiterTable {
     private boolean lastDenied;
     private final long[] scratch = new long[width];
     private final GrantLog[] emptyLogs = new GrantLog[logCount];
+    /** This segment's place in the global lock order of multi-key checks. */
+    final long id = SEGMENT_IDS.getAndIncrement();
 
     Segment() {
       allocate(MIN_CAPACITY);
@@ -346,6 +408,70 @@ public final class LimiterTable {
         lastDenied = denied != 0;
       }
       return denied;
+    }
+
+    /**
+     * As the evaluation half of {@link #decide}: the bit set of the limits that deny, writing no
+     * state (only the eviction clock and the denial hint). Holds the lock.
+     */
+    int evaluate(long hash, long cost, long now) {
+      if (now >= newest + 1_000 || newest == Long.MIN_VALUE) {
+        newest = now;
+      }
+      int idx = find(hash);
+      long[] a = rows;
+      int base = idx * width;
+      GrantLog[] l = logs;
+      int logBase = idx * logCount;
+      if (idx < 0) {
+        a = scratch;
+        base = 0;
+        l = emptyLogs;
+        logBase = 0;
+        for (int i = 0; i < meters.length; i++) {
+          meters[i].init(a, offsets[i]);
+        }
+      }
+      int denied = 0;
+      for (int i = 0; i < meters.length; i++) {
+        Meter m = meters[i];
+        if (cost > m.capacity() || !m.admits(a, base + offsets[i], log(l, logBase, i), now, cost)) {
+          denied |= 1 << i;
+        }
+      }
+      if (lastDenied != (denied != 0)) {
+        lastDenied = denied != 0;
+      }
+      return denied;
+    }
+
+    /**
+     * As the consuming half of {@link #decide}, after {@link #evaluate} said every limit admits
+     * (a row that was displaced or evicted since starts again from its initial state, which
+     * admits whatever an evaluated state admitted). Holds the lock.
+     */
+    void consume(long hash, long cost, long now) {
+      int idx = find(hash);
+      if (idx < 0) {
+        idx = insert(hash);
+      }
+      int base = idx * width;
+      int logBase = idx * logCount;
+      for (int i = 0; i < meters.length; i++) {
+        meters[i].consume(rows, base + offsets[i], log(logs, logBase, i), now, cost);
+      }
+    }
+
+    /** Describes {@code hash}'s current state for the outcome {@code denied}; holds the lock. */
+    Decision describeCurrent(long hash, int denied, long cost, long now) {
+      int idx = find(hash);
+      if (idx >= 0) {
+        return describe(rows, idx * width, logs, idx * logCount, denied, cost, now);
+      }
+      for (int i = 0; i < meters.length; i++) {
+        meters[i].init(scratch, offsets[i]);
+      }
+      return describe(scratch, 0, emptyLogs, 0, denied, cost, now);
     }
 
     /** Describes the decision {@link #decide} just made for {@code hash}; holds the lock. */

@@ -34,6 +34,14 @@ sealed interface Backend {
    */
   Endpoint endpointFor(String routingKey, String key);
 
+  /**
+   * The Cluster hash slot of a key, 0 on every other topology: keys of one endpoint and one slot
+   * can be decided by one script.
+   */
+  default int slotOf(String key) {
+    return 0;
+  }
+
   /** The endpoints known so far (for statistics). */
   Collection<Endpoint> endpoints();
 
@@ -200,6 +208,11 @@ sealed interface Backend {
         }
       }
       return endpoints.computeIfAbsent(node, newEndpoint);
+    }
+
+    @Override
+    public int slotOf(String key) {
+      return SlotHash.getSlot(key);
     }
 
     @Override

@@ -43,8 +43,11 @@ final class Endpoint {
    * timeout (the second half covers establishing the connection).
    */
   CompletableFuture<List<Object>> eval(String key, String[] args) {
-    String[] keys = {key};
-    ScriptSource script = ScriptSource.CHECK;
+    return eval(ScriptSource.CHECK, new String[] {key}, args);
+  }
+
+  /** As {@link #eval(String, String[])}, for any of the scripts, on keys of this endpoint. */
+  CompletableFuture<List<Object>> eval(ScriptSource script, String[] keys, String[] args) {
     CompletableFuture<List<Object>> f = commands.get().thenCompose(cmds -> cmds
         .<List<Object>>evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args)
         .exceptionallyCompose(e -> isNoScript(e)

@@ -1,6 +1,9 @@
 package dev.sluice.redis;
 
 import dev.sluice.Algorithm;
+import dev.sluice.Checks;
+import dev.sluice.KeyedCheck;
+import dev.sluice.MultiDecision;
 import dev.sluice.InMemoryEngine;
 import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
@@ -16,6 +19,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -181,6 +186,64 @@ public final class RedisEngine implements RateLimiterEngine {
   /** The Redis key of a client under a rule: the client is the hash tag. */
   String key(String client, RuleScript script) {
     return keyPrefix + "{" + client + "}" + script.keySuffix();
+  }
+
+  /**
+   * The Redis key of a client under a rule placed by an affinity:
+   * {@code prefix{affinity}client:ruletag:a}, the affinity (escaped so that it holds no
+   * {@code '}'}) being the hash tag. The trailing {@code :a} keeps these keys apart from every
+   * key without affinity (whose ninth character from the end is always the {@code ':'}).
+   */
+  String key(String client, RuleScript script, String affinity) {
+    return affinity == null ? key(client, script)
+        : keyPrefix + "{" + affinityTag(affinity) + "}" + client + script.keySuffix() + ":a";
+  }
+
+  /**
+   * An affinity as a hash tag: {@code %} and <code>}</code> percent-encoded (so the tag ends
+   * where it should and distinct affinities stay distinct); the empty affinity is {@code %},
+   * which no non-empty one encodes to (an empty tag would hash the whole key).
+   */
+  static String affinityTag(String affinity) {
+    if (affinity.isEmpty()) {
+      return "%";
+    }
+    return affinity.replace("%", "%25").replace("}", "%7D");
+  }
+
+  /** The Redis key of {@code client}'s state under {@code rule} with an affinity, or null. */
+  public String keyOf(CharSequence client, Rule rule, String affinity) {
+    return key(client.toString(), new RuleScript(rule), affinity);
+  }
+
+  String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /**
+   * Decides every check, all or nothing: in one script when every key lives on one node (one
+   * slot in a Cluster), else by reserving node by node and refunding on a denial
+   * (docs/redis.md, "Multi-key checks"). Blocks until Redis answers.
+   *
+   * @throws IllegalArgumentException as {@link RateLimiterEngine#checkAll}
+   */
+  @Override
+  public MultiDecision checkAll(List<KeyedCheck> checks, long nowMicros) {
+    return MultiKeyCheck.prepare(this, checks, Checks.timestamp(nowMicros)).run().join();
+  }
+
+  /**
+   * As {@link #checkAll}, at the server's time (or this engine's time source, if it has one),
+   * without blocking; invalid arguments fail the stage.
+   */
+  @Override
+  public CompletionStage<MultiDecision> checkAllAsync(List<KeyedCheck> checks) {
+    try {
+      long t = clientTime ? timeSource.nowMicros() : -1;
+      return MultiKeyCheck.prepare(this, checks, t).run();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** The Redis key holding {@code client}'s state under {@code rule} (for tools and tests). */

@@ -78,6 +78,12 @@ final class RuleScript {
     return rule;
   }
 
+  /** The rule's part of a script's ARGV: k, then 6 values per limit. */
+  String[] limitArgs() {
+    return limitArgs;
+  }
+
+
   String keySuffix() {
     return keySuffix;
   }

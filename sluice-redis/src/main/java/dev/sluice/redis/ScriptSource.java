@@ -9,18 +9,24 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The check script, assembled once from its {@code .lua} resources: the exact-arithmetic helpers,
- * one file per algorithm, and the driver that decides a rule. Run with EVALSHA of {@link #sha1()},
- * falling back to EVAL of {@link #text()} when the server answers NOSCRIPT (after a restart or a
- * failover, or SCRIPT FLUSH).
+ * A script assembled once from its {@code .lua} resources: the exact-arithmetic helpers, one file
+ * per algorithm, the steps shared by every driver ({@code 80_rule.lua}), and one driver: the
+ * check of one rule ({@link #CHECK}), the multi-key check ({@link #CHECK_ALL}) or its refund
+ * ({@link #REFUND}). Run with EVALSHA of {@link #sha1()}, falling back to EVAL of {@link #text()}
+ * when the server answers NOSCRIPT (after a restart or a failover, or SCRIPT FLUSH).
  */
 final class ScriptSource {
-  static final String[] PARTS = {
+  static final String[] LIBRARY = {
     "00_arith.lua", "10_fixed_window.lua", "20_sliding_window_log.lua",
-    "30_sliding_window_counter.lua", "40_token_bucket.lua", "50_gcra.lua", "90_check.lua",
+    "30_sliding_window_counter.lua", "40_token_bucket.lua", "50_gcra.lua", "80_rule.lua",
   };
 
-  static final ScriptSource CHECK = load();
+  /** One request against one rule on one key. */
+  static final ScriptSource CHECK = load("90_check.lua");
+  /** Several requests on keys of one node (one slot), all or nothing. */
+  static final ScriptSource CHECK_ALL = load("91_check_all.lua");
+  /** Gives back a multi-key reservation. */
+  static final ScriptSource REFUND = load("92_refund.lua");
 
   private final String text;
   private final String sha1;
@@ -35,9 +41,11 @@ final class ScriptSource {
     }
   }
 
-  private static ScriptSource load() {
+  private static ScriptSource load(String driver) {
     StringBuilder sb = new StringBuilder();
-    for (String part : PARTS) {
+    String[] parts = java.util.Arrays.copyOf(LIBRARY, LIBRARY.length + 1);
+    parts[LIBRARY.length] = driver;
+    for (String part : parts) {
       try (InputStream in = ScriptSource.class.getResourceAsStream("lua/" + part)) {
         if (in == null) {
           throw new IllegalStateException("missing script resource dev/sluice/redis/lua/" + part);

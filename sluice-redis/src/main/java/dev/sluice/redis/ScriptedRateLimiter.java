@@ -32,6 +32,18 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
     this.local = local;
   }
 
+  RedisEngine engine() {
+    return engine;
+  }
+
+  RuleScript script() {
+    return script;
+  }
+
+  DenialCache denials() {
+    return denials;
+  }
+
   @Override
   public Rule rule() {
     return script.rule();
@@ -185,13 +197,18 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
   }
 
   private Decision toDecision(List<Object> r, long t) {
-    boolean allowed = (Long) r.get(0) == 1;
-    int index = ((Long) r.get(1)).intValue();
-    long remaining = (Long) r.get(2);
-    long resetAt = time(r, 3);
+    return toDecision(r, 0, t);
+  }
+
+  /** The decision of the 9 fields a script returns from {@code r.get(at)} on, decided at t. */
+  Decision toDecision(List<Object> r, int at, long t) {
+    boolean allowed = (Long) r.get(at) == 1;
+    int index = ((Long) r.get(at + 1)).intValue();
+    long remaining = (Long) r.get(at + 2);
+    long resetAt = time(r, at + 3);
     long retry = 0;
     if (!allowed) {
-      long allowedAt = time(r, 6);
+      long allowedAt = time(r, at + 6);
       retry = allowedAt == Decision.NEVER ? Decision.NEVER : allowedAt - t;
     }
     return new Decision(allowed, script.rule().limits().get(index).permits(), remaining, resetAt,
@@ -205,7 +222,8 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
         : base + ((Long) r.get(at + 1) << 32) + (Long) r.get(at + 2);
   }
 
-  private Decision degrade(String client, long cost, long t, CircuitBreaker breaker) {
+  /** What the failure policy decides for a request Redis could not decide. */
+  Decision degrade(String client, long cost, long t, CircuitBreaker breaker) {
     engine.stats.degraded.increment();
     long now = t >= 0 ? t : engine.localClock().nowMicros();
     long permits = script.rule().limits().get(0).permits();

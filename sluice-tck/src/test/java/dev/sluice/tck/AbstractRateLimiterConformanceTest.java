@@ -66,7 +66,8 @@ import org.junit.jupiter.api.BeforeEach;
  */
 public abstract class AbstractRateLimiterConformanceTest implements FixedWindowContract,
     SlidingWindowLogContract, SlidingWindowCounterContract, TokenBucketContract, GcraContract,
-    CommonRulesContract, SeedEdgeCasesContract, MultiLimitContract, ModelBasedContract,
+    CommonRulesContract, SeedEdgeCasesContract, MultiLimitContract, MultiKeyContract,
+    ModelBasedContract,
     ConcurrencyContract {
 
   private ManualTimeSource clock;

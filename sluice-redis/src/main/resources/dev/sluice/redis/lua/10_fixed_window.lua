@@ -57,5 +57,14 @@ local function load_FW()
   function FW.idle(L)
     return L.S, L.W
   end
+  -- Multi-key refunds (92_refund.lua): the window the consumption was counted in, and giving
+  -- the cost back while that window still counts.
+  function FW.mark(L, c)
+    return L.S, 0
+  end
+
+  function FW.refund(L, mark, _, c, t)
+    if L.S == mark then L.k = max(0, L.k - c) end
+  end
   return FW
 end

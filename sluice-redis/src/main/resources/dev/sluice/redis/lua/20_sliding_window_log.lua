@@ -95,5 +95,24 @@ local function load_SL()
   function SL.idle(L)
     return L.times[#L.times], L.W
   end
+  -- Multi-key refunds (92_refund.lua): the grant time the consumption was logged at (the newest
+  -- entry right after consuming), and taking the cost out of that entry if it is still logged.
+  function SL.mark(L, c)
+    return L.times[#L.times], 0
+  end
+
+  function SL.refund(L, mark, _, c, t)
+    for j = #L.times, 1, -1 do
+      if L.times[j] == mark then
+        if L.counts[j] > c then
+          L.counts[j] = L.counts[j] - c
+        else
+          table.remove(L.times, j)
+          table.remove(L.counts, j)
+        end
+        return
+      end
+    end
+  end
   return SL
 end

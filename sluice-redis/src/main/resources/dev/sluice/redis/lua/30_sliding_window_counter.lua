@@ -88,5 +88,18 @@ local function load_SC()
     if L.cur > 0 then return L.S, 2 * L.W end
     return L.S, L.W
   end
+  -- Multi-key refunds (92_refund.lua): the window the consumption was counted in; while it is
+  -- the current window the cost leaves cur, once it is the previous one it leaves prev.
+  function SC.mark(L, c)
+    return L.S, 0
+  end
+
+  function SC.refund(L, mark, _, c, t)
+    if L.S == mark then
+      L.cur = max(0, L.cur - c)
+    elseif L.S == mark + L.W then
+      L.prev = max(0, L.prev - c)
+    end
+  end
   return SC
 end

@@ -77,5 +77,35 @@ local function load_TB()
     if L.q >= L.B then return L.T, 0 end
     return L.T, tb_until(L, L.B, L.q, L.f)
   end
+  -- Multi-key refunds (92_refund.lua). Mark: the reservation's time te and the whole tokens of
+  -- room the bucket had below full before it (so it could refill that much before capping).
+  function TB.mark(L, c)
+    local room = L.B - (L.q + c)
+    if L.f > 0 then room = room - 1 end
+    return L.T, max(0, room)
+  end
+
+  -- Gives back c tokens, less what the bucket without the reservation could have lost to its
+  -- cap since te (refill beyond the room): never more than the reservation still holds, so a
+  -- refund never admits more than if the reservation had not happened; exact when no time
+  -- passed (a caller's timestamp).
+  function TB.refund(L, te, room, c, t)
+    local give = c
+    local el = t - te
+    if el > 0 then
+      local gained = wmul(el, L.n)
+      local roomUnits = wmul(room, L.w)
+      if wcmp(gained, roomUnits) > 0 then
+        local lost = wceil(wsub(gained, roomUnits), L.w)
+        if wcmp(lost, W(c)) >= 0 then give = 0 else give = c - wnum(lost) end
+      end
+    end
+    if give <= 0 then return end
+    if L.q + give >= L.B then
+      L.q, L.f = L.B, 0
+    else
+      L.q = L.q + give
+    end
+  end
   return TB
 end

@@ -85,5 +85,31 @@ local function load_GC()
     if L.r > 0 then return L.A, wadd(L.D, ONE) end
     return L.A, L.D
   end
+  -- Multi-key refunds (92_refund.lua). Mark: the reservation's time and how far, in whole
+  -- microseconds, the TAT was ahead of it before (how long the meter without the reservation
+  -- could go on before reaching its floor, max(TAT, t)).
+  function GC.mark(L, c)
+    local before = wsub(wadd(wmulw(L.D, L.n), W(L.r)), wmul(c, L.w))
+    if wneg_p(before) then return L.A, 0 end
+    local room = wfloor(before, L.n)
+    if room[1] >= 2097152 then return L.A, P53 - 1 end
+    return L.A, wnum(room)
+  end
+
+  -- Moves the TAT back by the reservation's c * w / n, less what the meter without it could
+  -- have lost to the floor since (time beyond the room), and never before A: never more than
+  -- the reservation still holds; exact when no time passed.
+  function GC.refund(L, te, room, c, t)
+    local give = wmul(c, L.w)
+    local el = t - te
+    if el > room then
+      give = wsub(give, wmul(el - room, L.n))
+      if wneg_p(give) or wcmp(give, ZERO) == 0 then return end
+    end
+    local total = wsub(wadd(wmulw(L.D, L.n), W(L.r)), give)
+    if wneg_p(total) then total = ZERO end
+    local d, r = wdivmod(total, L.n)
+    L.D, L.r = d, r
+  end
   return GC
 end

@@ -6,17 +6,27 @@ import dev.sluice.RateLimiter;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
+import dev.sluice.KeyedCheck;
+import dev.sluice.MultiDecision;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The reference models behind the public engine API, so that the conformance suite's
  * hand-computed cases also check the models ({@code ReferenceEngineConformanceTest}). Slow and
- * never evicts; validates arguments like every engine must. Thread-safe.
+ * never evicts; validates arguments like every engine must. Thread-safe: every decision, single
+ * or multi-key, holds one engine-wide lock, which makes multi-key checks atomic the obvious way.
  */
 public final class ReferenceEngine implements RateLimiterEngine {
   private final TimeSource timeSource;
   private final Map<Rule, RuleModel> rules = new ConcurrentHashMap<>();
+  private final Object lock = new Object();
 
   /** An empty engine reading "now" from {@code timeSource}. */
   public ReferenceEngine(TimeSource timeSource) {
@@ -28,7 +38,63 @@ public final class ReferenceEngine implements RateLimiterEngine {
     if (rule == null) {
       throw new IllegalArgumentException("rule must not be null");
     }
-    return new Limiter(rules.computeIfAbsent(rule, RuleModel::new), timeSource);
+    return new Limiter(this, rules.computeIfAbsent(rule, RuleModel::new), timeSource);
+  }
+
+  @Override
+  public MultiDecision checkAll(List<KeyedCheck> checks, long nowMicros) {
+    if (checks == null || checks.isEmpty() || checks.size() > KeyedCheck.MAX_CHECKS) {
+      throw new IllegalArgumentException("a multi-key check takes 1 to " + KeyedCheck.MAX_CHECKS
+          + " checks, not " + (checks == null ? null : checks.size()));
+    }
+    if (nowMicros < 0 || nowMicros > Limit.MAX_TIME) {
+      throw new IllegalArgumentException("timestamp " + nowMicros + "us is out of range");
+    }
+    Set<String> seen = new HashSet<>();
+    for (KeyedCheck c : checks) {
+      if (c == null) {
+        throw new IllegalArgumentException("a multi-key check holds a null check");
+      }
+      if (!(c.limiter() instanceof Limiter l) || l.engine != this) {
+        throw new IllegalArgumentException("limiter of another engine: " + c.limiter());
+      }
+      if (!seen.add(c.limiter().rule() + "\u0000" + c.key())) {
+        throw new IllegalArgumentException("rule '" + c.limiter().rule().id() + "' with key '"
+            + c.key() + "' appears twice");
+      }
+    }
+    synchronized (lock) {
+      List<RuleModel.Outcome> outcomes = new ArrayList<>();
+      boolean all = true;
+      for (KeyedCheck c : checks) {
+        RuleModel.Outcome o = ((Limiter) c.limiter()).model.peek(c.key(), c.cost(), nowMicros);
+        outcomes.add(o);
+        all &= o.decision().allowed();
+      }
+      List<Decision> parts = new ArrayList<>();
+      for (int i = 0; i < checks.size(); i++) {
+        RuleModel.Outcome o = outcomes.get(i);
+        if (all) {
+          ((Limiter) checks.get(i).limiter()).model.commit(checks.get(i).key(), o);
+        }
+        parts.add(all ? o.decision() : o.unconsumed());
+      }
+      return MultiDecision.of(parts);
+    }
+  }
+
+  @Override
+  public CompletionStage<MultiDecision> checkAllAsync(List<KeyedCheck> checks) {
+    try {
+      return CompletableFuture.completedFuture(checkAll(checks, timeSource.nowMicros()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public boolean decidesInline() {
+    return true;
   }
 
   @Override
@@ -41,7 +107,8 @@ public final class ReferenceEngine implements RateLimiterEngine {
     rules.clear();
   }
 
-  private record Limiter(RuleModel model, TimeSource timeSource) implements RateLimiter {
+  private record Limiter(ReferenceEngine engine, RuleModel model, TimeSource timeSource)
+      implements RateLimiter {
     @Override
     public Rule rule() {
       return model.rule();
@@ -77,7 +144,9 @@ public final class ReferenceEngine implements RateLimiterEngine {
       if (nowMicros < 0 || nowMicros > Limit.MAX_TIME) {
         throw new IllegalArgumentException("timestamp " + nowMicros + "us is out of range");
       }
-      return model.check(key, cost, nowMicros);
+      synchronized (engine.lock) {
+        return model.check(key, cost, nowMicros);
+      }
     }
   }
 }

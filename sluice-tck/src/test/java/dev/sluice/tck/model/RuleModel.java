@@ -30,6 +30,19 @@ public final class RuleModel {
 
   /** Decides a request of {@code cost} permits by {@code client} at {@code t}. */
   public synchronized Decision check(String client, long cost, long t) {
+    Outcome o = peek(client, cost, t);
+    if (o.decision().allowed()) {
+      commit(client, o);
+    }
+    return o.decision();
+  }
+
+  /**
+   * What {@link #check} would decide, changing nothing: the decision, the states it would
+   * leave, and the decision as the unconsumed states describe it (for a multi-key check whose
+   * whole is denied: an admitting rule then reports the permits it has now).
+   */
+  public synchronized Outcome peek(String client, long cost, long t) {
     List<LimitModel> states = clients.get(client);
     if (states == null) {
       states = rule.limits().stream().map(LimitModel::initial).toList();
@@ -40,14 +53,39 @@ public final class RuleModel {
     }
     boolean allowed = steps.stream().allMatch(Step::allowed);
     int reported = allowed ? mostRestrictiveAllowed(steps) : mostRestrictiveDenied(steps);
-    if (allowed) {
-      clients.put(client, steps.stream().map(Step::next).toList());
-    }
     Step step = steps.get(reported);
     Limit limit = rule.limits().get(reported);
-    return new Decision(allowed, limit.permits(), step.remaining(), step.resetAt(),
+    Decision decision = new Decision(allowed, limit.permits(), step.remaining(), step.resetAt(),
         step.retryAfter(), reported, false);
+    Decision unconsumed = decision;
+    if (allowed) {
+      // A cost no limit can admit is denied by every limit, and a denial reports the state as
+      // it is: its remaining and resetAt are what the unconsumed state has now.
+      List<Step> now = new ArrayList<>(states.size());
+      for (int i = 0; i < states.size(); i++) {
+        now.add(states.get(i).step(t, rule.limits().get(i).burst() + 1));
+      }
+      int pick = mostRestrictiveAllowed(now);
+      unconsumed = new Decision(true, rule.limits().get(pick).permits(),
+          now.get(pick).remaining(), now.get(pick).resetAt(), 0, pick, false);
+    }
+    return new Outcome(decision, unconsumed, steps.stream().map(Step::next).toList());
   }
+
+  /** Keeps the states of an allowed {@link #peek}. */
+  public synchronized void commit(String client, Outcome outcome) {
+    clients.put(client, outcome.next());
+  }
+
+  /**
+   * A decision not yet applied.
+   *
+   * @param decision what {@link #check} decides
+   * @param unconsumed the same decision described on the states before it (equal to
+   *     {@code decision} when denied)
+   * @param next the states after an allowed decision
+   */
+  public record Outcome(Decision decision, Decision unconsumed, List<LimitModel> next) {}
 
   /** Among the denying limits, the largest retryAfter; ties go to the lower index. */
   static int mostRestrictiveDenied(List<Step> steps) {
