@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # HTTP benchmark of the service against a JDK HttpServer baseline, on loopback, with wrk.
 # Usage: sluice-server/bench/http-bench.sh [seconds per run, default 10]
-# Needs wrk (apt-get install wrk) and a built sluice-server (mvn -pl sluice-server -am package).
+# Needs wrk (apt-get install wrk) and a built sluice-server (mvn -pl sluice-server -am package);
+# SLUICE_JAR=path/to/sluice.jar runs that build's service instead (to compare two builds).
 # Results are printed; docs/benchmarks.md ("HTTP service") records a run.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 secs="${1:-10}"
 java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-cp="$(cat "$root/sluice-server/target/classpath.txt"):$root/sluice-server/target/classes"
+cp="${SLUICE_JAR:-$(cat "$root/sluice-server/target/classpath.txt"):$root/sluice-server/target/classes}"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT

@@ -1,37 +1,34 @@
 package dev.sluice.grpc;
 
 import dev.sluice.Decision;
-import dev.sluice.Limit;
+import dev.sluice.KeyedCheck;
 import dev.sluice.RateLimiter;
+import dev.sluice.RateLimiterEngine;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Decides the checks of one RLS request: the one place where a request's descriptors meet the
- * engine. Every call is asynchronous ({@link RateLimiter#checkAsync}), so a gRPC thread never
- * waits on a remote engine.
+ * engine. Every call is asynchronous, so a gRPC thread never waits on a remote engine.
  *
  * <p>Two modes:
  * <ul>
+ *   <li>all-or-nothing (the default): the request's blocking checks are one multi-key check of
+ *       the engine ({@link RateLimiterEngine#checkAllAsync}): a request over the limit on any
+ *       blocking descriptor consumes nothing on the others, on every engine and across every
+ *       instance sharing a Redis engine. A part whose own limits admit is reported allowed even
+ *       when the whole is denied (its status is OK; the overall code is OVER_LIMIT). Two
+ *       descriptors that resolve to one counter (same rule, same key) are one part whose cost is
+ *       their sum, and both report its decision. At most {@link KeyedCheck#MAX_CHECKS} distinct
+ *       blocking counters per request; more is an {@link IllegalArgumentException}.
  *   <li>count-everything (ERL's behaviour): every check is decided on its own; a descriptor
- *       within its limit consumes its hits even when another descriptor of the request is over
- *       its limit.
- *   <li>all-or-nothing (the default): a request over the limit on any blocking descriptor
- *       consumes nothing on the others. A part whose own limits admit is reported allowed
- *       even when the whole is denied.
+ *       within its limit consumes its hits even when another descriptor is over its limit.
  * </ul>
- *
- * <p><b>Interim implementation, until the engine's multi-key check lands</b>
- * ({@code RateLimiterEngine.checkAll(List<KeyedCheck>)}): all-or-nothing is done in two phases
- * with today's single-key API. Phase 1 asks each blocking check for its state without consuming:
- * a check of {@link Limit#MAX_PERMITS} permits, always denied, so it consumes nothing and reports
- * the remaining permits. If every part has room, phase 2 consumes each part with its real cost.
- * Two concurrent requests can both pass phase 1 and then race in phase 2, and for a rule of
- * several limits the phase-1 remaining describes only the limit reported; in both cases a part
- * can consume while another part is then denied. A request of one descriptor is exact (one
- * check). When {@code checkAllAsync} exists, {@link #decide} becomes one call to it.
+ * Shadow-mode checks never block the others: they are decided on their own in both modes.
  *
  * <p>Thread-safe and stateless.
  */
@@ -49,9 +46,11 @@ final class DescriptorDecider {
   }
 
   private final boolean allOrNothing;
+  private final RateLimiterEngine engine;
 
-  DescriptorDecider(boolean allOrNothing) {
+  DescriptorDecider(boolean allOrNothing, RateLimiterEngine engine) {
     this.allOrNothing = allOrNothing;
+    this.engine = engine;
   }
 
   /** The decisions of {@code checks}, in their order. */
@@ -60,41 +59,52 @@ final class DescriptorDecider {
     if (!allOrNothing || blocking <= 1) {
       return each(checks);
     }
-    List<CompletableFuture<Decision>> peeks = new ArrayList<>();
-    for (Check c : checks) {
-      peeks.add(c.limiter().checkAsync(c.key(), Limit.MAX_PERMITS).toCompletableFuture());
+    // One part per distinct (rule, key) among the blocking checks, costs summed.
+    Map<List<Object>, Integer> partOf = new LinkedHashMap<>();
+    List<Check> parts = new ArrayList<>();
+    int[] part = new int[checks.size()];
+    for (int i = 0; i < checks.size(); i++) {
+      Check c = checks.get(i);
+      if (!c.blocking()) {
+        part[i] = -1;
+        continue;
+      }
+      List<Object> id = List.of(c.limiter().rule(), c.key());
+      Integer p = partOf.get(id);
+      if (p == null) {
+        partOf.put(id, parts.size());
+        part[i] = parts.size();
+        parts.add(c);
+      } else {
+        Check merged = parts.get(p);
+        parts.set(p, new Check(merged.limiter(), merged.key(),
+            Math.addExact(merged.cost(), c.cost()), true));
+        part[i] = p;
+      }
     }
-    return CompletableFuture.allOf(peeks.toArray(CompletableFuture[]::new)).thenCompose(v -> {
-      boolean room = true;
+    if (parts.size() > KeyedCheck.MAX_CHECKS) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("descriptors: "
+          + parts.size() + " distinct limited descriptors exceed the " + KeyedCheck.MAX_CHECKS
+          + " decided atomically"));
+    }
+    List<KeyedCheck> keyed = new ArrayList<>(parts.size());
+    for (Check c : parts) {
+      keyed.add(KeyedCheck.of(c.limiter(), c.key(), c.cost()));
+    }
+    List<CompletableFuture<Decision>> shadows = new ArrayList<>();
+    for (int i = 0; i < checks.size(); i++) {
+      Check c = checks.get(i);
+      shadows.add(c.blocking() ? null
+          : c.limiter().checkAsync(c.key(), c.cost()).toCompletableFuture());
+    }
+    return engine.checkAllAsync(keyed).thenCompose(m -> {
+      List<CompletableFuture<Decision>> out = new ArrayList<>(checks.size());
       for (int i = 0; i < checks.size(); i++) {
-        if (checks.get(i).blocking() && !hasRoom(peeks.get(i).join(), checks.get(i).cost())) {
-          room = false;
-        }
-      }
-      if (room) {
-        return each(checks);
-      }
-      // Denied as a whole: nothing is consumed on any part. A part without room gets a real
-      // check (denied, so free) for its retry-after; the others are reported as admitted by
-      // their own limits, with what they would leave.
-      List<CompletableFuture<Decision>> out = new ArrayList<>();
-      for (int i = 0; i < checks.size(); i++) {
-        Check c = checks.get(i);
-        Decision p = peeks.get(i).join();
-        if (hasRoom(p, c.cost())) {
-          out.add(CompletableFuture.completedFuture(new Decision(true, p.limit(),
-              p.remaining() - c.cost(), p.resetAtMicros(), 0, p.limitIndex(), p.degraded())));
-        } else {
-          out.add(c.limiter().checkAsync(c.key(), c.cost()).toCompletableFuture());
-        }
+        out.add(part[i] >= 0 ? CompletableFuture.completedFuture(m.parts().get(part[i]))
+            : shadows.get(i));
       }
       return all(out);
     });
-  }
-
-  /** Whether the state in a free probe {@code p} has room for {@code cost}. */
-  private static boolean hasRoom(Decision p, long cost) {
-    return !p.allowed() && p.remaining() >= cost;
   }
 
   private static CompletionStage<List<Decision>> each(List<Check> checks) {

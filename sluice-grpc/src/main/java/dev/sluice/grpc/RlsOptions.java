@@ -86,6 +86,24 @@ public record RlsOptions(String host, int port, Path configDir, Duration reloadI
    */
   public static RlsOptions fromMap(Map<String, ?> section, Path configFile) {
     List<String> problems = new ArrayList<>();
+    Path base = configFile == null || configFile.toAbsolutePath().getParent() == null
+        ? Path.of("") : configFile.toAbsolutePath().getParent();
+    RlsOptions o = read(section, base, problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException((configFile == null ? "" : configFile + ": ")
+          + String.join("; ", problems));
+    }
+    return o;
+  }
+
+  /**
+   * As {@link #fromMap}, adding each problem (as {@code rls.<key>: why}) to {@code problems}
+   * instead of throwing; relative paths resolve against {@code baseDir}.
+   *
+   * @return the options, or null when a problem was found
+   */
+  public static RlsOptions read(Map<String, ?> section, Path baseDir, List<String> problems) {
+    int before = problems.size();
     Builder b = builder();
     for (String k : new TreeSet<>(section.keySet())) {
       if (!KEYS.contains(k)) {
@@ -109,9 +127,7 @@ public record RlsOptions(String host, int port, Path configDir, Duration reloadI
     }
     v = section.get("config-dir");
     if (v instanceof String s && !s.isBlank()) {
-      Path base = configFile == null || configFile.toAbsolutePath().getParent() == null
-          ? Path.of("") : configFile.toAbsolutePath().getParent();
-      b.configDir(base.resolve(s).normalize());
+      b.configDir(baseDir.resolve(s).normalize());
     } else {
       problems.add("rls.config-dir: " + (v == null ? "missing" : "'" + v + "' is not a path"));
     }
@@ -152,11 +168,7 @@ public record RlsOptions(String host, int port, Path configDir, Duration reloadI
         problems.add("rls.max-message-size: '" + v + "' is not a byte count >= 1024");
       }
     }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException((configFile == null ? "" : configFile + ": ")
-          + String.join("; ", problems));
-    }
-    return b.build();
+    return problems.size() > before ? null : b.build();
   }
 
   /** Builds {@link RlsOptions}; not thread-safe. */

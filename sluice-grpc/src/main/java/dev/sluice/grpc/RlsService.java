@@ -61,7 +61,7 @@ final class RlsService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
     this.config = config;
     this.engine = engine;
     this.metrics = metrics;
-    this.decider = new DescriptorDecider(options.allOrNothing());
+    this.decider = new DescriptorDecider(options.allOrNothing(), engine);
     this.headers = options.responseHeaders();
     this.maxMessageBytes = options.maxMessageBytes();
   }
@@ -108,6 +108,13 @@ final class RlsService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
       }
     }
     decider.decide(checks).whenComplete((decisions, failure) -> {
+      Throwable cause = failure instanceof java.util.concurrent.CompletionException
+          && failure.getCause() != null ? failure.getCause() : failure;
+      if (cause instanceof IllegalArgumentException invalid) {
+        observer.onError(Status.INVALID_ARGUMENT.withDescription(invalid.getMessage())
+            .asRuntimeException());
+        return;
+      }
       if (failure != null) {
         LOG.warn("Envoy RLS: the engine failed for domain {}", request.getDomain(), failure);
         observer.onError(Status.UNAVAILABLE.withDescription("rate-limit engine failed: "

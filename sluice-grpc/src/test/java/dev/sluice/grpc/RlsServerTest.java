@@ -383,7 +383,8 @@ class RlsServerTest {
     rls.call("two", descriptor("tight", "a"));
     RateLimitResponse r = rls.call("two", descriptor("tight", "a"), descriptor("loose", "a"));
     assertThat(codes(r)).containsExactly(Code.OVER_LIMIT, Code.OK);
-    assertThat(r.getStatuses(1).getLimitRemaining()).isEqualTo(9);
+    // "loose" admits on its own but consumed nothing: it reports the 10 it still has.
+    assertThat(r.getStatuses(1).getLimitRemaining()).isEqualTo(10);
     assertThat(rls.call("two", descriptor("loose", "a")).getStatuses(0).getLimitRemaining())
         .isEqualTo(9);
   }
@@ -512,7 +513,8 @@ class RlsServerTest {
         calls.add(f);
       }
       rls.async.shouldRateLimit(RateLimitRequest.newBuilder().setDomain("c")
-          .addDescriptors(descriptor("k", "one")).build(), observer(f));
+          .addDescriptors(descriptor("k", "one")).addDescriptors(descriptor("other", "all"))
+          .build(), observer(f));
     });
     long ok = 0;
     for (CompletableFuture<RateLimitResponse> f : calls) {
@@ -521,10 +523,12 @@ class RlsServerTest {
       }
     }
     assertThat(ok).isEqualTo(50);
-    // Across several descriptors under contention the interim DescriptorDecider is not exact
-    // (see its class comment); this test asserts that once checkAll lands.
     assertThat(rls.call("c", descriptor("k", "one")).getOverallCode())
         .isEqualTo(Code.OVER_LIMIT);
+    // All or nothing across the two descriptors: "other" was charged for the 50 admitted
+    // requests only, never for the 150 that "k" denied (then 1 more for this call).
+    assertThat(rls.call("c", descriptor("other", "all")).getStatuses(0).getLimitRemaining())
+        .isEqualTo(1000 - 50 - 1);
   }
 
   private static StreamObserver<RateLimitResponse> observer(

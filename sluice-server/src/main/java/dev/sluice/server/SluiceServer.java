@@ -11,6 +11,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -30,6 +32,7 @@ public final class SluiceServer implements AutoCloseable {
   private final Pipeline pipeline;
   private final Vertx vertx;
   private volatile int port;
+  private final List<ServeExtension.Running> extensions = new CopyOnWriteArrayList<>();
 
   private SluiceServer(ServerConfig config) {
     this.config = config;
@@ -76,6 +79,14 @@ public final class SluiceServer implements AutoCloseable {
       throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
           + ": " + e.getMessage(), e);
     }
+    for (ServeExtension.Starter s : config.extensions()) {
+      extensions.add(s.start(pipeline, metrics.registry()));
+    }
+  }
+
+  /** What the other front ends print once they listen ({@link ServeExtension.Running#banner}). */
+  public List<String> banners() {
+    return extensions.stream().map(ServeExtension.Running::banner).toList();
   }
 
   /** The pipeline this server is the HTTP front end of (other front ends may share it). */
@@ -101,6 +112,13 @@ public final class SluiceServer implements AutoCloseable {
   /** Stops listening and closes the pipeline (the engine and the store). */
   @Override
   public void close() {
+    for (ServeExtension.Running r : extensions) {
+      try {
+        r.close();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping a front end: {}", e.toString());
+      }
+    }
     try {
       await(vertx.close());
     } catch (Exception e) {

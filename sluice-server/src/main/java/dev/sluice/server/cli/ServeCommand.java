@@ -65,6 +65,9 @@ public final class ServeCommand implements Callable<Integer> {
         + server.port();
     out.println("Sluice listening on " + base + " (engine " + server.pipeline().engineName()
         + ", rules from " + server.pipeline().store().location() + ")");
+    for (String banner : server.banners()) {
+      out.println(banner);
+    }
     out.println("Try it:");
     out.println("  curl -i -X POST " + base + "/rate-limit/check -H 'Content-Type: "
         + "application/json' -d '{\"method\":\"GET\",\"path\":\"/api/hello\"}'");

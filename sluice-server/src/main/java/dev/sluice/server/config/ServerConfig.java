@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.rules.config.ConfigNode;
 import dev.sluice.rules.config.PipelineConfig;
+import dev.sluice.server.ServeExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /**
@@ -29,9 +31,11 @@ import java.util.function.Function;
  * @param allowOpenRulesApi start even with no token on a non-loopback address
  * @param pipeline the engine, the rule store and client identity (the sections every front end
  *     shares)
+ * @param extensions the other front ends to run beside the HTTP API ({@link ServeExtension})
  */
 public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch,
-    int maxKeyLength, String adminToken, boolean allowOpenRulesApi, PipelineConfig pipeline) {
+    int maxKeyLength, String adminToken, boolean allowOpenRulesApi, PipelineConfig pipeline,
+    List<ServeExtension.Starter> extensions) {
 
   /** Shortest admin token accepted. */
   public static final int MIN_TOKEN_LENGTH = 16;
@@ -89,6 +93,15 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
     admin.finish();
 
     PipelineConfig pipeline = PipelineConfig.read(top, baseDir);
+    List<ServeExtension.Starter> extensions = new ArrayList<>();
+    for (ServeExtension e : ServiceLoader.load(ServeExtension.class)) {
+      top.section(e.section()); // known: the extension validates its keys
+      ServeExtension.Starter s = e.read(root == null ? null : root.get(e.section()), baseDir,
+          problems);
+      if (s != null) {
+        extensions.add(s);
+      }
+    }
     top.finish();
 
     if (token == null && !allowOpen && !isLoopback(host)) {
@@ -99,13 +112,14 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServerConfig(host, port, maxBody, maxBatch, maxKey, token, allowOpen, pipeline);
+    return new ServerConfig(host, port, maxBody, maxBatch, maxKey, token, allowOpen, pipeline,
+        List.copyOf(extensions));
   }
 
   /** This configuration listening on another port (tests and the CLI's --port). */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, maxBodyBytes, maxBatch, maxKeyLength, adminToken,
-        allowOpenRulesApi, pipeline);
+        allowOpenRulesApi, pipeline, extensions);
   }
 
   static boolean isLoopback(String host) {
