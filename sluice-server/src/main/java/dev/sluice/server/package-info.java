@@ -1,7 +1,9 @@
 /**
- * The Sluice service. {@link dev.sluice.server.SluiceServer} starts it from a
- * {@link dev.sluice.server.config.ServerConfig}; a check flows request ({@code http}) → identify
- * client ({@code identity}) → match rule ({@code rules}) → decide ({@code decide}, on the engine
- * chosen in {@code engine}) → respond ({@code http}); rules come from a {@code store}.
+ * The Sluice HTTP service, one front end over the pipeline of {@code sluice-rules}.
+ * {@link dev.sluice.server.SluiceServer} starts it from a
+ * {@link dev.sluice.server.config.ServerConfig}: a check flows request ({@code http}) → identify
+ * client → match rule → decide (the {@link dev.sluice.rules.Pipeline}'s rule book and engine) →
+ * respond ({@code http}). Other front ends join {@code serve} through
+ * {@link dev.sluice.server.ServeExtension}.
  */
 package dev.sluice.server;
