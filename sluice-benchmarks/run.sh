@@ -10,6 +10,8 @@
 #   heap      HeapPerClient for sluice-long, sluice-string and map-of-buckets, each in its own
 #             JVM; N from $HEAP_CLIENTS (default 1000000), heap from $HEAP_XMX (default 16g),
 #             modes from $HEAP_MODES (default all three, space-separated)
+#   rls       RlsBenchmarks: Envoy's RLS against an empty grpc-java service and the HTTP check
+#             endpoint (wrk on PATH); arguments: [seconds] [calls in flight] [channels]
 #   all       hot, many, versus and heap at the default (quick) sizes
 #
 # JMH settings suit a 2-core machine shared with other work: 1 fork, 3 x 2 s warm-up, 5 x 3 s
@@ -50,7 +52,8 @@ java="$JAVA_HOME/bin/java"
 
 build_if_needed() {
   local newest
-  newest="$(find "$root/sluice-core/src" "$here/src" "$root/pom.xml" "$here/pom.xml" \
+  newest="$(find "$root/sluice-core/src" "$root/sluice-grpc/src/main" \
+    "$root/sluice-server/src/main" "$here/src" "$root/pom.xml" "$here/pom.xml" \
     "$root/sluice-core/pom.xml" -newer "$jar" -print -quit 2>/dev/null || true)"
   if [[ ! -f "$jar" || -n "$newest" ]]; then
     echo "run.sh: building $jar" >&2
@@ -64,7 +67,7 @@ build_if_needed() {
 }
 
 suite="${1:-}"
-[[ -n "$suite" ]] || { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ -n "$suite" ]] || { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 
 build_if_needed
@@ -125,8 +128,19 @@ case "$suite" in
   many)   jmh many 'ManyClientsBenchmark' -t 2 "$@" ;;
   versus) jmh versus 'VersusMapOfBucketsBenchmark' -t 2 "$@" ;;
   heap)   heap "$@" ;;
+  rls)
+    base="$out/$stamp-rls"
+    flags=()  # grpc-netty-shaded's native transport and protobuf's Unsafe warn on JDK 24+
+    if (( $(java_major "$java") >= 24 )); then
+      flags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+    fi
+    echo "run.sh: rls -> $base.txt" >&2
+    { echo "before: $(machine_load)"
+      (cd "$root" && "$java" "${flags[@]}" -cp "$jar" dev.sluice.bench.grpc.RlsBenchmarks "$@")
+      echo "after: $(machine_load)"; } | tee "$base.txt"
+    ;;
   all)
     "$0" hot; "$0" many; "$0" versus; "$0" heap
     ;;
-  *) echo "run.sh: unknown suite '$suite' (hot, many, versus, heap, all)" >&2; exit 2 ;;
+  *) echo "run.sh: unknown suite '$suite' (hot, many, versus, heap, rls, all)" >&2; exit 2 ;;
 esac
