@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -263,8 +264,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       }
     }
     addForwarded(x, out);
-    boolean chunked = req.headers().contains(HttpHeaders.TRANSFER_ENCODING)
-        && !req.headers().contains(HttpHeaders.CONTENT_LENGTH);
+    // Without a length the body is chunked to the upstream: an HTTP/1.1 chunked body, or any
+    // HTTP/2 (h2c) request, whose frames carry no length up front.
+    boolean chunked = !req.headers().contains(HttpHeaders.CONTENT_LENGTH)
+        && (req.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+            || req.version() == HttpVersion.HTTP_2);
     if (chunked) {
       up.setChunked(true);
     }
@@ -433,7 +437,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   private void reject(HttpServerRequest req, int status, String type, String title,
       String detail) {
     metrics.responses(status).increment();
-    req.resume();
+    if (!req.isEnded()) {
+      req.resume();
+    }
     Problem.send(req.response(), status, type, title, detail);
   }
 
