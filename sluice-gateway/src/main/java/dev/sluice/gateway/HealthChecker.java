@@ -57,6 +57,9 @@ final class HealthChecker {
   }
 
   private void check(UpstreamPool pool, HostState h, HealthCheck hc) {
+    if (stopped) {
+      return;
+    }
     RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET)
         .setHost(h.spec.url().getHost()).setPort(h.spec.port()).setURI(hc.path())
         .setConnectTimeout(hc.timeout().toMillis()).setIdleTimeout(hc.timeout().toMillis())

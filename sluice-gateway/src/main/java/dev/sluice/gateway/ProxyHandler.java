@@ -231,9 +231,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         host.host.end(-1);
         host.meters.failure("connect_error");
         passiveFailure(x.pool, host);
-        boolean idempotent = GatewayConfig.IDEMPOTENT.contains(x.req.method().name());
-        if (!x.finished && idempotent && x.tried.size() <= x.pool.spec().retry().attempts()
-            && x.pool.retryBudget().tryRetry()) {
+        if (mayRetry(x)) {
           metrics.retries(x.pool.spec().name()).increment();
           dispatch(x);
         } else {
@@ -249,6 +247,21 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       }
       forward(x, host, ar.result(), started);
     });
+  }
+
+  /** Whether another attempt is allowed: idempotent, attempts left, budget left. */
+  private static boolean mayRetry(Exchange x) {
+    return !x.finished && GatewayConfig.IDEMPOTENT.contains(x.req.method().name())
+        && x.tried.size() <= x.pool.spec().retry().attempts()
+        && x.pool.retryBudget().tryRetry();
+  }
+
+  /** Whether the request carries no body (so it can be sent again after a reset). */
+  private static boolean bodiless(HttpServerRequest req) {
+    String length = req.headers().get(HttpHeaders.CONTENT_LENGTH);
+    return !req.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+        && (length == null ? req.version() != HttpVersion.HTTP_2 || req.isEnded()
+            : length.trim().equals("0"));
   }
 
   /** Sends the request head and streams the body to the upstream. */
@@ -294,6 +307,13 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         host.host.end(-1);
         host.meters.failure("reset");
         passiveFailure(x.pool, host);
+        // A connection that died before any answer (often a pooled one the upstream closed):
+        // a bodiless idempotent request can be sent again as it was.
+        if (mayRetry(x) && bodiless(req)) {
+          metrics.retries(x.pool.spec().name()).increment();
+          dispatch(x);
+          return;
+        }
         finish(x, true);
         badGateway(x, "upstream '" + x.pool.spec().name() + "' failed: "
             + ar.cause().getClass().getSimpleName());
@@ -302,8 +322,12 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       long latency = clock.getAsLong() - started;
       relay(x, host, ar.result(), latency);
     });
-    req.pipeTo(up).onFailure(e -> up.reset());
-    req.resume();
+    if (req.isEnded()) {
+      up.end(); // a retry of a bodiless request: the body (none) was read by the first attempt
+    } else {
+      req.pipeTo(up).onFailure(e -> up.reset());
+      req.resume();
+    }
   }
 
   /** Step: the response back to the client, streamed, with the rate-limit headers. */

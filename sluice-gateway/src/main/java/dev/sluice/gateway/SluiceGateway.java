@@ -226,7 +226,10 @@ public final class SluiceGateway implements AutoCloseable {
 
   /** Stops listening, the health checks and the pipeline. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (checker != null) {
+      checker.stop();
+    }
     try {
       await(vertx.close());
     } catch (RuntimeException e) {
