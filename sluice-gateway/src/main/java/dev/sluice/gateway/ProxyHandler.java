@@ -19,10 +19,16 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketBase;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -42,7 +48,7 @@ import java.util.function.Supplier;
  * {@link #admit} applies the upstream's concurrency limit by tier (503 when shed),
  * {@link #dispatch} picks a host and connects (retrying connect failures of idempotent methods
  * on other hosts within the retry budget), and {@link #relay} streams the response back with the
- * rate-limit headers added.
+ * rate-limit headers added. WebSocket upgrades are relayed frame by frame ({@link #webSocket}).
  *
  * <p>Bodies are streamed both ways with back-pressure ({@code pipeTo}): memory per request is
  * bounded by the socket buffers, whatever the body size. One instance per event loop, each with
@@ -56,16 +62,19 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
 
   private final Vertx vertx;
   private final HttpClient client;
+  private final WebSocketClient webSockets;
   private final Pipeline pipeline;
   private final Supplier<Routing> routing;
   private final GatewayMetrics metrics;
   private final LongSupplier clock;
   private final TrustedProxies trusted;
 
-  ProxyHandler(Vertx vertx, HttpClient client, Pipeline pipeline, Supplier<Routing> routing,
-      GatewayMetrics metrics, LongSupplier clock, TrustedProxies trusted) {
+  ProxyHandler(Vertx vertx, HttpClient client, WebSocketClient webSockets, Pipeline pipeline,
+      Supplier<Routing> routing, GatewayMetrics metrics, LongSupplier clock,
+      TrustedProxies trusted) {
     this.vertx = vertx;
     this.client = client;
+    this.webSockets = webSockets;
     this.pipeline = pipeline;
     this.routing = routing;
     this.metrics = metrics;
@@ -221,6 +230,10 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     HostState host = pick.host();
     x.tried.add(host);
+    if (isWebSocketUpgrade(x.req)) {
+      webSocket(x, host);
+      return;
+    }
     RequestOptions o = new RequestOptions().setMethod(x.req.method())
         .setHost(host.spec.url().getHost()).setPort(host.spec.port()).setURI(x.req.uri())
         .setConnectTimeout(x.pool.spec().connectTimeout().toMillis());
@@ -246,6 +259,97 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         return;
       }
       forward(x, host, ar.result(), started);
+    });
+  }
+
+  private static boolean isWebSocketUpgrade(HttpServerRequest req) {
+    String upgrade = req.headers().get(HttpHeaders.UPGRADE);
+    return req.version() == HttpVersion.HTTP_1_1 && req.method() == HttpMethod.GET
+        && upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
+  }
+
+  /**
+   * A WebSocket upgrade: the upstream handshake first (so a refusal is an ordinary 502, and
+   * a connect failure is retried like any GET), then the client's, then frames are relayed
+   * as they are (text, binary, continuation, ping) both ways with back-pressure. The exchange
+   * leaves the concurrency limit once connected: a long-lived socket must not hold a slot.
+   */
+  private void webSocket(Exchange x, HostState host) {
+    HttpServerRequest req = x.req;
+    WebSocketConnectOptions o = new WebSocketConnectOptions()
+        .setHost(host.spec.url().getHost()).setPort(host.spec.port()).setURI(req.uri())
+        .setConnectTimeout(x.pool.spec().connectTimeout().toMillis());
+    MultiMap out = HttpHeaders.headers();
+    Set<String> drop = connectionTokens(req.headers());
+    for (Map.Entry<String, String> e : req.headers()) {
+      String name = e.getKey().toLowerCase(Locale.ROOT);
+      if (!HOP_BY_HOP.contains(name) && !drop.contains(name) && !name.equals("host")
+          && !name.startsWith("sec-websocket-") && !name.equals("x-forwarded-for")
+          && !name.equals("forwarded")) {
+        out.add(e.getKey(), e.getValue());
+      }
+    }
+    addForwarded(x, out);
+    for (Map.Entry<String, String> e : out) {
+      o.addHeader(e.getKey(), e.getValue());
+    }
+    String protocols = req.headers().get("Sec-WebSocket-Protocol");
+    if (protocols != null) {
+      for (String p : protocols.split(",")) {
+        o.addSubProtocol(p.trim());
+      }
+    }
+    long started = clock.getAsLong();
+    host.host.begin();
+    webSockets.connect(o).onComplete(ar -> {
+      if (ar.failed()) {
+        host.host.end(-1);
+        host.meters.failure("connect_error");
+        passiveFailure(x.pool, host);
+        if (mayRetry(x)) {
+          metrics.retries(x.pool.spec().name()).increment();
+          dispatch(x);
+        } else {
+          finish(x, true);
+          badGateway(x, "upstream '" + x.pool.spec().name() + "' refused the WebSocket");
+        }
+        return;
+      }
+      WebSocket upstream = ar.result();
+      long latency = clock.getAsLong() - started;
+      host.meters.response(101, latency);
+      host.succeeded(x.pool.spec().outlier(), clock.getAsLong());
+      finish(x, false);
+      addRateLimitHeaders(x);
+      req.toWebSocket().onComplete(sr -> {
+        if (sr.failed()) {
+          upstream.close();
+          host.host.end(-1);
+          return;
+        }
+        ServerWebSocket client = sr.result();
+        metrics.responses(101).increment();
+        relayFrames(client, upstream);
+        relayFrames(upstream, client);
+        client.closeHandler(v -> upstream.close());
+        upstream.closeHandler(v -> {
+          host.host.end(-1);
+          client.close();
+        });
+      });
+    });
+  }
+
+  private static void relayFrames(WebSocketBase from, WebSocketBase to) {
+    from.frameHandler(frame -> {
+      if (frame.isClose()) {
+        return; // each side's close handler closes the other
+      }
+      to.writeFrame(frame);
+      if (to.writeQueueFull()) {
+        from.pause();
+        to.drainHandler(v -> from.resume());
+      }
     });
   }
 
@@ -367,8 +471,11 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     boolean dropped = status == 503 || status == 504;
     up.pipeTo(res).onComplete(ar -> {
       finish(x, dropped);
-      if (ar.failed() && !res.closed()) {
-        res.reset();
+      if (ar.failed()) {
+        up.request().reset(); // the client went away, or the upstream broke off: free both
+        if (!res.closed()) {
+          res.reset();
+        }
       }
     });
   }

@@ -14,6 +14,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -268,8 +270,10 @@ public final class SluiceGateway implements AutoCloseable {
           .setKeepAliveTimeout(60).setTcpNoDelay(true).setDecompressionSupported(false)
           .setMaxHeaderSize(64 * 1024).setMaxInitialLineLength(16 * 1024),
           new PoolOptions().setHttp1MaxSize(c.maxConnectionsPerHost()));
-      ProxyHandler handler = new ProxyHandler(vertx, client, pipeline, routing::get, metrics,
-          clock, c.pipeline().identity().trustedProxies());
+      WebSocketClient webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+          .setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20));
+      ProxyHandler handler = new ProxyHandler(vertx, client, webSockets, pipeline, routing::get,
+          metrics, clock, c.pipeline().identity().trustedProxies());
       HttpServerOptions o = new HttpServerOptions().setHost(c.host()).setPort(askedPort)
           .setTcpNoDelay(true).setIdleTimeout((int) c.idleTimeout().toSeconds())
           .setCompressionSupported(false).setMaxInitialLineLength(c.maxInitialLineBytes())
