@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *       {@code sluice_gateway_shed_total{upstream, tier}},
  *       {@code sluice_gateway_tier_requests_total{upstream, tier}};
  *   <li>{@code sluice_gateway_retries_total{upstream}},
- *       {@code sluice_gateway_panic_total{upstream}} (requests balanced over unhealthy hosts), {@code sluice_gateway_responses_total{status}}
+ *       {@code sluice_gateway_panic_total{upstream}} (requests balanced over unhealthy hosts),
+ *       {@code sluice_gateway_responses_total{status}}
  *       (what clients got, by class, including the gateway's own 404/429/502/503/504);
  *   <li>{@code sluice_gateway_config_reloads_total{result}}.
  * </ul>
