@@ -248,7 +248,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     String adminHost = admin.string("host", "127.0.0.1");
     int adminPort = admin.integer("port", 9901, -1, 65535);
     admin.finish();
-    Duration reload = gw.duration("reload-interval", Duration.ofSeconds(1), Duration.ZERO);
+    Duration reload = durationOrZero(gw, "reload-interval", Duration.ofSeconds(1));
     int maxHeaderBytes = gw.integer("max-header-bytes", 16384, 1024, 1 << 20);
     int maxHeaders = gw.integer("max-headers", 100, 8, 10_000);
     int maxLine = gw.integer("max-initial-line", 8192, 256, 1 << 20);
@@ -449,7 +449,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     r.finish();
 
     Duration connect = u.duration("connect-timeout", Duration.ofSeconds(1), Duration.ofMillis(1));
-    Duration slowStart = u.duration("slow-start", Duration.ZERO, Duration.ZERO);
+    Duration slowStart = durationOrZero(u, "slow-start", Duration.ZERO);
     String panicName = u.choice("panic", "all-hosts", List.of("all-hosts", "refuse"));
     Panic panic = "refuse".equals(panicName) ? Panic.REFUSE : Panic.ALL_HOSTS;
 
@@ -497,6 +497,15 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
       hn.problem("url", "'" + url + "' is not a URL: " + e.getReason());
       return null;
     }
+  }
+
+  /** A duration where {@code 0} / {@code 0s} means "off". */
+  private static Duration durationOrZero(ConfigNode n, String key, Duration def) {
+    String s = n.has(key) ? n.string(key, null) : null;
+    if (s != null && s.trim().matches("0+(ms|s|m|h)?")) {
+      return Duration.ZERO;
+    }
+    return n.duration(key, def, Duration.ofMillis(1));
   }
 
   private static double number(ConfigNode n, String key, double def, double min, double max) {

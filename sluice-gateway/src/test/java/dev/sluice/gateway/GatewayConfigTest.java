@@ -54,6 +54,19 @@ class GatewayConfigTest {
     assertThat(c.upstreams().get("api").retry().attempts()).isEqualTo(2);
     assertThat(c.upstreams().get("api").adaptive().algorithm()).isEqualTo("none");
     assertThat(c.tiers().levels()).hasSize(1);
+    assertThat(c.reloadInterval()).hasSeconds(1);
+  }
+
+  @Test
+  void zeroMeansOff_forReloadIntervalAndSlowStart() throws Exception {
+    GatewayConfig c = parse("""
+        gateway:
+          reload-interval: 0s
+          routes: [{upstream: a}]
+          upstreams: {a: {hosts: [{url: "http://127.0.0.1:1"}], slow-start: 0}}
+        """);
+    assertThat(c.reloadInterval()).isZero();
+    assertThat(c.upstreams().get("a").slowStart()).isZero();
   }
 
   @Test
