@@ -95,6 +95,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     int inFlightAtStart = -1;
     long admittedAt;
     final List<HostState> tried = new ArrayList<>(2);
+    HttpClientRequest upstream;
     boolean finished;
 
     Exchange(HttpServerRequest req, Routing routing, String peer, boolean fromTrusted) {
@@ -190,7 +191,12 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       x.admittedAt = clock.getAsLong();
     }
     x.pool.retryBudget().request();
-    x.req.response().closeHandler(v -> finish(x, true));
+    x.req.response().closeHandler(v -> {
+      finish(x, true);
+      if (x.upstream != null) {
+        x.upstream.reset(); // the client is gone: stop waiting for the upstream
+      }
+    });
     dispatch(x);
   }
 
@@ -371,6 +377,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   /** Sends the request head and streams the body to the upstream. */
   private void forward(Exchange x, HostState host, HttpClientRequest up, long started) {
     HttpServerRequest req = x.req;
+    x.upstream = up;
     MultiMap out = up.headers();
     Set<String> drop = connectionTokens(req.headers());
     for (Map.Entry<String, String> e : req.headers()) {
@@ -469,13 +476,32 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     metrics.responses(status).increment();
     boolean dropped = status == 503 || status == 504;
-    up.pipeTo(res).onComplete(ar -> {
+    // By hand rather than pipeTo: a client that goes away mid-body must stop the relay and
+    // free the upstream connection, not fail a write into a closed response.
+    res.closeHandler(v -> {
+      finish(x, true);
+      up.request().reset();
+    });
+    up.exceptionHandler(e -> {
+      finish(x, true);
+      if (!res.closed()) {
+        res.reset(); // the upstream broke off mid-body: the client must not take it as whole
+      }
+    });
+    up.handler(chunk -> {
+      if (res.closed()) {
+        return;
+      }
+      res.write(chunk);
+      if (res.writeQueueFull()) {
+        up.pause();
+        res.drainHandler(v -> up.resume());
+      }
+    });
+    up.endHandler(v -> {
       finish(x, dropped);
-      if (ar.failed()) {
-        up.request().reset(); // the client went away, or the upstream broke off: free both
-        if (!res.closed()) {
-          res.reset();
-        }
+      if (!res.closed()) {
+        res.end();
       }
     });
   }
