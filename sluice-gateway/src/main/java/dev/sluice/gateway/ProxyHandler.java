@@ -14,6 +14,7 @@ import dev.sluice.server.http.RateLimitHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -488,20 +489,31 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
         res.reset(); // the upstream broke off mid-body: the client must not take it as whole
       }
     });
+    // Each chunk is held back until the next one arrives, so the last goes out with the end
+    // of the response: a small response leaves in one write (head, body and end together).
+    Buffer[] held = new Buffer[1];
     up.handler(chunk -> {
       if (res.closed()) {
         return;
       }
-      res.write(chunk);
-      if (res.writeQueueFull()) {
-        up.pause();
-        res.drainHandler(v -> up.resume());
+      Buffer previous = held[0];
+      held[0] = chunk;
+      if (previous != null) {
+        res.write(previous);
+        if (res.writeQueueFull()) {
+          up.pause();
+          res.drainHandler(v -> up.resume());
+        }
       }
     });
     up.endHandler(v -> {
       finish(x, dropped);
       if (!res.closed()) {
-        res.end();
+        if (held[0] != null) {
+          res.end(held[0]);
+        } else {
+          res.end();
+        }
       }
     });
   }

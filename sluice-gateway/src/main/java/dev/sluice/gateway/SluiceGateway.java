@@ -62,7 +62,9 @@ public final class SluiceGateway implements AutoCloseable {
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))
         .setWorkerPoolSize(2)
-        .setPreferNativeTransport(false));
+        // epoll when netty-transport-native-epoll is on the class path (Linux x86-64), else
+        // NIO: fewer system calls per proxied request.
+        .setPreferNativeTransport(true));
     this.healthClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false),
         new PoolOptions().setHttp1MaxSize(4));
     Routing r = Routing.build(config, null, metrics, clock);
