@@ -65,6 +65,7 @@ public final class SluiceGateway implements AutoCloseable {
         // epoll when netty-transport-native-epoll is on the class path (Linux x86-64), else
         // NIO: fewer system calls per proxied request.
         .setPreferNativeTransport(true));
+    LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     this.healthClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false),
         new PoolOptions().setHttp1MaxSize(4));
     Routing r = Routing.build(config, null, metrics, clock);
