@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.gateway.cli.GatewayCommand;
 import dev.sluice.server.cli.CheckCommand;
 import dev.sluice.server.cli.ServeCommand;
 import picocli.CommandLine;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0-SNAPSHOT",
     description = "Sluice, a distributed rate limiter.",
     subcommands = {DemoCommand.class, ServeCommand.class, CheckCommand.class,
-        CommandLine.HelpCommand.class})
+        GatewayCommand.class, CommandLine.HelpCommand.class})
 public final class SluiceCommand implements Runnable {
 
   @CommandLine.Spec

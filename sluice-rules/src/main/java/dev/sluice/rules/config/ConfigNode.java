@@ -76,6 +76,47 @@ public final class ConfigNode implements ConfigSection {
     return new ConfigNode(c == null || c.isNull() ? null : c, key(name), problems, env);
   }
 
+  /**
+   * A list of sections ({@code routes: [{...}, {...}]}), each keyed {@code name[i]}; absent: an
+   * empty list. An element that is not a map is reported and skipped.
+   */
+  public List<ConfigNode> sections(String name) {
+    read.add(name);
+    List<ConfigNode> out = new ArrayList<>();
+    if (!has(name)) {
+      return out;
+    }
+    JsonNode c = node.get(name);
+    if (!c.isArray()) {
+      problem(name, "must be a list of sections");
+      return out;
+    }
+    for (int i = 0; i < c.size(); i++) {
+      String k = key(name) + "[" + i + "]";
+      if (!c.get(i).isObject()) {
+        problems.add(k + ": must be a section (a map of keys)");
+      } else {
+        out.add(new ConfigNode(c.get(i), k, problems, env));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The keys of this section in document order, each taken as read (for sections whose keys
+   * are names chosen by the user, such as {@code gateway.upstreams}).
+   */
+  public List<String> names() {
+    List<String> out = new ArrayList<>();
+    if (node != null) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        out.add(e.getKey());
+      }
+    }
+    read.addAll(out);
+    return out;
+  }
+
   /** A string, with environment variables expanded; {@code def} when absent. */
   @Override
   public String string(String name, String def) {

@@ -1,0 +1,2 @@
+/** The {@code sluice gateway} subcommand, registered by the {@code sluice} command. */
+package dev.sluice.gateway.cli;
