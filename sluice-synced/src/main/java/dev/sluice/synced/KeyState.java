@@ -1,0 +1,390 @@
+package dev.sluice.synced;
+
+import dev.sluice.Algorithm;
+import dev.sluice.Decision;
+import dev.sluice.Limit;
+
+/**
+ * One client's view of the cluster under one rule: per limit, what the other instances had
+ * consumed in the current and previous fixed window at the last sync, what this instance has
+ * consumed in them (its own grow-only count), and this instance's share of what is left.
+ *
+ * <p>Decisions follow {@code docs/algorithms.md} for fixed window and sliding window counter,
+ * with the count of a window being {@code others + own}; with no other instance this is exactly
+ * the in-memory engine's arithmetic. Guarded by its own monitor: every method but the
+ * constructor is called holding it.
+ */
+final class KeyState {
+  static final long ABSENT = Long.MIN_VALUE;
+  /** A share meaning "no share": this instance is alone. */
+  static final long UNLIMITED = Long.MAX_VALUE;
+
+  final RuleState rule;
+  final String client;
+  private final int n;
+  private final long[] permits;
+  private final long[] window;
+  private final boolean[] sliding;
+
+  private final long[] start;
+  private final long[] ownCur;
+  private final long[] othersCur;
+  private final long[] pushedCur;
+  /** Own count of the current window as sent in the last applied sync. */
+  private final long[] syncedOwnCur;
+  /** The cluster's total of the current window at the last applied sync. */
+  private final long[] syncedTotalCur;
+  private final long[] share;
+  private final long[] ownPrev;
+  private final long[] othersPrev;
+  private final long[] pushedPrev;
+  // The working view of one decision (see view()), kept to avoid allocating per check.
+  private final long[] vTe;
+  private final long[] vStart;
+  private final long[] vCur;
+  private final long[] vPrev;
+  private final long[] vSince;
+  private final long[] vShare;
+
+  /** Whether this state waits in its rule's dirty queue. */
+  boolean queued;
+  /** A share denied a request: read the cluster's counts even if nothing new was admitted. */
+  boolean needsRead;
+  /** Removed from its rule's map by eviction: a check that finds it must look again. */
+  boolean removed;
+
+  KeyState(RuleState rule, String client) {
+    this.rule = rule;
+    this.client = client;
+    this.n = rule.limits.length;
+    permits = new long[n];
+    window = new long[n];
+    sliding = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      Limit l = rule.limits[i];
+      permits[i] = l.permits();
+      window[i] = l.windowMicros();
+      sliding[i] = l.algorithm() == Algorithm.SLIDING_WINDOW_COUNTER;
+    }
+    start = filled(ABSENT);
+    ownCur = new long[n];
+    othersCur = new long[n];
+    pushedCur = new long[n];
+    syncedOwnCur = new long[n];
+    syncedTotalCur = new long[n];
+    share = filled(UNLIMITED);
+    ownPrev = new long[n];
+    othersPrev = new long[n];
+    pushedPrev = new long[n];
+    vTe = new long[n];
+    vStart = new long[n];
+    vCur = new long[n];
+    vPrev = new long[n];
+    vSince = new long[n];
+    vShare = new long[n];
+  }
+
+  private long[] filled(long v) {
+    long[] a = new long[n];
+    java.util.Arrays.fill(a, v);
+    return a;
+  }
+
+  /**
+   * Decides a request; returns the bit set of denying limits, 0 when admitted and consumed. As
+   * in the in-memory engine, only an admission writes the state (a denial leaves the window
+   * where it was, which matters for later requests whose timestamps run back).
+   */
+  int decide(long t, long c, int instances) {
+    view(t, instances);
+    int denied = 0;
+    boolean byShare = false;
+    for (int i = 0; i < n; i++) {
+      if (permits[i] == 0 || c > permits[i] || !admits(i, vTe[i], c)) {
+        denied |= 1 << i;
+      } else if (vSince[i] + c > vShare[i]) {
+        denied |= 1 << i;
+        byShare = true;
+      }
+    }
+    if (denied == 0) {
+      for (int i = 0; i < n; i++) {
+        roll(i, vTe[i], instances);
+        ownCur[i] += c;
+      }
+    } else if (byShare) {
+      needsRead = true;
+      rule.engine.shareDenials.increment();
+    }
+    return denied;
+  }
+
+  /** Fills the working view of every limit at {@code t} without writing the state. */
+  private void view(long t, int instances) {
+    for (int i = 0; i < n; i++) {
+      long te = Math.max(t, start[i]);
+      long s = te - Math.floorMod(te, window[i]);
+      vTe[i] = te;
+      vStart[i] = s;
+      if (s == start[i]) {
+        vCur[i] = othersCur[i] + ownCur[i];
+        vPrev[i] = othersPrev[i] + ownPrev[i];
+        vSince[i] = ownCur[i] - syncedOwnCur[i];
+        vShare[i] = share[i];
+      } else {
+        vCur[i] = 0;
+        vPrev[i] = start[i] != ABSENT && s == start[i] + window[i]
+            ? othersCur[i] + ownCur[i] : 0;
+        vSince[i] = 0;
+        // Not synced in this window yet: an equal part of what is left, whatever the demand.
+        vShare[i] = instances <= 1 ? UNLIMITED : remaining(i, te) / instances;
+      }
+    }
+  }
+
+  /** Moves limit {@code i} to the window of {@code te}, as the view saw it. */
+  private void roll(int i, long te, int instances) {
+    long s = vStart[i];
+    if (s != start[i]) {
+      if (start[i] != ABSENT && s == start[i] + window[i]) {
+        ownPrev[i] = ownCur[i];
+        othersPrev[i] = othersCur[i];
+        pushedPrev[i] = pushedCur[i];
+      } else {
+        ownPrev[i] = 0;
+        othersPrev[i] = 0;
+        pushedPrev[i] = 0;
+      }
+      start[i] = s;
+      ownCur[i] = 0;
+      othersCur[i] = 0;
+      pushedCur[i] = 0;
+      syncedOwnCur[i] = 0;
+      syncedTotalCur[i] = 0;
+      share[i] = vShare[i];
+    }
+  }
+
+  private boolean admits(int i, long te, long c) {
+    long p = permits[i];
+    if (!sliding[i]) {
+      return vCur[i] + c <= p;
+    }
+    long w = window[i];
+    long e = te - vStart[i];
+    long prev = vPrev[i];
+    long cur = vCur[i];
+    if (prev <= p && cur <= p) {
+      // Limit guarantees permits * window < 2^61, so 3 * permits * window fits.
+      return prev * (w - e) + (cur + c) * w <= p * w;
+    }
+    return (double) prev * (w - e) + (double) (cur + c) * w <= (double) p * w;
+  }
+
+  /** Permits left in the view of limit {@code i} at {@code te}. */
+  private long remaining(int i, long te) {
+    long p = permits[i];
+    if (!sliding[i]) {
+      return Math.max(0, p - vCur[i]);
+    }
+    long w = window[i];
+    long e = te - vStart[i];
+    long prev = vPrev[i];
+    long cur = vCur[i];
+    if (prev <= p && cur <= p) {
+      return Math.max(0, Math.floorDiv(p * w - prev * (w - e) - cur * w, w));
+    }
+    double free = (double) p * w - (double) prev * (w - e) - (double) cur * w;
+    return free <= 0 ? 0 : (long) Math.floor(free / w);
+  }
+
+  private long resetAt(int i, long te) {
+    if (!sliding[i]) {
+      return vCur[i] > 0 ? vStart[i] + window[i] : te;
+    }
+    if (vCur[i] > 0) {
+      return vStart[i] + 2 * window[i];
+    }
+    return vPrev[i] > 0 ? vStart[i] + window[i] : te;
+  }
+
+  private long allowedAt(int i, long te, long c) {
+    long w = window[i];
+    long s = vStart[i];
+    long p = permits[i];
+    long cur = vCur[i];
+    if (admits(i, te, c)) {
+      // Denied by the share only: it is renewed at the next sync.
+      return Math.min(s + w, te + rule.engine.intervalMicros);
+    }
+    if (!sliding[i]) {
+      return s + w;
+    }
+    long prev = vPrev[i];
+    long spare = p - cur - c;
+    if (spare >= 0 && prev > 0) {
+      long at = w - Math.floorDiv(spare * w, prev);
+      if (at < w) {
+        return s + at;
+      }
+    }
+    if (cur == 0) {
+      return s + w;
+    }
+    if (cur > p) {
+      return s + 2 * w;
+    }
+    return s + w + Math.max(0, w - Math.floorDiv((p - c) * w, cur));
+  }
+
+  /** Describes the decision {@link #decide} just made, per "Several limits" in the docs. */
+  Decision describe(int denied, long c, long t, int instances) {
+    view(t, instances);
+    int pick = -1;
+    long retry = 0;
+    long rem = 0;
+    long reset = 0;
+    for (int i = 0; i < n; i++) {
+      long te = vTe[i];
+      if (denied != 0) {
+        if ((denied & (1 << i)) == 0) {
+          continue;
+        }
+        long r = c > permits[i] ? Decision.NEVER : allowedAt(i, te, c) - t;
+        if (pick < 0 || r > retry) {
+          pick = i;
+          retry = r;
+        }
+      } else {
+        long ri = remaining(i, te);
+        long si = resetAt(i, te);
+        if (pick < 0 || ri < rem || (ri == rem && si > reset)) {
+          pick = i;
+          rem = ri;
+          reset = si;
+        }
+      }
+    }
+    if (denied != 0) {
+      if (permits[pick] == 0) {
+        rem = 0;
+        reset = Decision.NEVER;
+      } else {
+        rem = remaining(pick, vTe[pick]);
+        reset = resetAt(pick, vTe[pick]);
+      }
+    }
+    return new Decision(denied == 0, permits[pick], rem, reset, retry, pick, false);
+  }
+
+  /** Whether a sync has something to push or to learn. */
+  boolean dirty() {
+    if (needsRead) {
+      return true;
+    }
+    for (int i = 0; i < n; i++) {
+      if (ownCur[i] > pushedCur[i] || ownPrev[i] > pushedPrev[i]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Forgets what Redis acknowledged, so the next sync pushes every own count again. */
+  void forgetPushed() {
+    java.util.Arrays.fill(pushedCur, 0);
+    java.util.Arrays.fill(pushedPrev, 0);
+  }
+
+  /** Whether every window this state holds is over at {@code now} and nothing waits. */
+  boolean idle(long now) {
+    for (int i = 0; i < n; i++) {
+      if (start[i] != ABSENT && now < start[i] + 2 * window[i]) {
+        return false;
+      }
+    }
+    return !dirty();
+  }
+
+  /**
+   * What a sync sends for this state: per limit, the window start and this instance's own
+   * counts ({@code -1}: only read; {@code -2}: skip the previous window).
+   */
+  Snapshot snapshot() {
+    needsRead = false;
+    long[] s = start.clone();
+    long[] oc = ownCur.clone();
+    long[] op = new long[n];
+    for (int i = 0; i < n; i++) {
+      op[i] = ownPrev[i] > pushedPrev[i] ? ownPrev[i] : sliding[i] ? -1 : -2;
+    }
+    return new Snapshot(this, s, oc, op);
+  }
+
+  /** Applies the totals a sync read back for {@code sent}. */
+  void apply(Snapshot sent, long[] totalCur, long[] totalPrev, long now, int instances) {
+    for (int i = 0; i < n; i++) {
+      long s = sent.start[i];
+      long o = sent.ownCur[i];
+      long tc = totalCur[i];
+      if (s == start[i]) {
+        long grown = tc - syncedTotalCur[i];
+        long mine = o - syncedOwnCur[i];
+        othersCur[i] = Math.max(othersCur[i], tc - o);
+        pushedCur[i] = Math.max(pushedCur[i], o);
+        syncedOwnCur[i] = Math.max(syncedOwnCur[i], o);
+        syncedTotalCur[i] = Math.max(syncedTotalCur[i], tc);
+        if (totalPrev[i] >= 0) {
+          long op = sent.ownPrev[i] >= 0 ? sent.ownPrev[i] : pushedPrev[i];
+          othersPrev[i] = Math.max(othersPrev[i], totalPrev[i] - op);
+          pushedPrev[i] = Math.max(pushedPrev[i], sent.ownPrev[i]);
+        }
+        share[i] = share(i, now, grown, mine, instances);
+      } else if (s + window[i] == start[i]) {
+        // The window turned while the sync was in flight: what was sent is now the previous one.
+        othersPrev[i] = Math.max(othersPrev[i], tc - o);
+        pushedPrev[i] = Math.max(pushedPrev[i], o);
+      }
+    }
+  }
+
+  /**
+   * This instance's share of what is left until its next sync: half an equal part and half in
+   * proportion to its part of the cluster's admissions over the last interval, so that the
+   * shares of all instances sum to at most what is left. Alone, there is no share.
+   */
+  private long share(int i, long now, long clusterGrowth, long ownGrowth, int instances) {
+    if (instances <= 1) {
+      return UNLIMITED;
+    }
+    view(now, instances);
+    if (vStart[i] != start[i]) {
+      return share[i];
+    }
+    long te = vTe[i];
+    double part = 1.0 / instances;
+    if (clusterGrowth > 0 && ownGrowth >= 0) {
+      part = (Math.min(1.0, (double) ownGrowth / clusterGrowth) + part) / 2;
+    }
+    long left = remaining(i, te);
+    // Admissions made after the snapshot was taken already count against the new share.
+    return ownCur[i] - syncedOwnCur[i] + (long) Math.floor(left * part);
+  }
+
+  /** The Redis key of limit {@code i}'s window starting at {@code windowStart}. */
+  String redisKey(int i, long windowStart) {
+    return rule.engine.keyPrefix + "{" + rule.rule.id() + "|" + client + "}:" + i + ":w"
+        + window[i] + ":" + windowStart;
+  }
+
+  long windowMicros(int i) {
+    return window[i];
+  }
+
+  int limitCount() {
+    return n;
+  }
+
+  /** What one sync sent for one state. */
+  record Snapshot(KeyState state, long[] start, long[] ownCur, long[] ownPrev) {}
+}
