@@ -32,9 +32,11 @@ final class KeyState {
   private final long[] pushedCur;
   /** Own count of the current window as sent in the last applied sync. */
   private final long[] syncedOwnCur;
-  /** The cluster's total of the current window at the last applied sync. */
-  private final long[] syncedTotalCur;
+  /** Syncs applied in the current window. */
+  private final long[] syncsInWindow;
   private final long[] share;
+  /** Requests the view admitted (the share may still have denied them) since the last snapshot. */
+  private final long[] demand;
   private final long[] ownPrev;
   private final long[] othersPrev;
   private final long[] pushedPrev;
@@ -71,8 +73,9 @@ final class KeyState {
     othersCur = new long[n];
     pushedCur = new long[n];
     syncedOwnCur = new long[n];
-    syncedTotalCur = new long[n];
+    syncsInWindow = new long[n];
     share = filled(UNLIMITED);
+    demand = new long[n];
     ownPrev = new long[n];
     othersPrev = new long[n];
     pushedPrev = new long[n];
@@ -111,8 +114,14 @@ final class KeyState {
       for (int i = 0; i < n; i++) {
         roll(i, vTe[i], instances);
         ownCur[i] += c;
+        demand[i] += c;
       }
     } else if (byShare) {
+      for (int i = 0; i < n; i++) {
+        if (vStart[i] == start[i]) {
+          demand[i] += c;
+        }
+      }
       needsRead = true;
       rule.engine.shareDenials.increment();
     }
@@ -160,7 +169,8 @@ final class KeyState {
       othersCur[i] = 0;
       pushedCur[i] = 0;
       syncedOwnCur[i] = 0;
-      syncedTotalCur[i] = 0;
+      syncsInWindow[i] = 0;
+      demand[i] = 0;
       share[i] = vShare[i];
     }
   }
@@ -315,31 +325,35 @@ final class KeyState {
     long[] s = start.clone();
     long[] oc = ownCur.clone();
     long[] op = new long[n];
+    long[] d = demand.clone();
     for (int i = 0; i < n; i++) {
       op[i] = ownPrev[i] > pushedPrev[i] ? ownPrev[i] : sliding[i] ? -1 : -2;
     }
-    return new Snapshot(this, s, oc, op);
+    java.util.Arrays.fill(demand, 0);
+    return new Snapshot(this, s, oc, op, d);
   }
 
   /** Applies the totals a sync read back for {@code sent}. */
-  void apply(Snapshot sent, long[] totalCur, long[] totalPrev, long now, int instances) {
+  void apply(Snapshot sent, long[] totalCur, long[] totalPrev, long[] totalDemand, long now,
+      int instances, boolean byDemand) {
     for (int i = 0; i < n; i++) {
       long s = sent.start[i];
       long o = sent.ownCur[i];
       long tc = totalCur[i];
       if (s == start[i]) {
-        long grown = tc - syncedTotalCur[i];
-        long mine = o - syncedOwnCur[i];
         othersCur[i] = Math.max(othersCur[i], tc - o);
         pushedCur[i] = Math.max(pushedCur[i], o);
         syncedOwnCur[i] = Math.max(syncedOwnCur[i], o);
-        syncedTotalCur[i] = Math.max(syncedTotalCur[i], tc);
+        syncsInWindow[i]++;
         if (totalPrev[i] >= 0) {
           long op = sent.ownPrev[i] >= 0 ? sent.ownPrev[i] : pushedPrev[i];
           othersPrev[i] = Math.max(othersPrev[i], totalPrev[i] - op);
           pushedPrev[i] = Math.max(pushedPrev[i], sent.ownPrev[i]);
         }
-        share[i] = share(i, now, grown, mine, instances);
+        // Demands are compared only from the second sync in a window on: by then every instance
+        // with demand for the key has reported it (each syncs once per interval).
+        boolean demands = byDemand && syncsInWindow[i] >= 2;
+        share[i] = share(i, now, demands ? totalDemand[i] : 0, sent.demand[i], instances);
       } else if (s + window[i] == start[i]) {
         // The window turned while the sync was in flight: what was sent is now the previous one.
         othersPrev[i] = Math.max(othersPrev[i], tc - o);
@@ -350,10 +364,10 @@ final class KeyState {
 
   /**
    * This instance's share of what is left until its next sync: half an equal part and half in
-   * proportion to its part of the cluster's admissions over the last interval, so that the
-   * shares of all instances sum to at most what is left. Alone, there is no share.
+   * proportion to its part of the demand all instances reported over their last interval, so
+   * that the shares of all instances sum to about what is left. Alone, there is no share.
    */
-  private long share(int i, long now, long clusterGrowth, long ownGrowth, int instances) {
+  private long share(int i, long now, long clusterDemand, long ownDemand, int instances) {
     if (instances <= 1) {
       return UNLIMITED;
     }
@@ -363,8 +377,8 @@ final class KeyState {
     }
     long te = vTe[i];
     double part = 1.0 / instances;
-    if (clusterGrowth > 0 && ownGrowth >= 0) {
-      part = (Math.min(1.0, (double) ownGrowth / clusterGrowth) + part) / 2;
+    if (clusterDemand > 0) {
+      part = (Math.min(1.0, (double) ownDemand / clusterDemand) + part) / 2;
     }
     long left = remaining(i, te);
     // Admissions made after the snapshot was taken already count against the new share.
@@ -386,5 +400,5 @@ final class KeyState {
   }
 
   /** What one sync sent for one state. */
-  record Snapshot(KeyState state, long[] start, long[] ownCur, long[] ownPrev) {}
+  record Snapshot(KeyState state, long[] start, long[] ownCur, long[] ownPrev, long[] demand) {}
 }

@@ -65,6 +65,7 @@ public final class SyncedEngine implements RateLimiterEngine {
   private final long heartbeatMicros;
   private final RedisLink link;
   private final Duration timeout;
+  private final boolean sharesByDemand;
   private final ConcurrentHashMap<Rule, RuleState> rules = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
 
@@ -78,7 +79,8 @@ public final class SyncedEngine implements RateLimiterEngine {
   private volatile long lastSuccessMicros = -1;
   private volatile long lastRoundMicros;
   private volatile long lastHeartbeatMicros = Long.MIN_VALUE;
-  private volatile boolean heartbeatSeen;
+  /** The mark Redis's data carried at the last heartbeat; another one means it lost them. */
+  private volatile String dataMark;
   private volatile long restartsDetected;
   private volatile String lastError;
   private volatile boolean closed;
@@ -91,6 +93,7 @@ public final class SyncedEngine implements RateLimiterEngine {
     this.expectedInstances = b.expectedInstances;
     this.heartbeatMicros = Math.max(intervalMicros, 1_000_000L);
     this.timeout = b.commandTimeout;
+    this.sharesByDemand = b.sharesByDemand;
     this.link = new RedisLink(b.topology, b.commandTimeout, commands);
     if (b.autoSync) {
       scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -177,15 +180,18 @@ public final class SyncedEngine implements RateLimiterEngine {
     List<Group> groups = collect();
     List<CompletableFuture<?>> pending = new ArrayList<>();
     CompletableFuture<List<Object>> beat = null;
-    if (now - lastHeartbeatMicros >= heartbeatMicros || lastHeartbeatMicros > now) {
+    long lastBeat = lastHeartbeatMicros;
+    if (lastBeat == Long.MIN_VALUE || now - lastBeat >= heartbeatMicros || lastBeat > now) {
       String set = keyPrefix + "{instances}";
       beat = link.run(Script.HEARTBEAT, new String[] {set, set + ":epoch"}, new String[] {
           instanceId, Long.toString(now), Long.toString(now - 3 * heartbeatMicros),
-          Long.toString(Math.max(1_000, 6 * heartbeatMicros / 1_000))});
+          Long.toString(Math.max(1_000, 6 * heartbeatMicros / 1_000)),
+          UUID.randomUUID().toString()});
       pending.add(beat);
     }
     for (Group g : groups) {
-      g.reply = link.run(Script.SYNC, g.keys(), g.args(instanceId));
+      g.reply = link.run(Script.SYNC, g.keys(),
+          g.args(instanceId, now, now - 2 * intervalMicros));
       pending.add(g.reply);
     }
     boolean ok = await(pending);
@@ -193,21 +199,22 @@ public final class SyncedEngine implements RateLimiterEngine {
     if (beat != null && !beat.isCompletedExceptionally()) {
       List<Object> r = beat.join();
       liveInstances = (int) Math.max(1, (Long) r.get(0));
-      restarted = ((Long) r.get(1)) == 1 && heartbeatSeen;
-      heartbeatSeen = true;
+      String mark = String.valueOf(r.get(1));
+      restarted = dataMark != null && !dataMark.equals(mark);
+      dataMark = mark;
       lastHeartbeatMicros = now;
     }
     int live = instances();
     for (Group g : groups) {
       if (g.reply.isDone() && !g.reply.isCompletedExceptionally()) {
-        g.apply(g.reply.join(), now, live);
+        g.apply(g.reply.join(), now, live, sharesByDemand);
       } else {
         g.requeue();
       }
     }
     if (restarted) {
       restartsDetected++;
-      LOG.warn("Redis lost the synced counts (heartbeat marker missing): pushing all again");
+      LOG.warn("Redis lost the synced counts (its data mark changed): pushing all again");
       for (RuleState r : rules.values()) {
         for (KeyState s : r.clients.values()) {
           synchronized (s) {
@@ -357,14 +364,17 @@ public final class SyncedEngine implements RateLimiterEngine {
       return keys.toArray(new String[0]);
     }
 
-    String[] args(String id) {
+    String[] args(String id, long now, long staleBefore) {
       List<String> args = new ArrayList<>();
       args.add(id);
+      args.add(Long.toString(now));
+      args.add(Long.toString(staleBefore));
       for (KeyState.Snapshot s : states) {
         KeyState k = s.state();
         for (int i = 0; i < k.limitCount(); i++) {
           args.add(Long.toString(s.ownCur()[i]));
           args.add(Long.toString(s.ownPrev()[i]));
+          args.add(Long.toString(s.demand()[i]));
           // Two windows and a margin: the previous window is read for a whole window more.
           args.add(Long.toString(Math.max(1_000, (2 * k.windowMicros(i)) / 1_000 + 1_000)));
         }
@@ -372,19 +382,21 @@ public final class SyncedEngine implements RateLimiterEngine {
       return args.toArray(new String[0]);
     }
 
-    void apply(List<Object> totals, long now, int instances) {
+    void apply(List<Object> totals, long now, int instances, boolean byDemand) {
       int j = 0;
       for (KeyState.Snapshot s : states) {
         KeyState k = s.state();
         int n = k.limitCount();
         long[] cur = new long[n];
         long[] prev = new long[n];
+        long[] demand = new long[n];
         for (int i = 0; i < n; i++) {
           cur[i] = (Long) totals.get(j++);
           prev[i] = (Long) totals.get(j++);
+          demand[i] = (Long) totals.get(j++);
         }
         synchronized (k) {
-          k.apply(s, cur, prev, now, instances);
+          k.apply(s, cur, prev, demand, now, instances, byDemand);
           k.rule.queueIfDirty(k);
         }
       }
@@ -411,6 +423,7 @@ public final class SyncedEngine implements RateLimiterEngine {
     private String keyPrefix = "sluice:synced:";
     private String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private boolean autoSync = true;
+    private boolean sharesByDemand = true;
 
     private Builder(Topology topology) {
       if (topology == null) {
@@ -509,6 +522,17 @@ public final class SyncedEngine implements RateLimiterEngine {
      */
     public Builder autoSync(boolean auto) {
       this.autoSync = auto;
+      return this;
+    }
+
+    /**
+     * Whether a hot key's share is half an equal part and half in proportion to this instance's
+     * part of the demand the instances reported at their last syncs (default true), or only an
+     * equal part (false: tighter when every instance sees the same traffic, but an instance that
+     * takes all of a key's traffic is held to {@code 1/N} of the remainder per interval).
+     */
+    public Builder sharesByDemand(boolean byDemand) {
+      this.sharesByDemand = byDemand;
       return this;
     }
 
