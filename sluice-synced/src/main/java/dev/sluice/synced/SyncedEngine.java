@@ -190,8 +190,7 @@ public final class SyncedEngine implements RateLimiterEngine {
       pending.add(beat);
     }
     for (Group g : groups) {
-      g.reply = link.run(Script.SYNC, g.keys(),
-          g.args(instanceId, now, now - 2 * intervalMicros));
+      g.reply = link.run(Script.SYNC, g.keys(), g.args(instanceId));
       pending.add(g.reply);
     }
     boolean ok = await(pending);
@@ -364,11 +363,9 @@ public final class SyncedEngine implements RateLimiterEngine {
       return keys.toArray(new String[0]);
     }
 
-    String[] args(String id, long now, long staleBefore) {
+    String[] args(String id) {
       List<String> args = new ArrayList<>();
       args.add(id);
-      args.add(Long.toString(now));
-      args.add(Long.toString(staleBefore));
       for (KeyState.Snapshot s : states) {
         KeyState k = s.state();
         for (int i = 0; i < k.limitCount(); i++) {

@@ -12,7 +12,7 @@ final class RedisCounts {
     long sum = 0;
     for (int i = 0; i < flat.size(); i += 2) {
       String field = flat.get(i).toString();
-      if (!field.startsWith("d:") && !field.startsWith("t:")) {
+      if (!field.startsWith("d:")) {
         sum += Long.parseLong(flat.get(i + 1).toString());
       }
     }

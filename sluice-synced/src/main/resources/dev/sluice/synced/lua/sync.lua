@@ -1,22 +1,20 @@
 -- One sync of many client keys (all in one hash slot on a Cluster). For each entry j, KEYS[2j-1]
 -- is the hash of the current window and KEYS[2j] the hash of the previous one. A window's hash
 -- holds, per instance id, that instance's own count in the window (field id: a grow-only counter
--- per instance) and its recent demand (field d:id, what it admitted in its last sync interval,
--- and field t:id, when it said so, in microseconds).
+-- per instance) and its latest reported demand (field d:id: the requests it saw, admitted or
+-- held back by its share, between its last two syncs).
 --
--- ARGV[1]: this instance's id; ARGV[2]: now, microseconds; ARGV[3]: demands reported before this
--- time are stale and ignored. Per entry, from ARGV[4 * j]: this instance's own count of the
--- current window (-1: only read), of the previous window (-1: only read, -2: skip), its recent
--- demand in the current window (-1: none), and the keys' time to live in milliseconds.
+-- ARGV[1]: this instance's id. Per entry, from ARGV[4 * j - 2]: this instance's own count of the
+-- current window (-1: only read), of the previous window (-1: only read, -2: skip), its demand in
+-- the current window (-1: none), and the keys' time to live in milliseconds.
 --
 -- Counts are absolute, not deltas: a field only ever grows to the value sent (HSET of the
 -- maximum), so a push that is retried after a timeout, or repeated after Redis lost its data,
 -- never counts twice. Returns, per entry, three numbers: the sum of the current window's counts,
--- that of the previous window (-1 when skipped), and the sum of the fresh demands of the current
--- window.
+-- that of the previous window (-1 when skipped), and the sum of the latest demands of all
+-- instances in the current window. A demand is never dropped as stale: an instance that stopped
+-- reporting only makes the others' demand parts smaller, which errs towards admitting less.
 local id = ARGV[1]
-local now = ARGV[2]
-local stale = tonumber(ARGV[3])
 local out = {}
 
 local function push(key, own, ttl)
@@ -29,49 +27,37 @@ local function push(key, own, ttl)
   end
 end
 
--- Sums the counts and, if wanted, the fresh demands of one window's hash.
-local function sums(key, demands)
+-- Sums the counts and the demands of one window's hash.
+local function sums(key)
   local flat = redis.call('HGETALL', key)
-  local count, demand, seen = 0, 0, {}
+  local count, demand = 0, 0
   for i = 1, #flat, 2 do
-    local f = flat[i]
-    local c = string.sub(f, 1, 2)
-    if c == 'd:' then
-      if demands then
-        seen[string.sub(f, 3)] = tonumber(flat[i + 1])
-      end
-    elseif c ~= 't:' then
+    if string.sub(flat[i], 1, 2) == 'd:' then
+      demand = demand + tonumber(flat[i + 1])
+    else
       count = count + tonumber(flat[i + 1])
-    end
-  end
-  if demands then
-    for i = 1, #flat, 2 do
-      local f = flat[i]
-      if string.sub(f, 1, 2) == 't:' and tonumber(flat[i + 1]) >= stale then
-        demand = demand + (seen[string.sub(f, 3)] or 0)
-      end
     end
   end
   return count, demand
 end
 
 for j = 1, #KEYS / 2 do
-  local a = 4 * j
+  local a = 4 * j - 2
   local cur, prev = KEYS[2 * j - 1], KEYS[2 * j]
   local ownCur, ownPrev = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
   local recent, ttl = tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
   push(cur, ownCur, ttl)
   if recent >= 0 then
-    redis.call('HSET', cur, 'd:' .. id, recent, 't:' .. id, now)
+    redis.call('HSET', cur, 'd:' .. id, recent)
   end
-  local count, demand = sums(cur, true)
+  local count, demand = sums(cur)
   out[3 * j - 2] = count
   out[3 * j] = demand
   if ownPrev == -2 then
     out[3 * j - 1] = -1
   else
     push(prev, ownPrev, ttl)
-    out[3 * j - 1] = (sums(prev, false))
+    out[3 * j - 1] = (sums(prev))
   end
 end
 return out
