@@ -10,6 +10,10 @@
 #   heap      HeapPerClient for sluice-long, sluice-string and map-of-buckets, each in its own
 #             JVM; N from $HEAP_CLIENTS (default 1000000), heap from $HEAP_XMX (default 16g),
 #             modes from $HEAP_MODES (default all three, space-separated)
+#   synced    SyncedVersusInMemoryBenchmark at 1 thread (the synced engine against the in-memory
+#             engine in one run; starts its own redis-server)
+#   lab       the accuracy lab (dev.sluice.bench.lab.AccuracyLab; plots into docs/img, tables on
+#             stdout, docs/distributed.md); program arguments: --quick, --seed N, --targets-only
 #   all       hot, many, versus and heap at the default (quick) sizes
 #
 # JMH settings suit a 2-core machine shared with other work: 1 fork, 3 x 2 s warm-up, 5 x 3 s
@@ -50,8 +54,8 @@ java="$JAVA_HOME/bin/java"
 
 build_if_needed() {
   local newest
-  newest="$(find "$root/sluice-core/src" "$here/src" "$root/pom.xml" "$here/pom.xml" \
-    "$root/sluice-core/pom.xml" -newer "$jar" -print -quit 2>/dev/null || true)"
+  newest="$(find "$root/sluice-core/src" "$root/sluice-synced/src" "$here/src" "$root/pom.xml" \
+    "$here/pom.xml" "$root/sluice-core/pom.xml" -newer "$jar" -print -quit 2>/dev/null || true)"
   if [[ ! -f "$jar" || -n "$newest" ]]; then
     echo "run.sh: building $jar" >&2
     # Maven 3.8's own Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build.
@@ -64,7 +68,7 @@ build_if_needed() {
 }
 
 suite="${1:-}"
-[[ -n "$suite" ]] || { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ -n "$suite" ]] || { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 
 build_if_needed
@@ -125,8 +129,14 @@ case "$suite" in
   many)   jmh many 'ManyClientsBenchmark' -t 2 "$@" ;;
   versus) jmh versus 'VersusMapOfBucketsBenchmark' -t 2 "$@" ;;
   heap)   heap "$@" ;;
+  synced) jmh synced 'SyncedVersusInMemoryBenchmark' -t 1 "$@" ;;
+  lab)
+    echo "run.sh: lab -> $out/$stamp-lab.md" >&2
+    (cd "$root" && "$java" -cp "$jar" dev.sluice.bench.lab.AccuracyLab --img docs/img "$@") \
+      | tee "$out/$stamp-lab.md"
+    ;;
   all)
     "$0" hot; "$0" many; "$0" versus; "$0" heap
     ;;
-  *) echo "run.sh: unknown suite '$suite' (hot, many, versus, heap, all)" >&2; exit 2 ;;
+  *) echo "run.sh: unknown suite '$suite' (hot, many, versus, heap, synced, lab, all)" >&2; exit 2 ;;
 esac

@@ -56,6 +56,8 @@ final class KeyState {
   private final long[] vSince;
   private final long[] vShare;
 
+  /** When the last snapshot was taken, engine time, or ABSENT. */
+  private long lastSnapshotMicros = ABSENT;
   /** Whether this state waits in its rule's dirty queue. */
   boolean queued;
   /** A share denied a request: read the cluster's counts even if nothing new was admitted. */
@@ -155,7 +157,8 @@ final class KeyState {
             ? othersCur[i] + ownCur[i] : 0;
         vSince[i] = 0;
         // Not synced in this window yet: an equal part of what is left, whatever the demand.
-        vShare[i] = instances <= 1 ? UNLIMITED : remaining(i, te) / instances;
+        vShare[i] = instances <= 1 ? UNLIMITED
+            : round((double) remaining(i, te) / instances, s, 0);
       }
     }
   }
@@ -330,12 +333,20 @@ final class KeyState {
    * What a sync sends for this state: per limit, the window start and this instance's own
    * counts ({@code -1}: only read; {@code -2}: skip the previous window).
    */
-  Snapshot snapshot() {
+  Snapshot snapshot(long now) {
     needsRead = false;
+    // Demand as a rate (per second since the last snapshot), so that instances whose syncs ran
+    // late, and so counted over a longer time, do not claim a larger part.
+    long elapsed = lastSnapshotMicros == ABSENT ? rule.engine.intervalMicros
+        : Math.max(1, now - lastSnapshotMicros);
+    lastSnapshotMicros = now;
     long[] s = start.clone();
     long[] oc = ownCur.clone();
     long[] op = new long[n];
-    long[] d = demand.clone();
+    long[] d = new long[n];
+    for (int i = 0; i < n; i++) {
+      d[i] = (long) Math.ceil(demand[i] * 1e6 / elapsed);
+    }
     for (int i = 0; i < n; i++) {
       op[i] = ownPrev[i] > pushedPrev[i] ? ownPrev[i] : sliding[i] ? -1 : -2;
     }
@@ -344,17 +355,25 @@ final class KeyState {
   }
 
   /** Applies the totals a sync read back for {@code sent}. */
-  void apply(Snapshot sent, long[] totalCur, long[] totalPrev, long[] totalDemand, long now,
-      int instances, boolean byDemand) {
+  void apply(Snapshot sent, long[] totalCur, long[] totalPrev, long[] totalDemand,
+      long[] counted, long now, int instances, boolean byDemand) {
     for (int i = 0; i < n; i++) {
       long s = sent.start[i];
       long o = sent.ownCur[i];
       long tc = totalCur[i];
       if (s == start[i]) {
-        // What the others admitted between this instance's last two syncs: about what they
-        // have admitted since their own last push and this view does not show yet.
-        long othersRecent = syncsInWindow[i] == 0 ? 0
-            : Math.max(0, (tc - syncedTotalCur[i]) - (o - syncedOwnCur[i]));
+        // What this view does not show yet: the others' admissions since their own last push.
+        // At the first sync in a window, assume each instance without a count yet admitted as
+        // much as this one, which a key exhausted within one interval needs; afterwards, STALENESS
+        // (a half) of what the others admitted between this instance's last two syncs (their
+        // phases are spread over the interval).
+        long unseen;
+        if (syncsInWindow[i] == 0) {
+          unseen = Math.max(0, instances - counted[i]) * o;
+        } else {
+          unseen = (long) (STALENESS
+              * Math.max(0, (tc - syncedTotalCur[i]) - (o - syncedOwnCur[i])));
+        }
         syncedTotalCur[i] = Math.max(syncedTotalCur[i], tc);
         othersCur[i] = Math.max(othersCur[i], tc - o);
         pushedCur[i] = Math.max(pushedCur[i], o);
@@ -369,7 +388,7 @@ final class KeyState {
         // with demand for the key has reported it (each syncs once per interval).
         boolean demands = byDemand && syncsInWindow[i] >= 2;
         share[i] = share(i, now, demands ? totalDemand[i] : 0, sent.demand[i], instances,
-            othersRecent);
+            unseen);
       } else if (s + window[i] == start[i]) {
         // The window turned while the sync was in flight: what was sent is now the previous one.
         othersPrev[i] = Math.max(othersPrev[i], tc - o);
@@ -384,7 +403,7 @@ final class KeyState {
    * that the shares of all instances sum to about what is left. Alone, there is no share.
    */
   private long share(int i, long now, long clusterDemand, long ownDemand, int instances,
-      long othersRecent) {
+      long unseen) {
     if (instances <= 1) {
       return UNLIMITED;
     }
@@ -397,9 +416,34 @@ final class KeyState {
     if (clusterDemand > 0) {
       part = (Math.min(1.0, (double) ownDemand / clusterDemand) + part) / 2;
     }
-    long left = Math.max(0, remaining(i, te) - (long) (STALENESS * othersRecent));
+    long left = Math.max(0, remaining(i, te) - unseen);
     // Admissions made after the snapshot was taken already count against the new share.
-    return ownCur[i] - syncedOwnCur[i] + (long) Math.floor(left * part);
+    return ownCur[i] - syncedOwnCur[i] + round(left * part, start[i], syncsInWindow[i]);
+  }
+
+  /**
+   * Rounds a share stochastically, so that the shares of many instances add up to their sum on
+   * average: rounding every share down would leave up to one permit per instance unused (and a
+   * limit below the instance count would admit nothing), rounding up would over-admit as much.
+   * The coin is a hash of the instance, the client, the window and the sync, so a replay draws
+   * the same coins.
+   */
+  private long round(double x, long windowStart, long sync) {
+    long whole = (long) Math.floor(x);
+    double frac = x - whole;
+    if (frac <= 0) {
+      return whole;
+    }
+    long h = mix(rule.engine.instanceSeed ^ mix(client.hashCode() * 0x9E3779B97F4A7C15L
+        ^ mix(windowStart + sync * 0xBF58476D1CE4E5B9L)));
+    double u = (h >>> 11) * 0x1.0p-53;
+    return u < frac ? whole + 1 : whole;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /** The Redis key of limit {@code i}'s window starting at {@code windowStart}. */

@@ -61,6 +61,8 @@ public final class SyncedEngine implements RateLimiterEngine {
   final long intervalMicros;
   final String keyPrefix;
   private final String instanceId;
+  /** Seeds the coins of share rounding (KeyState.round): differs between instances. */
+  final long instanceSeed;
   private final int expectedInstances;
   private final long heartbeatMicros;
   private final RedisLink link;
@@ -90,6 +92,7 @@ public final class SyncedEngine implements RateLimiterEngine {
     this.intervalMicros = b.syncInterval.toNanos() / 1_000;
     this.keyPrefix = b.keyPrefix;
     this.instanceId = b.instanceId;
+    this.instanceSeed = b.instanceId.hashCode() * 0x9E3779B97F4A7C15L;
     this.expectedInstances = b.expectedInstances;
     this.heartbeatMicros = Math.max(intervalMicros, 1_000_000L);
     this.timeout = b.commandTimeout;
@@ -177,7 +180,7 @@ public final class SyncedEngine implements RateLimiterEngine {
     }
     long began = System.nanoTime();
     long now = timeSource.nowMicros();
-    List<Group> groups = collect();
+    List<Group> groups = collect(now);
     List<CompletableFuture<?>> pending = new ArrayList<>();
     CompletableFuture<List<Object>> beat = null;
     long lastBeat = lastHeartbeatMicros;
@@ -264,7 +267,7 @@ public final class SyncedEngine implements RateLimiterEngine {
   }
 
   /** Drains the dirty queues into script calls: per hash slot, at most {@link #BATCH} each. */
-  private List<Group> collect() {
+  private List<Group> collect(long now) {
     Map<Integer, Group> open = new HashMap<>();
     List<Group> groups = new ArrayList<>();
     for (RuleState r : rules.values()) {
@@ -275,7 +278,7 @@ public final class SyncedEngine implements RateLimiterEngine {
           if (s.removed) {
             continue;
           }
-          snap = s.snapshot();
+          snap = s.snapshot(now);
         }
         int slot = link.slot(s.redisKey(0, snap.start()[0]));
         Group g = open.get(slot);
@@ -387,13 +390,15 @@ public final class SyncedEngine implements RateLimiterEngine {
         long[] cur = new long[n];
         long[] prev = new long[n];
         long[] demand = new long[n];
+        long[] counted = new long[n];
         for (int i = 0; i < n; i++) {
           cur[i] = (Long) totals.get(j++);
           prev[i] = (Long) totals.get(j++);
           demand[i] = (Long) totals.get(j++);
+          counted[i] = (Long) totals.get(j++);
         }
         synchronized (k) {
-          k.apply(s, cur, prev, demand, now, instances, byDemand);
+          k.apply(s, cur, prev, demand, counted, now, instances, byDemand);
           k.rule.queueIfDirty(k);
         }
       }

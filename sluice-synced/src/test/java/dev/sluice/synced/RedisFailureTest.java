@@ -69,8 +69,9 @@ class RedisFailureTest {
         }
         admitted += duringOutage;
         // Each instance spends at most its share, a third of what it saw left at its last sync:
-        // 900, 800 and 700 (the first to sync had not seen the others' counts yet).
-        assertThat(duringOutage).isPositive().isLessThanOrEqualTo(300 + 266 + 233);
+        // 900, 800 and 700 (the first to sync had not seen the others' counts yet), each rounded
+        // up or down.
+        assertThat(duringOutage).isPositive().isLessThanOrEqualTo(300 + 267 + 234);
         SyncStats stats = engines.get(0).stats();
         assertThat(stats.consecutiveFailures()).isEqualTo(5);
         assertThat(stats.lastSyncAgeMicros()).isEqualTo(500_000);
