@@ -363,13 +363,13 @@ final class KeyState {
       long tc = totalCur[i];
       if (s == start[i]) {
         // What this view does not show yet: the others' admissions since their own last push.
-        // At the first sync in a window, assume each instance without a count yet admitted as
-        // much as this one, which a key exhausted within one interval needs; afterwards, STALENESS
-        // (a half) of what the others admitted between this instance's last two syncs (their
-        // phases are spread over the interval).
+        // At the first sync in a window, each instance without a count yet may spend its whole
+        // first share (an equal part of the window) before it syncs, which a key exhausted within
+        // one interval does; afterwards, STALENESS (a half) of what the others admitted between
+        // this instance's last two syncs (their phases are spread over the interval).
         long unseen;
         if (syncsInWindow[i] == 0) {
-          unseen = Math.max(0, instances - counted[i]) * o;
+          unseen = Math.max(0, instances - counted[i]) * ceilDiv(permits[i], instances);
         } else {
           unseen = (long) (STALENESS
               * Math.max(0, (tc - syncedTotalCur[i]) - (o - syncedOwnCur[i])));
@@ -444,6 +444,10 @@ final class KeyState {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
   }
 
   /** The Redis key of limit {@code i}'s window starting at {@code windowStart}. */

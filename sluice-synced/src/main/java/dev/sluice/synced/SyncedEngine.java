@@ -36,18 +36,22 @@ import org.slf4j.LoggerFactory;
  * and is sent as an absolute value, so a repeated push never counts twice and a Redis that lost its
  * data is refilled by the next push.
  *
- * <p>Hot keys: between syncs an instance admits at most its <em>share</em> of what it saw left at
- * its last sync; the shares of all live instances sum to at most what was left, so N instances
- * cannot each admit a full limit before they sync. Before an instance has synced a client's
- * window its share is an equal part; afterwards half an equal part and half in proportion to its
- * part of the cluster's recent admissions. Live instances are counted through a heartbeat in
- * Redis, and never fewer than {@link Builder#expectedInstances}. A key is hot when its share
- * binds; {@link SyncStats#shareDenials()} counts those denials.
+ * <p>Hot keys: between syncs an instance admits at most its <em>share</em> of what its view had
+ * left at its last sync, less what the others are estimated to have admitted and not pushed yet;
+ * the shares of the live instances sum to about what was left, so N instances cannot each admit a
+ * full limit before they sync. The share is an equal part ({@link Builder#sharesByDemand} makes
+ * half of it follow the instances' reported demand). Live instances are counted through a heartbeat in Redis, and never fewer
+ * than {@link Builder#expectedInstances}. A key is hot when its share binds;
+ * {@link SyncStats#shareDenials()} counts those denials.
  *
  * <p>Supports {@link Algorithm#FIXED_WINDOW} and {@link Algorithm#SLIDING_WINDOW_COUNTER}; other
  * algorithms are refused by {@link #limiter(Rule)}. Decisions are never marked degraded: an
  * instance that cannot reach Redis keeps deciding on its last view within its share, which
  * {@link #stats()} shows (last sync age, consecutive failures).
+ *
+ * <p>Memory: a client's state is dropped once both its windows are over and it has nothing left to
+ * push (checked every 16 rounds, a walk over the clients in memory, not in Redis); a rule's
+ * state lives as long as the engine.
  *
  * <p>Thread-safe: each client's state has its own monitor; syncs run on one daemon thread (or
  * the caller of {@link #syncNow()}) and never overlap.
@@ -251,7 +255,8 @@ public final class SyncedEngine implements RateLimiterEngine {
   }
 
   private boolean await(List<CompletableFuture<?>> pending) {
-    CompletableFuture<Void> all = CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
     try {
       all.get(timeout.toMillis() * 4 + 100, TimeUnit.MILLISECONDS);
       return true;
@@ -425,7 +430,7 @@ public final class SyncedEngine implements RateLimiterEngine {
     private String keyPrefix = "sluice:synced:";
     private String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private boolean autoSync = true;
-    private boolean sharesByDemand = true;
+    private boolean sharesByDemand = false;
 
     private Builder(Topology topology) {
       if (topology == null) {
@@ -528,10 +533,13 @@ public final class SyncedEngine implements RateLimiterEngine {
     }
 
     /**
-     * Whether a hot key's share is half an equal part and half in proportion to this instance's
-     * part of the demand the instances reported at their last syncs (default true), or only an
-     * equal part (false: tighter when every instance sees the same traffic, but an instance that
-     * takes all of a key's traffic is held to {@code 1/N} of the remainder per interval).
+     * Whether a hot key's share is only an equal part of what is left (false, the default), or
+     * half an equal part and half in proportion to this instance's part of the demand the
+     * instances reported at their last syncs (true). Demand shares help when a load balancer
+     * sends a key's traffic to one instance (equal shares hold it to {@code 1/N} of the remainder
+     * per interval), but their sum is not bounded while demands shift between reports: under CPU
+     * starvation six instances starting at once admitted 829 and 848 of a limit of 600 with them,
+     * 600 without (docs/distributed.md).
      */
     public Builder sharesByDemand(boolean byDemand) {
       this.sharesByDemand = byDemand;

@@ -64,7 +64,7 @@ public final class AccuracyLab {
       double demandScale, boolean byDemand, long seed) {
     String label() {
       return String.format(Locale.ROOT, "%s %dx %s %s%s", traffic.name().toLowerCase(Locale.ROOT),
-          instances, human(sync), limit, byDemand ? "" : " equal-shares");
+          instances, human(sync), limit, byDemand ? " demand-shares" : "");
     }
   }
 
@@ -74,11 +74,14 @@ public final class AccuracyLab {
    */
   record Result(Setup setup, long checks, long windows, long saturated, double meanOver,
       double worstOver, double meanUnder, double worstUnder, double wrongPercent,
-      double wrongOnHistoryPercent, double commandsPerCheck, double[] syncedPerSecond, double[] exactPerSecond) {}
+      double wrongOnHistoryPercent, double commandsPerCheck, double[] syncedPerSecond,
+      double[] exactPerSecond) {}
 
   public static void main(String[] args) throws IOException {
     boolean quick = false;
     boolean targetsOnly = false;
+    boolean costOnly = false;
+    boolean slidingOnly = false;
     Path img = Path.of("docs/img");
     long seed = 1;
     for (int i = 0; i < args.length; i++) {
@@ -87,8 +90,11 @@ public final class AccuracyLab {
         case "--img" -> img = Path.of(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--targets-only" -> targetsOnly = true;
+        case "--cost-only" -> costOnly = true;
+        case "--sliding-only" -> slidingOnly = true;
         default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-            + "': expected --quick, --img DIR, --seed N");
+            + "': expected --quick, --img DIR, --seed N, --targets-only, --cost-only, "
+            + "--sliding-only");
       }
     }
     Files.createDirectories(img);
@@ -96,8 +102,17 @@ public final class AccuracyLab {
     int minutes = quick ? 3 : 10;
     Limit fixed = Limit.fixedWindow(1_000, Duration.ofMinutes(1));
     Limit sliding = Limit.slidingWindowCounter(1_000, Duration.ofMinutes(1));
+    if (slidingOnly) {
+      SlidingComparison.run(out, img, quick, seed);
+      return;
+    }
     try (RedisProcess redis = RedisServers.standalone()) {
       String uri = redis.uri();
+      if (costOnly) {
+        header(out);
+        row(out, cost(uri, quick, seed, fixed));
+        return;
+      }
       out.println("# Sluice accuracy lab (seed " + seed + ", redis-server " + RedisServers.version()
           + ", " + minutes + " simulated minutes per run)");
       out.println();
@@ -108,14 +123,14 @@ public final class AccuracyLab {
       for (Limit l : List.of(fixed, sliding)) {
         for (Duration d : List.of(Duration.ofSeconds(1), Duration.ofMillis(100))) {
           for (Traffic t : Traffic.values()) {
-            Result r = run(new Setup(t, 10, d, l, 20, minutes, 1, true, seed), uri);
+            Result r = run(new Setup(t, 10, d, l, 20, minutes, 1, false, seed), uri);
             targets.add(r);
             row(out, r);
           }
         }
       }
       for (Traffic t : List.of(Traffic.UNIFORM, Traffic.ZIPF)) {
-        row(out, run(new Setup(t, 10, Duration.ofSeconds(1), fixed, 20, minutes, 1, false,
+        row(out, run(new Setup(t, 10, Duration.ofSeconds(1), fixed, 20, minutes, 1, true,
             seed), uri));
       }
       if (targetsOnly) {
@@ -125,9 +140,7 @@ public final class AccuracyLab {
       out.println("## Cost: 1,000 checks/s per key per instance, 10 instances, 100 ms sync");
       out.println();
       header(out);
-      // UNIFORM sends twice the given rate: 500/s per instance per key x 2 x 10 instances.
-      row(out, run(new Setup(Traffic.UNIFORM, 10, Duration.ofMillis(100), fixed, 4,
-          quick ? 1 : 2, 10_000.0 / (2 * 1_000 / 60.0), true, seed), uri));
+      row(out, cost(uri, quick, seed, fixed));
       out.println();
 
       out.println("## Sync interval sweep: 10 instances, 1,000/min fixed window, 20 keys");
@@ -139,8 +152,9 @@ public final class AccuracyLab {
       List<Result> sweepUniform = new ArrayList<>();
       List<Result> sweepZipf = new ArrayList<>();
       for (Duration d : intervals) {
-        Result u = run(new Setup(Traffic.UNIFORM, 10, d, fixed, 20, minutes, 1, true, seed), uri);
-        Result z = run(new Setup(Traffic.ZIPF, 10, d, fixed, 20, minutes, 1, true, seed), uri);
+        Result u = run(new Setup(Traffic.UNIFORM, 10, d, fixed, 20, minutes, 1, false, seed),
+            uri);
+        Result z = run(new Setup(Traffic.ZIPF, 10, d, fixed, 20, minutes, 1, false, seed), uri);
         sweepUniform.add(u);
         sweepZipf.add(z);
         row(out, u);
@@ -156,6 +170,13 @@ public final class AccuracyLab {
     }
     SlidingComparison.run(out, img, quick, seed);
     System.err.println();
+  }
+
+  /** The cost setup: 1,000 checks/s per key per instance, 10 instances, 100 ms sync. */
+  static Result cost(String uri, boolean quick, long seed, Limit fixed) {
+    // UNIFORM sends twice the given rate: 500/s per instance per key x 2 x 10 instances.
+    return run(new Setup(Traffic.UNIFORM, 10, Duration.ofMillis(100), fixed, 4, quick ? 1 : 2,
+        10_000.0 / (2 * 1_000 / 60.0), false, seed), uri);
   }
 
   /** Runs one setup on the Redis at {@code uri}. */
@@ -285,7 +306,8 @@ public final class AccuracyLab {
       }
       return new Result(s, checks, st.windows, st.saturated, st.meanOver(), st.worstOver,
           st.meanUnder(), st.worstUnder, 100.0 * wrong / Math.max(1, checks),
-          100.0 * wrongOnHistory / Math.max(1, checks), (double) commands / Math.max(1, checks), syncedPerSecond, exactPerSecond);
+          100.0 * wrongOnHistory / Math.max(1, checks), (double) commands / Math.max(1, checks),
+          syncedPerSecond, exactPerSecond);
     } finally {
       for (SyncedEngine e : engines) {
         e.close();
@@ -376,6 +398,19 @@ public final class AccuracyLab {
     private SlidingComparison() {}
 
     static void run(PrintStream out, Path img, boolean quick, long seed) throws IOException {
+      out.println("## Sliding window counter against the exact sliding log");
+      out.println();
+      out.println("| trace | requests | wrong on own history (allowed / denied) | wrong vs a log "
+          + "with its own history (allowed / denied) | mean rate error | worst over-admission "
+          + "in a sliding window |");
+      out.println("|---|---:|---:|---:|---:|---:|");
+      run(out, img.resolve("sliding-counter-error.png"), quick, seed, 0.5);
+      run(out, null, quick, seed, 0.1);
+      out.println();
+    }
+
+    static void run(PrintStream out, Path plot, boolean quick, long seed, double median)
+        throws IOException {
       int clients = quick ? 500 : 2_000;
       int minutes = quick ? 5 : 10;
       long permits = 100;
@@ -386,7 +421,7 @@ public final class AccuracyLab {
         // Lognormal around half the limit: most clients well under, a tail far above it.
         double g = Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
             * Math.cos(2 * Math.PI * random.nextDouble());
-        rate[c] = 0.5 * permits * 1e6 / window * Math.exp(1.0 * g);
+        rate[c] = median * permits * 1e6 / window * Math.exp(1.0 * g);
       }
       ManualTimeSource clock = TimeSource.manual(START);
       InMemoryEngine engine = InMemoryEngine.builder().timeSource(clock).build();
@@ -495,25 +530,19 @@ public final class AccuracyLab {
       }
       engine.close();
       System.err.print("\r" + " ".repeat(110) + "\r");
-      out.println("## Sliding window counter against the exact sliding log");
-      out.println();
-      out.printf(Locale.ROOT, "Trace: %d clients, each a Poisson stream with a lognormal rate "
-          + "(median half the limit, sigma 1: %.0f %% of the clients above the limit), "
-          + "%d simulated minutes, limit %d/min; both algorithms decide every request on their "
-          + "own state.%n%n", clients, 100 * aboveLimit(rate, permits * 1e6 / window) / clients,
-          minutes, permits);
-      out.println("| requests | wrong on own history (allowed / denied) | wrong vs a log with "
-          + "its own history (allowed / denied) | mean rate error | worst over-admission in a "
-          + "sliding window |");
-      out.println("|---:|---:|---:|---:|---:|");
-      out.printf(Locale.ROOT, "| %,d | %.4f %% (%.4f / %.4f) | %.3f %% (%.3f / %.3f) | %.2f %% "
-              + "| %.1f %% |%n%n", requests, 100.0 * wrongOnHistory / requests,
+      out.printf(Locale.ROOT, "| %d clients, Poisson, lognormal rates (median %.1fx the limit, "
+              + "sigma 1: %.0f %% above it), %d min, %d/min "
+              + "| %,d | %.4f %% (%.4f / %.4f) | %.3f %% (%.3f / %.3f) | %.2f %% | %.1f %% |%n",
+          clients, median, 100 * aboveLimit(rate, permits * 1e6 / window) / clients, minutes,
+          permits, requests, 100.0 * wrongOnHistory / requests,
           100.0 * wronglyAllowedOnHistory / requests,
           100.0 * (wrongOnHistory - wronglyAllowedOnHistory) / requests,
           100.0 * wrong / requests, 100.0 * wronglyAllowed / requests,
           100.0 * wronglyDenied / requests, 100 * sumRelError / Math.max(1, relCount),
           Math.max(0, worstOver));
-      Plots.histogram(img.resolve("sliding-counter-error.png"), histogram);
+      if (plot != null) {
+        Plots.histogram(plot, histogram);
+      }
     }
 
     private static double aboveLimit(double[] rate, double limit) {
