@@ -57,7 +57,11 @@ final class RedisLink implements AutoCloseable {
         List<RedisURI> seeds = new ArrayList<>();
         t.seedUris().forEach(u -> seeds.add(RedisURI.create(u)));
         clusterClient = RedisClusterClient.create(seeds);
+        // Lettuce opens a cluster's per-node connections lazily: rejecting commands while
+        // disconnected would reject the first command to every node, so a cluster buffers them
+        // (the command timeout still bounds each).
         clusterClient.setOptions(ClusterClientOptions.builder(clientOptions())
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
             .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                 .enablePeriodicRefresh(t.topologyRefresh())
                 .enableAllAdaptiveRefreshTriggers()

@@ -542,9 +542,8 @@ public final class SyncedEngine implements RateLimiterEngine {
      * half an equal part and half in proportion to this instance's part of the demand the
      * instances reported at their last syncs (true). Demand shares help when a load balancer
      * sends a key's traffic to one instance (equal shares hold it to {@code 1/N} of the remainder
-     * per interval), but their sum is not bounded while demands shift between reports: under CPU
-     * starvation six instances starting at once admitted 829 and 848 of a limit of 600 with them,
-     * 600 without (docs/distributed.md).
+     * per interval), but their sum is not bounded while demands shift between reports
+     * (docs/distributed.md, "Hot keys").
      */
     public Builder sharesByDemand(boolean byDemand) {
       this.sharesByDemand = byDemand;
