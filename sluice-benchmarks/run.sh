@@ -12,6 +12,10 @@
 #             modes from $HEAP_MODES (default all three, space-separated)
 #   rls       RlsBenchmarks: Envoy's RLS against an empty grpc-java service and the HTTP check
 #             endpoint (wrk on PATH); arguments: [seconds] [calls in flight] [channels]
+#   synced    SyncedVersusInMemoryBenchmark at 1 thread (the synced engine against the in-memory
+#             engine in one run; starts its own redis-server)
+#   lab       the accuracy lab (dev.sluice.bench.lab.AccuracyLab; plots into docs/img, tables on
+#             stdout, docs/distributed.md); program arguments: --quick, --seed N, --targets-only
 #   all       hot, many, versus and heap at the default (quick) sizes
 #
 # JMH settings suit a 2-core machine shared with other work: 1 fork, 3 x 2 s warm-up, 5 x 3 s
@@ -53,8 +57,8 @@ java="$JAVA_HOME/bin/java"
 build_if_needed() {
   local newest
   newest="$(find "$root/sluice-core/src" "$root/sluice-grpc/src/main" \
-    "$root/sluice-server/src/main" "$here/src" "$root/pom.xml" "$here/pom.xml" \
-    "$root/sluice-core/pom.xml" -newer "$jar" -print -quit 2>/dev/null || true)"
+    "$root/sluice-server/src/main" "$root/sluice-synced/src" "$here/src" "$root/pom.xml" \
+    "$here/pom.xml" "$root/sluice-core/pom.xml" -newer "$jar" -print -quit 2>/dev/null || true)"
   if [[ ! -f "$jar" || -n "$newest" ]]; then
     echo "run.sh: building $jar" >&2
     # Maven 3.8's own Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build.
@@ -67,7 +71,7 @@ build_if_needed() {
 }
 
 suite="${1:-}"
-[[ -n "$suite" ]] || { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ -n "$suite" ]] || { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 
 build_if_needed
@@ -139,8 +143,14 @@ case "$suite" in
       (cd "$root" && "$java" "${flags[@]}" -cp "$jar" dev.sluice.bench.grpc.RlsBenchmarks "$@")
       echo "after: $(machine_load)"; } | tee "$base.txt"
     ;;
+  synced) jmh synced 'SyncedVersusInMemoryBenchmark' -t 1 "$@" ;;
+  lab)
+    echo "run.sh: lab -> $out/$stamp-lab.md" >&2
+    (cd "$root" && "$java" -cp "$jar" dev.sluice.bench.lab.AccuracyLab --img docs/img "$@") \
+      | tee "$out/$stamp-lab.md"
+    ;;
   all)
     "$0" hot; "$0" many; "$0" versus; "$0" heap
     ;;
-  *) echo "run.sh: unknown suite '$suite' (hot, many, versus, heap, rls, all)" >&2; exit 2 ;;
+  *) echo "run.sh: unknown suite '$suite' (hot, many, versus, heap, rls, synced, lab, all)" >&2; exit 2 ;;
 esac

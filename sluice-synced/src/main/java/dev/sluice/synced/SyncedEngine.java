@@ -1,0 +1,639 @@
+package dev.sluice.synced;
+
+import dev.sluice.Algorithm;
+import dev.sluice.Checks;
+import dev.sluice.Decision;
+import dev.sluice.KeyedCheck;
+import dev.sluice.Limit;
+import dev.sluice.MultiDecision;
+import dev.sluice.RateLimiter;
+import dev.sluice.RateLimiterEngine;
+import dev.sluice.Rule;
+import dev.sluice.TimeSource;
+import dev.sluice.redis.Topology;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An engine that decides every check in this process and shares its counts through Redis once
+ * per sync interval ({@code engine.type: synced}, {@code docs/distributed.md}).
+ *
+ * <p>Per client and limit it keeps what the other instances had consumed in the current (and,
+ * for the sliding window counter, the previous) fixed window at the last sync, plus what this
+ * instance has consumed in them; a request is decided on their sum with the arithmetic of
+ * {@code docs/algorithms.md}. Every interval, {@link #syncNow()} pushes the counts of the clients
+ * touched since the last sync in one pipelined round per Redis node (one script call per batch of
+ * clients, per hash slot on a Cluster) and reads back the cluster's totals. Clients untouched in
+ * an interval cost nothing. Each instance's count is a field of its own in a Redis hash per window
+ * and is sent as an absolute value, so a repeated push never counts twice and a Redis that lost its
+ * data is refilled by the next push.
+ *
+ * <p>Hot keys: between syncs an instance admits at most its <em>share</em> of what its view had
+ * left at its last sync, less what the others are estimated to have admitted and not pushed yet;
+ * the shares of the live instances sum to about what was left, so N instances cannot each admit a
+ * full limit before they sync. The share is an equal part ({@link Builder#sharesByDemand} makes
+ * half of it follow the instances' reported demand). Live instances are counted through a heartbeat in Redis, and never fewer
+ * than {@link Builder#expectedInstances}. A key is hot when its share binds;
+ * {@link SyncStats#shareDenials()} counts those denials.
+ *
+ * <p>Supports {@link Algorithm#FIXED_WINDOW} and {@link Algorithm#SLIDING_WINDOW_COUNTER}; other
+ * algorithms are refused by {@link #limiter(Rule)}. Decisions are never marked degraded: an
+ * instance that cannot reach Redis keeps deciding on its last view within its share, which
+ * {@link #stats()} shows (last sync age, consecutive failures).
+ *
+ * <p>Memory: a client's state is dropped once both its windows are over and it has nothing left to
+ * push (checked every 16 rounds, a walk over the clients in memory, not in Redis); a rule's
+ * state lives as long as the engine.
+ *
+ * <p>Thread-safe: each client's state has its own monitor; syncs run on one daemon thread (or
+ * the caller of {@link #syncNow()}) and never overlap.
+ */
+public final class SyncedEngine implements RateLimiterEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncedEngine.class);
+  /** Most clients in one script call, so that no call keeps Redis busy for long. */
+  static final int BATCH = 256;
+
+  private final TimeSource timeSource;
+  final long intervalMicros;
+  final String keyPrefix;
+  private final String instanceId;
+  /** Seeds the coins of share rounding (KeyState.round): differs between instances. */
+  final long instanceSeed;
+  private final int expectedInstances;
+  private final long heartbeatMicros;
+  private final RedisLink link;
+  private final Duration timeout;
+  private final boolean sharesByDemand;
+  private final ConcurrentHashMap<Rule, RuleState> rules = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService scheduler;
+
+  final LongAdder checks = new LongAdder();
+  final LongAdder shareDenials = new LongAdder();
+  private final LongAdder commands = new LongAdder();
+  private volatile int liveInstances = 1;
+  private volatile long rounds;
+  private volatile long failedRounds;
+  private volatile int consecutiveFailures;
+  private volatile long lastSuccessMicros = -1;
+  private volatile long lastRoundMicros;
+  private volatile long lastHeartbeatMicros = Long.MIN_VALUE;
+  /** The mark Redis's data carried at the last heartbeat; another one means it lost them. */
+  private volatile String dataMark;
+  private volatile long restartsDetected;
+  private volatile String lastError;
+  private volatile boolean closed;
+
+  private SyncedEngine(Builder b) {
+    this.timeSource = b.timeSource;
+    this.intervalMicros = b.syncInterval.toNanos() / 1_000;
+    this.keyPrefix = b.keyPrefix;
+    this.instanceId = b.instanceId;
+    this.instanceSeed = b.instanceId.hashCode() * 0x9E3779B97F4A7C15L;
+    this.expectedInstances = b.expectedInstances;
+    this.heartbeatMicros = Math.max(intervalMicros, 1_000_000L);
+    this.timeout = b.commandTimeout;
+    this.sharesByDemand = b.sharesByDemand;
+    this.link = new RedisLink(b.topology, b.commandTimeout, commands);
+    if (b.autoSync) {
+      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sluice-synced-" + instanceId);
+        t.setDaemon(true);
+        return t;
+      });
+      scheduler.scheduleWithFixedDelay(this::syncQuietly, 0, intervalMicros,
+          TimeUnit.MICROSECONDS);
+    } else {
+      scheduler = null;
+    }
+  }
+
+  /**
+   * A builder for an engine on {@code topology}.
+   *
+   * @throws IllegalArgumentException if the topology is null or sharded (use a Cluster)
+   */
+  public static Builder builder(Topology topology) {
+    return new Builder(topology);
+  }
+
+  /**
+   * A limiter enforcing {@code rule}; limiters of equal rules share state.
+   *
+   * @throws IllegalArgumentException if the rule is null or one of its limits uses an algorithm
+   *     other than fixed-window or sliding-window-counter (the message names it)
+   */
+  @Override
+  public RateLimiter limiter(Rule rule) {
+    if (rule == null) {
+      throw new IllegalArgumentException("rule must not be null");
+    }
+    List<Limit> limits = rule.limits();
+    for (int i = 0; i < limits.size(); i++) {
+      Algorithm a = limits.get(i).algorithm();
+      if (a != Algorithm.FIXED_WINDOW && a != Algorithm.SLIDING_WINDOW_COUNTER) {
+        throw new IllegalArgumentException("rule '" + rule.id() + "' limit " + i + " uses "
+            + a.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            + ", which the synced engine does not support: it supports fixed-window and "
+            + "sliding-window-counter (use engine.type redis for the others)");
+      }
+    }
+    return new SyncedRateLimiter(rules.computeIfAbsent(rule, r -> new RuleState(this, r)));
+  }
+
+  /**
+   * Decides every check at {@code nowMicros}, all or nothing, on this instance's view: the states
+   * of all checks are locked in one fixed order (rule id, client), each is evaluated without
+   * consuming, and all consume only if all admit (then they are queued for the next sync like
+   * any admission). Affinities are ignored: the view is local; Redis sees the counts at the next
+   * sync.
+   *
+   * @throws IllegalArgumentException as {@link RateLimiterEngine#checkAll} says, and for a
+   *     limiter of another engine
+   */
+  @Override
+  public MultiDecision checkAll(List<KeyedCheck> checks, long nowMicros) {
+    Checks.keyedChecks(checks);
+    Checks.timestamp(nowMicros);
+    int n = checks.size();
+    RuleState[] rule = new RuleState[n];
+    for (int i = 0; i < n; i++) {
+      if (!(checks.get(i).limiter() instanceof SyncedRateLimiter l) || l.state().engine != this) {
+        throw new IllegalArgumentException("check " + i + " (rule '"
+            + checks.get(i).limiter().rule().id() + "') has a limiter of another engine");
+      }
+      rule[i] = l.state();
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator
+        .comparing((Integer i) -> rule[i].rule.id())
+        .thenComparing(i -> checks.get(i).key())
+        .thenComparingInt(i -> System.identityHashCode(rule[i])));
+    while (true) {
+      KeyState[] state = new KeyState[n];
+      for (int i = 0; i < n; i++) {
+        state[i] = rule[i].state(checks.get(i).key());
+      }
+      Decision[] parts = new Decision[n];
+      if (lockedCheckAll(checks, state, order, 0, nowMicros, parts)) {
+        return MultiDecision.of(java.util.Arrays.asList(parts));
+      }
+      // A state was dropped by eviction while we resolved it: resolve again.
+    }
+  }
+
+  /** Takes the monitors of {@code state} in {@code order} from {@code k} on, then decides. */
+  private boolean lockedCheckAll(List<KeyedCheck> checks, KeyState[] state, Integer[] order,
+      int k, long now, Decision[] parts) {
+    if (k < order.length) {
+      KeyState s = state[order[k]];
+      synchronized (s) {
+        return !s.removed && lockedCheckAll(checks, state, order, k + 1, now, parts);
+      }
+    }
+    int instances = instances();
+    int n = state.length;
+    int[] denied = new int[n];
+    boolean all = true;
+    for (int i = 0; i < n; i++) {
+      denied[i] = state[i].test(now, checks.get(i).cost(), instances);
+      all &= denied[i] == 0;
+    }
+    for (int i = 0; i < n; i++) {
+      if (all) {
+        state[i].consume(checks.get(i).cost(), instances);
+      }
+      parts[i] = state[i].describe(denied[i], checks.get(i).cost(), now, instances);
+      state[i].rule.queueIfDirty(state[i]); // every monitor is held here
+      this.checks.increment();
+    }
+    return true;
+  }
+
+  /** As {@link #checkAll}, now by this engine's time source; completes before it returns. */
+  @Override
+  public CompletionStage<MultiDecision> checkAllAsync(List<KeyedCheck> checks) {
+    try {
+      return CompletableFuture.completedFuture(checkAll(checks, timeSource.nowMicros()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** True: every decision is made in the calling thread, on this instance's view, without I/O. */
+  @Override
+  public boolean decidesInline() {
+    return true;
+  }
+
+  @Override
+  public TimeSource timeSource() {
+    return timeSource;
+  }
+
+  /** The live instances counted at the last heartbeat, and at least the expected number. */
+  int instances() {
+    return Math.max(expectedInstances, liveInstances);
+  }
+
+  /**
+   * Runs one sync now: pushes the counts of every client touched since the last sync and reads
+   * back the cluster's totals, waiting for the answers (at most a few command timeouts). The
+   * engine calls this every sync interval by itself unless built with
+   * {@link Builder#autoSync(boolean) autoSync(false)}, for replays on a manual clock.
+   *
+   * @return whether every command of the round succeeded
+   */
+  public synchronized boolean syncNow() {
+    if (closed) {
+      return false;
+    }
+    long began = System.nanoTime();
+    long now = timeSource.nowMicros();
+    List<Group> groups = collect(now);
+    List<CompletableFuture<?>> pending = new ArrayList<>();
+    CompletableFuture<List<Object>> beat = null;
+    long lastBeat = lastHeartbeatMicros;
+    if (lastBeat == Long.MIN_VALUE || now - lastBeat >= heartbeatMicros || lastBeat > now) {
+      String set = keyPrefix + "{instances}";
+      beat = link.run(Script.HEARTBEAT, new String[] {set, set + ":epoch"}, new String[] {
+          instanceId, Long.toString(now), Long.toString(now - 3 * heartbeatMicros),
+          Long.toString(Math.max(1_000, 6 * heartbeatMicros / 1_000)),
+          UUID.randomUUID().toString()});
+      pending.add(beat);
+    }
+    for (Group g : groups) {
+      g.reply = link.run(Script.SYNC, g.keys(), g.args(instanceId));
+      pending.add(g.reply);
+    }
+    boolean ok = await(pending);
+    boolean restarted = false;
+    if (beat != null && !beat.isCompletedExceptionally()) {
+      List<Object> r = beat.join();
+      liveInstances = (int) Math.max(1, (Long) r.get(0));
+      String mark = String.valueOf(r.get(1));
+      restarted = dataMark != null && !dataMark.equals(mark);
+      dataMark = mark;
+      lastHeartbeatMicros = now;
+    }
+    int live = instances();
+    for (Group g : groups) {
+      if (g.reply.isDone() && !g.reply.isCompletedExceptionally()) {
+        g.apply(g.reply.join(), now, live, sharesByDemand);
+      } else {
+        g.requeue();
+      }
+    }
+    if (restarted) {
+      restartsDetected++;
+      LOG.warn("Redis lost the synced counts (its data mark changed): pushing all again");
+      for (RuleState r : rules.values()) {
+        for (KeyState s : r.clients.values()) {
+          synchronized (s) {
+            s.forgetPushed();
+            r.queueIfDirty(s);
+          }
+        }
+      }
+    }
+    rounds++;
+    if (ok) {
+      consecutiveFailures = 0;
+      lastSuccessMicros = now;
+    } else {
+      failedRounds++;
+      consecutiveFailures++;
+    }
+    if (rounds % 16 == 0) {
+      evict(now);
+    }
+    lastRoundMicros = (System.nanoTime() - began) / 1_000;
+    return ok;
+  }
+
+  private void syncQuietly() {
+    try {
+      syncNow();
+    } catch (RuntimeException e) {
+      lastError = e.toString();
+      LOG.warn("sync round failed", e);
+    }
+  }
+
+  private boolean await(List<CompletableFuture<?>> pending) {
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
+    try {
+      all.get(timeout.toMillis() * 4 + 100, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      lastError = "interrupted";
+      return false;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      lastError = cause.toString();
+      return false;
+    }
+  }
+
+  /** Drains the dirty queues into script calls: per hash slot, at most {@link #BATCH} each. */
+  private List<Group> collect(long now) {
+    Map<Integer, Group> open = new HashMap<>();
+    List<Group> groups = new ArrayList<>();
+    for (RuleState r : rules.values()) {
+      // Only the states queued when the round began: a state that checks queue again while the
+      // round collects must wait for the next round, or a hot key would be sent several times in
+      // one round and its "last two syncs" would span no time at all (which over-admitted 799 of
+      // 600 in HotKeyStartupTest on a busy machine).
+      int queued = r.dirty.size();
+      for (KeyState s; queued-- > 0 && (s = r.dirty.poll()) != null; ) {
+        KeyState.Snapshot snap;
+        synchronized (s) {
+          s.queued = false;
+          if (s.removed) {
+            continue;
+          }
+          snap = s.snapshot(now);
+        }
+        int slot = link.slot(s.redisKey(0, snap.start()[0]));
+        Group g = open.get(slot);
+        if (g == null || g.states.size() >= BATCH) {
+          g = new Group();
+          open.put(slot, g);
+          groups.add(g);
+        }
+        g.states.add(snap);
+      }
+    }
+    return groups;
+  }
+
+  private void evict(long now) {
+    for (RuleState r : rules.values()) {
+      for (KeyState s : r.clients.values()) {
+        synchronized (s) {
+          if (!s.queued && s.idle(now)) {
+            s.removed = true;
+            r.clients.remove(s.client, s);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * What this instance knows of its syncing now: for health pages and metrics.
+   *
+   * @return a consistent-enough snapshot (each figure is read once, not all atomically)
+   */
+  public SyncStats stats() {
+    long now = timeSource.nowMicros();
+    long pendingKeys = 0;
+    long tracked = 0;
+    for (RuleState r : rules.values()) {
+      pendingKeys += r.dirty.size();
+      tracked += r.clients.size();
+    }
+    long last = lastSuccessMicros;
+    return new SyncStats(instanceId, intervalMicros, rounds, failedRounds, consecutiveFailures,
+        last < 0 ? -1 : Math.max(0, now - last), lastRoundMicros, pendingKeys, tracked,
+        instances(), commands.sum(), checks.sum(), shareDenials.sum(), restartsDetected,
+        lastError);
+  }
+
+  @Override
+  public void close() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      try {
+        scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      closed = true;
+      link.close();
+      rules.clear();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SyncedEngine[" + link.describe() + ", every " + intervalMicros + "us, id "
+        + instanceId + "]";
+  }
+
+  /** The clients of one script call, all in one hash slot on a Cluster. */
+  private static final class Group {
+    final List<KeyState.Snapshot> states = new ArrayList<>();
+    CompletableFuture<List<Object>> reply;
+
+    String[] keys() {
+      List<String> keys = new ArrayList<>();
+      for (KeyState.Snapshot s : states) {
+        KeyState k = s.state();
+        for (int i = 0; i < k.limitCount(); i++) {
+          keys.add(k.redisKey(i, s.start()[i]));
+          keys.add(k.redisKey(i, s.start()[i] - k.windowMicros(i)));
+        }
+      }
+      return keys.toArray(new String[0]);
+    }
+
+    String[] args(String id) {
+      List<String> args = new ArrayList<>();
+      args.add(id);
+      for (KeyState.Snapshot s : states) {
+        KeyState k = s.state();
+        for (int i = 0; i < k.limitCount(); i++) {
+          args.add(Long.toString(s.ownCur()[i]));
+          args.add(Long.toString(s.ownPrev()[i]));
+          args.add(Long.toString(s.demand()[i]));
+          // Two windows and a margin: the previous window is read for a whole window more.
+          args.add(Long.toString(Math.max(1_000, (2 * k.windowMicros(i)) / 1_000 + 1_000)));
+        }
+      }
+      return args.toArray(new String[0]);
+    }
+
+    void apply(List<Object> totals, long now, int instances, boolean byDemand) {
+      int j = 0;
+      for (KeyState.Snapshot s : states) {
+        KeyState k = s.state();
+        int n = k.limitCount();
+        long[] cur = new long[n];
+        long[] prev = new long[n];
+        long[] demand = new long[n];
+        long[] counted = new long[n];
+        for (int i = 0; i < n; i++) {
+          cur[i] = (Long) totals.get(j++);
+          prev[i] = (Long) totals.get(j++);
+          demand[i] = (Long) totals.get(j++);
+          counted[i] = (Long) totals.get(j++);
+        }
+        synchronized (k) {
+          k.apply(s, cur, prev, demand, counted, now, instances, byDemand);
+          k.rule.queueIfDirty(k);
+        }
+      }
+    }
+
+    void requeue() {
+      for (KeyState.Snapshot s : states) {
+        KeyState k = s.state();
+        synchronized (k) {
+          k.needsRead = true;
+          k.rule.queueIfDirty(k);
+        }
+      }
+    }
+  }
+
+  /** Configures a {@link SyncedEngine}; not thread-safe, validates each value when set. */
+  public static final class Builder {
+    private final Topology topology;
+    private TimeSource timeSource = TimeSource.system();
+    private Duration syncInterval = Duration.ofMillis(250);
+    private Duration commandTimeout = Duration.ofMillis(250);
+    private int expectedInstances = 1;
+    private String keyPrefix = "sluice:synced:";
+    private String instanceId = UUID.randomUUID().toString().substring(0, 8);
+    private boolean autoSync = true;
+    private boolean sharesByDemand = false;
+
+    private Builder(Topology topology) {
+      if (topology == null) {
+        throw new IllegalArgumentException("topology must not be null");
+      }
+      if (topology instanceof Topology.Sharded s) {
+        throw new IllegalArgumentException("the synced engine supports standalone, sentinel "
+            + "and cluster topologies, not sharded (" + s.shards().size() + " shards)");
+      }
+      this.topology = topology;
+    }
+
+    /** Where decisions read "now" when the caller passes no timestamp, and syncs stamp time. */
+    public Builder timeSource(TimeSource source) {
+      if (source == null) {
+        throw new IllegalArgumentException("timeSource must not be null");
+      }
+      this.timeSource = source;
+      return this;
+    }
+
+    /**
+     * How often counts are pushed and totals read back; default 250 ms. The error bound of
+     * {@code docs/distributed.md} grows with it.
+     *
+     * @throws IllegalArgumentException if below 1 ms or not whole microseconds
+     */
+    public Builder syncInterval(Duration interval) {
+      if (interval == null || interval.compareTo(Duration.ofMillis(1)) < 0
+          || interval.getNano() % 1_000 != 0) {
+        throw new IllegalArgumentException(
+            "syncInterval " + interval + " must be >= 1ms and whole microseconds");
+      }
+      this.syncInterval = interval;
+      return this;
+    }
+
+    /**
+     * How long one Redis command may take; default 250 ms.
+     *
+     * @throws IllegalArgumentException if below 1 ms
+     */
+    public Builder commandTimeout(Duration timeout) {
+      if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0) {
+        throw new IllegalArgumentException("commandTimeout " + timeout + " must be >= 1ms");
+      }
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The fewest instances to assume when dividing a hot key's remainder into shares, before and
+     * besides the heartbeat count; default 1. Set it to the fleet size so that instances starting
+     * at once, which have not yet seen each other's heartbeats, do not each admit a full limit.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder expectedInstances(int instances) {
+      if (instances < 1) {
+        throw new IllegalArgumentException("expectedInstances " + instances + " must be >= 1");
+      }
+      this.expectedInstances = instances;
+      return this;
+    }
+
+    /**
+     * The prefix of every Redis key; default {@code sluice:synced:}.
+     *
+     * @throws IllegalArgumentException if blank
+     */
+    public Builder keyPrefix(String prefix) {
+      if (prefix == null || prefix.isBlank()) {
+        throw new IllegalArgumentException("keyPrefix '" + prefix + "' must not be blank");
+      }
+      this.keyPrefix = prefix;
+      return this;
+    }
+
+    /**
+     * This instance's id in Redis (its field in every count hash); default random. Two live
+     * instances must not share one.
+     *
+     * @throws IllegalArgumentException if blank
+     */
+    public Builder instanceId(String id) {
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("instanceId '" + id + "' must not be blank");
+      }
+      this.instanceId = id;
+      return this;
+    }
+
+    /**
+     * Whether the engine syncs by itself every interval (default true); false leaves it to
+     * {@link SyncedEngine#syncNow()}, for replays on a manual clock.
+     */
+    public Builder autoSync(boolean auto) {
+      this.autoSync = auto;
+      return this;
+    }
+
+    /**
+     * Whether a hot key's share is only an equal part of what is left (false, the default), or
+     * half an equal part and half in proportion to this instance's part of the demand the
+     * instances reported at their last syncs (true). Demand shares help when a load balancer
+     * sends a key's traffic to one instance (equal shares hold it to {@code 1/N} of the remainder
+     * per interval), but their sum is not bounded while demands shift between reports
+     * (docs/distributed.md, "Hot keys").
+     */
+    public Builder sharesByDemand(boolean byDemand) {
+      this.sharesByDemand = byDemand;
+      return this;
+    }
+
+    /** Builds the engine; it connects to Redis at its first sync. */
+    public SyncedEngine build() {
+      return new SyncedEngine(this);
+    }
+  }
+}

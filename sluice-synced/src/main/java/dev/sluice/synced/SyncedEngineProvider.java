@@ -1,0 +1,110 @@
+package dev.sluice.synced;
+
+import dev.sluice.redis.Topology;
+import dev.sluice.spi.ConfigSection;
+import dev.sluice.spi.EngineHealth;
+import dev.sluice.spi.EngineProvider;
+import dev.sluice.spi.EngineSpec;
+import dev.sluice.spi.ProvidedEngine;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code engine.type: synced}: decisions in process, counts synced through Redis
+ * ({@link SyncedEngine}, docs/distributed.md).
+ *
+ * <p>Keys shared with {@code engine.type: redis}: {@code topology} (standalone, sentinel or
+ * cluster; default standalone; sharded is refused), {@code uri}, {@code nodes},
+ * {@code sentinel-master}, {@code command-timeout} (default 250ms), {@code key-prefix} (default
+ * {@code sluice:synced:}). Its own: {@code sync-interval} (default 250ms, at least 1ms) and
+ * {@code expected-instances} (the fewest instances to divide a hot key's remainder among,
+ * default 1). The Redis engine's {@code time}, {@code failure-policy}, {@code local-share} and
+ * {@code denial-cache} do not apply (decisions are local and never degraded) and are refused.
+ *
+ * <p>Found through {@link java.util.ServiceLoader}; applications use {@link SyncedEngine}.
+ */
+public final class SyncedEngineProvider implements EngineProvider {
+  private static final List<String> TOPOLOGIES = List.of("standalone", "sentinel", "cluster");
+  private static final List<String> NOT_APPLICABLE =
+      List.of("time", "failure-policy", "local-share", "denial-cache");
+
+  /** The provider ServiceLoader instantiates. */
+  public SyncedEngineProvider() {}
+
+  @Override
+  public String type() {
+    return "synced";
+  }
+
+  @Override
+  public EngineSpec read(ConfigSection engine) {
+    String kind = engine.choice("topology", "standalone", TOPOLOGIES);
+    Topology topology = topology(engine, kind == null ? "standalone" : kind);
+    Duration timeout = engine.duration("command-timeout", Duration.ofMillis(250),
+        Duration.ofMillis(1));
+    Duration interval = engine.duration("sync-interval", Duration.ofMillis(250),
+        Duration.ofMillis(1));
+    int expected = engine.integer("expected-instances", 1, 1, 1_000_000);
+    String prefix = engine.string("key-prefix", null);
+    for (String k : NOT_APPLICABLE) {
+      if (engine.has(k)) {
+        engine.string(k, null);
+        engine.problem(k, "does not apply to engine.type synced, which decides every check "
+            + "locally and never degraded: remove it");
+      }
+    }
+    return new EngineSpec() {
+      @Override
+      public String name() {
+        return "synced-" + kind;
+      }
+
+      @Override
+      public ProvidedEngine create() {
+        SyncedEngine.Builder b = SyncedEngine.builder(topology)
+            .commandTimeout(timeout)
+            .syncInterval(interval)
+            .expectedInstances(expected);
+        if (prefix != null) {
+          b.keyPrefix(prefix);
+        }
+        SyncedEngine e = b.build();
+        return new ProvidedEngine(e, () -> health(e));
+      }
+    };
+  }
+
+  /**
+   * The engine's health as EngineHealth can say it today: one pseudo-breaker for the sync link,
+   * open while rounds fail. The figures themselves are in {@link SyncedEngine#stats()}.
+   */
+  static EngineHealth health(SyncedEngine engine) {
+    SyncStats s = engine.stats();
+    EngineHealth.Circuit c = s.consecutiveFailures() == 0 ? EngineHealth.Circuit.CLOSED
+        : s.consecutiveFailures() < 3 ? EngineHealth.Circuit.HALF_OPEN
+        : EngineHealth.Circuit.OPEN;
+    return new EngineHealth(List.of(new EngineHealth.Breaker("sync", c)));
+  }
+
+  private static Topology topology(ConfigSection engine, String kind) {
+    try {
+      return switch (kind) {
+        case "sentinel" -> Topology.sentinel(
+            engine.string("sentinel-master", "mymaster"), nodes(engine));
+        case "cluster" -> Topology.cluster(nodes(engine));
+        default -> Topology.standalone(engine.string("uri", "redis://127.0.0.1:6379"));
+      };
+    } catch (IllegalArgumentException e) {
+      engine.problem("topology", e.getMessage());
+      return Topology.standalone("redis://127.0.0.1:6379");
+    }
+  }
+
+  private static List<String> nodes(ConfigSection engine) {
+    List<String> nodes = engine.strings("nodes");
+    if (nodes.isEmpty()) {
+      throw new IllegalArgumentException("'nodes' must list at least one redis:// URI");
+    }
+    return nodes;
+  }
+}
