@@ -103,7 +103,16 @@ public final class RedisEngineProvider implements EngineProvider {
     return 1.0;
   }
 
-  private static Topology topology(ConfigSection engine, String kind) {
+  /**
+   * Reads the topology keys of an {@code engine} section for topology {@code kind}
+   * ({@code standalone}: {@code uri}; {@code sentinel}: {@code sentinel-master} and
+   * {@code nodes}; {@code cluster} and {@code sharded}: {@code nodes}), recording a problem on
+   * the section when they are wrong. Shared with the engines that keep their state in Redis too
+   * (the synced engine).
+   *
+   * @return the topology; a placeholder standalone one when a problem was recorded
+   */
+  public static Topology topology(ConfigSection engine, String kind) {
     try {
       return switch (kind == null ? "standalone" : kind) {
         case "sentinel" -> Topology.sentinel(

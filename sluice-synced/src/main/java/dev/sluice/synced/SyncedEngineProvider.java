@@ -1,5 +1,6 @@
 package dev.sluice.synced;
 
+import dev.sluice.redis.RedisEngineProvider;
 import dev.sluice.redis.Topology;
 import dev.sluice.spi.ConfigSection;
 import dev.sluice.spi.EngineHealth;
@@ -39,7 +40,7 @@ public final class SyncedEngineProvider implements EngineProvider {
   @Override
   public EngineSpec read(ConfigSection engine) {
     String kind = engine.choice("topology", "standalone", TOPOLOGIES);
-    Topology topology = topology(engine, kind == null ? "standalone" : kind);
+    Topology topology = RedisEngineProvider.topology(engine, kind == null ? "standalone" : kind);
     Duration timeout = engine.duration("command-timeout", Duration.ofMillis(250),
         Duration.ofMillis(1));
     Duration interval = engine.duration("sync-interval", Duration.ofMillis(250),
@@ -84,27 +85,5 @@ public final class SyncedEngineProvider implements EngineProvider {
         : s.consecutiveFailures() < 3 ? EngineHealth.Circuit.HALF_OPEN
         : EngineHealth.Circuit.OPEN;
     return new EngineHealth(List.of(new EngineHealth.Breaker("sync", c)));
-  }
-
-  private static Topology topology(ConfigSection engine, String kind) {
-    try {
-      return switch (kind) {
-        case "sentinel" -> Topology.sentinel(
-            engine.string("sentinel-master", "mymaster"), nodes(engine));
-        case "cluster" -> Topology.cluster(nodes(engine));
-        default -> Topology.standalone(engine.string("uri", "redis://127.0.0.1:6379"));
-      };
-    } catch (IllegalArgumentException e) {
-      engine.problem("topology", e.getMessage());
-      return Topology.standalone("redis://127.0.0.1:6379");
-    }
-  }
-
-  private static List<String> nodes(ConfigSection engine) {
-    List<String> nodes = engine.strings("nodes");
-    if (nodes.isEmpty()) {
-      throw new IllegalArgumentException("'nodes' must list at least one redis:// URI");
-    }
-    return nodes;
   }
 }
