@@ -1,18 +1,13 @@
 package dev.sluice.gateway;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.gateway.balance.BalancerKind;
 import dev.sluice.rules.PathGlob;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.rules.config.ConfigNode;
 import dev.sluice.rules.config.PipelineConfig;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -217,17 +212,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
    * @throws ConfigException naming every wrong key and why
    */
   public static GatewayConfig load(Path file, Function<String, String> env) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-    } catch (JacksonException e) {
-      throw new ConfigException(List.of(file + ": not valid YAML: "
-          + e.getOriginalMessage().lines().findFirst().orElse("")
-          + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : "")));
-    } catch (IOException e) {
-      throw new ConfigException(List.of(file + ": cannot be read: " + e));
-    }
-    return parse(root, file.toAbsolutePath().getParent(), env);
+    return parse(ConfigNode.readYaml(file), file.toAbsolutePath().getParent(), env);
   }
 
   /**

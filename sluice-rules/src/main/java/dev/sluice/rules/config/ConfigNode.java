@@ -1,8 +1,14 @@
 package dev.sluice.rules.config;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.rules.RuleSetCodec;
 import dev.sluice.spi.ConfigSection;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,6 +50,24 @@ public final class ConfigNode implements ConfigSection {
   public static ConfigNode root(JsonNode root, List<String> problems,
       Function<String, String> env) {
     return new ConfigNode(root == null || root.isNull() ? null : root, "", problems, env);
+  }
+
+  /**
+   * Reads a YAML configuration file into a tree: the one place front ends read their file.
+   *
+   * @throws ConfigException naming the file and the first YAML error with its line, or why the
+   *     file cannot be read
+   */
+  public static JsonNode readYaml(Path file) {
+    try {
+      return new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+    } catch (JacksonException e) {
+      throw new ConfigException(List.of(file + ": not valid YAML: "
+          + e.getOriginalMessage().lines().findFirst().orElse("")
+          + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : "")));
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot be read: " + e));
+    }
   }
 
   /** The full key of a child. */

@@ -1,17 +1,12 @@
 package dev.sluice.server.config;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.rules.config.ConfigNode;
 import dev.sluice.rules.config.PipelineConfig;
 import dev.sluice.server.ServeExtension;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,17 +46,7 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
    * @throws ConfigException naming every wrong key and why
    */
   public static ServerConfig load(Path file, Function<String, String> env) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
-    } catch (JacksonException e) {
-      throw new ConfigException(List.of(file + ": not valid YAML: "
-          + e.getOriginalMessage().lines().findFirst().orElse("")
-          + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : "")));
-    } catch (IOException e) {
-      throw new ConfigException(List.of(file + ": cannot be read: " + e));
-    }
-    return parse(root, file.toAbsolutePath().getParent(), env);
+    return parse(ConfigNode.readYaml(file), file.toAbsolutePath().getParent(), env);
   }
 
   /** Validates a parsed document. */
