@@ -7,14 +7,33 @@ import java.util.List;
  *
  * @param breakers one entry per backend endpoint with a circuit breaker (empty for an engine
  *     without a backend)
+ * @param syncs one entry per periodic exchange the engine depends on (a synced engine's sync
+ *     with its shared store, a region's exchange with another region); empty for an engine that
+ *     decides every check against its backend
  */
-public record EngineHealth(List<Breaker> breakers) {
+public record EngineHealth(List<Breaker> breakers, List<Sync> syncs) {
   /** The health of an engine with nothing to lose. */
-  public static final EngineHealth HEALTHY = new EngineHealth(List.of());
+  public static final EngineHealth HEALTHY = new EngineHealth(List.of(), List.of());
 
-  /** Copies the list. */
+  /** Copies the lists. */
   public EngineHealth {
     breakers = List.copyOf(breakers);
+    syncs = List.copyOf(syncs);
+  }
+
+  /** The health of an engine with breakers and no periodic exchange. */
+  public EngineHealth(List<Breaker> breakers) {
+    this(breakers, List.of());
+  }
+
+  /** Whether every exchange is current ({@link Sync#current()}); true when there are none. */
+  public boolean synced() {
+    for (Sync s : syncs) {
+      if (!s.current()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The worst circuit of all endpoints ({@link Circuit#CLOSED} when there are none). */
@@ -35,6 +54,37 @@ public record EngineHealth(List<Breaker> breakers) {
    * @param circuit its state
    */
   public record Breaker(String endpoint, Circuit circuit) {}
+
+  /**
+   * One periodic exchange: what an instance deciding on a synced view knows of how old that view
+   * is. Decisions from a synced view are not degraded; an exchange that is not current means
+   * they rest on an older view plus this instance's own share.
+   *
+   * @param peer what is exchanged with, e.g. {@code redis://127.0.0.1:6379} or {@code region:eu}
+   * @param intervalMillis the configured interval between exchanges
+   * @param lastSuccessAgeMillis milliseconds since the last complete exchange, -1 if none yet
+   * @param lastRoundMillis how long the last exchange took (its round trip), -1 if none yet
+   * @param consecutiveFailures failed exchanges since the last complete one
+   * @param pendingKeys keys with local changes waiting for the next exchange
+   * @param leasedPermits permits this instance holds in leases and has not spent (0 without
+   *     leases)
+   */
+  public record Sync(String peer, long intervalMillis, long lastSuccessAgeMillis,
+      long lastRoundMillis, int consecutiveFailures, long pendingKeys, long leasedPermits) {
+    /**
+     * Whether the last exchange completed and is at most two intervals old (sync lag below one
+     * interval).
+     */
+    public boolean current() {
+      return consecutiveFailures == 0 && lastSuccessAgeMillis >= 0
+          && lastSuccessAgeMillis <= 2 * intervalMillis;
+    }
+
+    /** How far the view lags beyond one interval, in milliseconds (0 when current; -1 never). */
+    public long lagMillis() {
+      return lastSuccessAgeMillis < 0 ? -1 : Math.max(0, lastSuccessAgeMillis - intervalMillis);
+    }
+  }
 
   /** A circuit breaker's state, from best to worst. */
   public enum Circuit {

@@ -70,20 +70,22 @@ public final class SyncedEngineProvider implements EngineProvider {
           b.keyPrefix(prefix);
         }
         SyncedEngine e = b.build();
-        return new ProvidedEngine(e, () -> health(e));
+        String peer = "redis-" + kind;
+        return new ProvidedEngine(e, () -> health(e, peer));
       }
     };
   }
 
   /**
-   * The engine's health as EngineHealth can say it today: one pseudo-breaker for the sync link,
-   * open while rounds fail. The figures themselves are in {@link SyncedEngine#stats()}.
+   * The engine's health: no breaker (a synced engine never stops deciding), one {@link
+   * EngineHealth.Sync} for its exchange with the shared store. The full figures are in {@link
+   * SyncedEngine#stats()}.
    */
-  static EngineHealth health(SyncedEngine engine) {
+  static EngineHealth health(SyncedEngine engine, String peer) {
     SyncStats s = engine.stats();
-    EngineHealth.Circuit c = s.consecutiveFailures() == 0 ? EngineHealth.Circuit.CLOSED
-        : s.consecutiveFailures() < 3 ? EngineHealth.Circuit.HALF_OPEN
-        : EngineHealth.Circuit.OPEN;
-    return new EngineHealth(List.of(new EngineHealth.Breaker("sync", c)));
+    return new EngineHealth(List.of(), List.of(new EngineHealth.Sync(peer,
+        s.intervalMicros() / 1000, s.lastSyncAgeMicros() < 0 ? -1 : s.lastSyncAgeMicros() / 1000,
+        s.rounds() == 0 ? -1 : s.lastRoundMicros() / 1000, s.consecutiveFailures(),
+        s.pendingKeys(), 0)));
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.Decision;
 import dev.sluice.rules.Pipeline;
+import dev.sluice.spi.EngineHealth;
 import dev.sluice.rules.RuleDefinition;
 import dev.sluice.rules.RuleSet;
 import dev.sluice.rules.RuleSetCodec;
@@ -128,9 +129,30 @@ public final class HttpApi {
 
   private void readyz(RoutingContext ctx, boolean engineOk) {
     boolean storeOk = pipeline.store().reachable();
-    String bodyText = "{\"ready\":" + (storeOk && engineOk) + ",\"engine\":\""
-        + (engineOk ? "up" : "down") + "\",\"rule_store\":\"" + (storeOk ? "up" : "down")
-        + "\",\"rules\":" + pipeline.book().ruleSet().rules().size() + "}";
+    StringBuilder b = new StringBuilder(128).append("{\"ready\":").append(storeOk && engineOk)
+        .append(",\"engine\":\"").append(engineOk ? "up" : "down")
+        .append("\",\"rule_store\":\"").append(storeOk ? "up" : "down")
+        .append("\",\"rules\":").append(pipeline.book().ruleSet().rules().size());
+    List<EngineHealth.Sync> syncs = pipeline.engineHealth().syncs();
+    if (!syncs.isEmpty()) {
+      // A synced view that is old is not unready: the engine goes on deciding on its last view
+      // plus its own share. The details say how old the view is.
+      b.append(",\"sync\":[");
+      for (int i = 0; i < syncs.size(); i++) {
+        EngineHealth.Sync s = syncs.get(i);
+        b.append(i == 0 ? "" : ",").append("{\"peer\":\"").append(s.peer())
+            .append("\",\"current\":").append(s.current())
+            .append(",\"interval_ms\":").append(s.intervalMillis())
+            .append(",\"last_sync_age_ms\":").append(s.lastSuccessAgeMillis())
+            .append(",\"lag_ms\":").append(s.lagMillis())
+            .append(",\"last_round_ms\":").append(s.lastRoundMillis())
+            .append(",\"consecutive_failures\":").append(s.consecutiveFailures())
+            .append(",\"pending_keys\":").append(s.pendingKeys())
+            .append(",\"leased_permits\":").append(s.leasedPermits()).append('}');
+      }
+      b.append(']');
+    }
+    String bodyText = b.append('}').toString();
     json(ctx.response(), storeOk && engineOk ? 200 : 503, bodyText);
   }
 

@@ -27,6 +27,10 @@ import java.util.function.Supplier;
  *       body to answer, as a histogram (buckets from 1 us to 1 s);
  *   <li>{@code sluice_backend_errors_total{engine}} and {@code sluice_backend_circuit_state{engine}}
  *       (0 closed, 1 half-open, 2 open);
+ *   <li>for an engine that decides on a synced view, per exchange ({@code peer}):
+ *       {@code sluice_sync_last_success_age_seconds}, {@code sluice_sync_lag_seconds},
+ *       {@code sluice_sync_round_seconds}, {@code sluice_sync_consecutive_failures},
+ *       {@code sluice_sync_pending_keys}, {@code sluice_sync_leased_permits};
  *   <li>{@code sluice_rules_reloads_total{store, result}} (result {@code success} or
  *       {@code failure}), {@code sluice_rules_reload_failures_total{store, reason}} and
  *       {@code sluice_rules_last_reload_failed{store}} (1 while the last attempt failed and the
@@ -99,6 +103,34 @@ public final class ServerMetrics implements DecisionCounters, Pipeline.ReloadLis
     Gauge.builder("sluice_backend_circuit_state", health, h -> h.get().worst().ordinal())
         .description("Circuit breaker of the engine: 0 closed, 1 half-open, 2 open")
         .tag("engine", engine).strongReference(true).register(registry);
+    EngineHealth now = health.get();
+    for (int i = 0; i < now.syncs().size(); i++) {
+      final int at = i;
+      String peer = now.syncs().get(i).peer();
+      gauge("sluice_sync_last_success_age_seconds", "Age of the synced view: seconds since the "
+          + "last complete exchange (-1 before the first)", engine, peer, health,
+          s -> s.lastSuccessAgeMillis() < 0 ? -1 : s.lastSuccessAgeMillis() / 1000.0, at);
+      gauge("sluice_sync_lag_seconds", "How far the synced view lags beyond one interval",
+          engine, peer, health, s -> s.lagMillis() < 0 ? -1 : s.lagMillis() / 1000.0, at);
+      gauge("sluice_sync_round_seconds", "Duration of the last exchange", engine, peer, health,
+          s -> s.lastRoundMillis() < 0 ? -1 : s.lastRoundMillis() / 1000.0, at);
+      gauge("sluice_sync_consecutive_failures", "Failed exchanges since the last complete one",
+          engine, peer, health, s -> s.consecutiveFailures(), at);
+      gauge("sluice_sync_pending_keys", "Keys with local changes waiting for the next exchange",
+          engine, peer, health, s -> s.pendingKeys(), at);
+      gauge("sluice_sync_leased_permits", "Permits held in leases and not yet spent", engine,
+          peer, health, s -> s.leasedPermits(), at);
+    }
+  }
+
+  private void gauge(String name, String help, String engine, String peer,
+      Supplier<EngineHealth> health,
+      java.util.function.ToDoubleFunction<EngineHealth.Sync> value, int index) {
+    Gauge.builder(name, health, h -> {
+      var syncs = h.get().syncs();
+      return index < syncs.size() ? value.applyAsDouble(syncs.get(index)) : Double.NaN;
+    }).description(help).tag("engine", engine).tag("peer", peer).strongReference(true)
+        .register(registry);
   }
 
   /** Records a successful rule (re)load. */
