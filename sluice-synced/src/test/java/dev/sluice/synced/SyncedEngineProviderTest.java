@@ -33,7 +33,13 @@ class SyncedEngineProviderTest {
     try (ProvidedEngine e = spec.create()) {
       assertThat(e.engine().limiter(Rule.of("p", Limit.fixedWindow(30, Duration.ofMinutes(1))))
           .tryAcquire("k")).isTrue();
-      assertThat(e.health().get().breakers()).hasSize(1);
+      // No breaker: a synced engine never stops deciding; its exchange is a Sync record.
+      assertThat(e.health().get().breakers()).isEmpty();
+      assertThat(e.health().get().syncs()).singleElement().satisfies(s -> {
+        assertThat(s.peer()).isEqualTo("redis-standalone");
+        assertThat(s.intervalMillis()).isEqualTo(100);
+        assertThat(s.leasedPermits()).isZero();
+      });
       assertThat(e.engine().decidesInline()).isTrue();
     }
   }
