@@ -5,7 +5,8 @@
 #
 # Suites:
 #   hot       HotKeyBenchmark at 1 and then 2 threads, with -prof gc (bytes allocated per check)
-#   many      ManyClientsBenchmark at 2 threads        (add -p clients=100000000 for the real size)
+#   many      ManyClientsBenchmark at 2 threads with bin/jvm-flags, the launcher's JVM flags
+#             (add -p clients=100000000 for the real size)
 #   versus    VersusMapOfBucketsBenchmark at 2 threads (add -p clients=20000000 for the real size)
 #   heap      HeapPerClient for sluice-long, sluice-string and map-of-buckets, each in its own
 #             JVM; N from $HEAP_CLIENTS (default 1000000), heap from $HEAP_XMX (default 16g),
@@ -129,7 +130,8 @@ case "$suite" in
     jmh hot-t1 'HotKeyBenchmark' -t 1 -prof gc "$@"
     jmh hot-t2 'HotKeyBenchmark' -t 2 -prof gc "$@"
     ;;
-  many)   jmh many 'ManyClientsBenchmark' -t 2 "$@" ;;
+  many)   # with the launcher's flags (bin/jvm-flags: huge pages, heap), as bin/sluice runs
+    jmh many 'ManyClientsBenchmark' -t 2 -jvmArgsAppend "$("$root/bin/jvm-flags")" "$@" ;;
   versus) jmh versus 'VersusMapOfBucketsBenchmark' -t 2 "$@" ;;
   heap)   heap "$@" ;;
   rls)

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# HTTP benchmark of the service against a JDK HttpServer baseline, on loopback, with wrk.
+# HTTP benchmark of the service against two peers, on loopback, with wrk: a JDK HttpServer
+# answering a constant, and nginx (Debian's package) with limit_req keyed per client answering a
+# constant JSON body (it writes its own nginx config under a temp dir; skipped with a line when
+# nginx is absent).
 # Usage: sluice-server/bench/http-bench.sh [seconds per run, default 10]
-# Needs wrk (apt-get install wrk) and a built sluice-server (mvn -pl sluice-server -am package);
+# Needs wrk (apt-get install wrk nginx-light) and a built sluice-server
+# (mvn -pl sluice-server -am package);
 # SLUICE_JAR=path/to/sluice.jar runs that build's service instead (to compare two builds).
 # Results are printed; docs/benchmarks.md ("HTTP service") records a run.
 set -euo pipefail
@@ -19,7 +23,49 @@ pids+=($!)
 "$java" -Xmx1g -cp "$cp" dev.sluice.server.cli.ServerCli serve \
   --config "$here/config/sluice.yaml" > /tmp/sluice-bench-server.log 2>&1 &
 pids+=($!)
-for port in 18081 18082; do
+ports="18081 18082"
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+if [ -x "$nginx_bin" ]; then
+  ng="$(mktemp -d /tmp/sluice-bench-nginx.XXXXXX)"
+  # limit_req runs in nginx's preaccess phase and `return` in the earlier rewrite phase, so the
+  # check location hands over to a named location with try_files (after limit_req has counted
+  # the request): every request is counted against its client's zone entry, then answered.
+  cat > "$ng/nginx.conf" <<NGINX
+daemon off;
+worker_processes 2;
+pid $ng/nginx.pid;
+error_log $ng/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $ng/body;
+  proxy_temp_path $ng/proxy;
+  fastcgi_temp_path $ng/fastcgi;
+  uwsgi_temp_path $ng/uwsgi;
+  scgi_temp_path $ng/scgi;
+  limit_req_zone \$http_x_client_id zone=clients:16m rate=1000000r/s;
+  limit_req_status 429;
+  server {
+    listen 127.0.0.1:18083;
+    location = / { return 200 'ok'; }
+    location = /rate-limit/check {
+      limit_req zone=clients burst=1000000 nodelay;
+      try_files /nonexistent @decided;
+    }
+    location @decided {
+      default_type application/json;
+      return 200 '{"allowed":true,"limit":1000000000,"remaining":999999999,"reset_at":1}';
+    }
+  }
+}
+NGINX
+  "$nginx_bin" -p "$ng" -c "$ng/nginx.conf" > "$ng/stdout.log" 2>&1 &
+  pids+=($!)
+  ports="$ports 18083"
+else
+  echo "### nginx not found (apt-get install nginx-light): the nginx runs are skipped"
+fi
+for port in $ports; do
   for _ in $(seq 1 100); do
     curl -s -o /dev/null "http://127.0.0.1:$port/" && break || sleep 0.2
   done
@@ -30,13 +76,27 @@ run() { echo "== $*"; wrk --latency "$@" | grep -E "Requests/sec|Latency|50%|99%
 wrk -t2 -c32 -d5s -s "$here/check.lua" http://127.0.0.1:18081 > /dev/null
 wrk -t2 -c32 -d5s -s "$here/check.lua" http://127.0.0.1:18082 > /dev/null
 
+if [[ " $ports " == *" 18083 "* ]]; then
+  wrk -t2 -c32 -d3s -s "$here/check-nginx.lua" http://127.0.0.1:18083 > /dev/null
+fi
+
 echo "### single checks, saturation (2 wrk threads, 32 keep-alive connections)"
+echo "# JDK HttpServer, constant answer:"
 run -t2 -c32 -d"${secs}s" -s "$here/check.lua" http://127.0.0.1:18082/rate-limit/check
+if [[ " $ports " == *" 18083 "* ]]; then
+  echo "# nginx, limit_req per client + constant JSON:"
+  run -t2 -c32 -d"${secs}s" -s "$here/check-nginx.lua" http://127.0.0.1:18083/rate-limit/check
+fi
+echo "# Sluice:"
 run -t2 -c32 -d"${secs}s" -s "$here/check.lua" http://127.0.0.1:18081/rate-limit/check
 echo "### single checks, paced (each connection waits 1 ms between requests)"
-for c in ${PACED_CONNECTIONS:-8 16 24}; do
+for c in ${PACED_CONNECTIONS:-16 32 48}; do
   run -t2 -c"$c" -d"${secs}s" -s "$here/check-paced.lua" http://127.0.0.1:18081/rate-limit/check
 done
+if [[ " $ports " == *" 18083 "* ]]; then
+  echo "# nginx, paced, 16 connections:"
+  run -t2 -c16 -d"${secs}s" -s "$here/check-paced-nginx.lua" http://127.0.0.1:18083/rate-limit/check
+fi
 echo "### batch of 1000 checks per request"
 wrk -t2 -c4 -d3s -s "$here/batch.lua" http://127.0.0.1:18081 > /dev/null
 run -t2 -c4 -d"${secs}s" -s "$here/batch.lua" http://127.0.0.1:18081/rate-limit/check/batch

@@ -68,6 +68,7 @@ public final class ServeCommand implements Callable<Integer> {
     for (String banner : server.banners()) {
       out.println(banner);
     }
+    out.println(jvmLine());
     out.println("Try it:");
     out.println("  curl -i -X POST " + base + "/rate-limit/check -H 'Content-Type: "
         + "application/json' -d '{\"method\":\"GET\",\"path\":\"/api/hello\"}'");
@@ -82,5 +83,22 @@ public final class ServeCommand implements Callable<Integer> {
     }, "sluice-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * What the JVM runs with that matters to the engine's speed: the heap's maximum and whether it
+   * is on transparent huge pages (bin/jvm-flags chooses both for bin/sluice).
+   */
+  static String jvmLine() {
+    String thp = "unknown";
+    try {
+      thp = java.lang.management.ManagementFactory
+          .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+          .getVMOption("UseTransparentHugePages").getValue().equals("true") ? "on" : "off";
+    } catch (RuntimeException | LinkageError e) {
+      // Not HotSpot: say unknown.
+    }
+    return String.format("JVM: heap up to %.1f GiB, transparent huge pages %s",
+        Runtime.getRuntime().maxMemory() / (double) (1L << 30), thp);
   }
 }
