@@ -15,7 +15,11 @@ secs="${1:-10}"
 java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 cp="${SLUICE_JAR:-$(cat "$root/sluice-server/target/classpath.txt"):$root/sluice-server/target/classes}"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+ng=""
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [ -n "$ng" ]; then sleep 0.3; rm -rf "$ng"; fi
+}
 trap cleanup EXIT
 
 "$java" -Xmx1g "$here/BaselineServer.java" 18082 > /tmp/sluice-bench-baseline.log 2>&1 &
