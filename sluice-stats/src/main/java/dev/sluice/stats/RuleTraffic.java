@@ -182,9 +182,29 @@ final class RuleTraffic implements ClientTally {
         rates(second - SERIES, perSecond));
   }
 
-  /** The distinct clients over the whole period (for the gauge). */
+  /** The distinct clients over the whole period (for the gauge): HLL only, no top lists. */
   double uniqueClients() {
-    return snapshot(config.slices(), 0).uniqueClients().estimate();
+    for (Stripe s : stripes) {
+      s.lock.lock();
+      try {
+        drain(s);
+      } finally {
+        s.lock.unlock();
+      }
+    }
+    long current = nowMillis.getAsLong() / config.sliceMillis();
+    Union clients = new Union(config.hllLgK());
+    sketchLock.lock();
+    try {
+      for (Slice s : ring) {
+        if (s.number > current - config.slices() && s.number <= current) {
+          clients.update(s.clients);
+        }
+      }
+    } finally {
+      sketchLock.unlock();
+    }
+    return clients.getEstimate();
   }
 
   private static TopList top(ItemsSketch<String> sketch, int n) {

@@ -1,5 +1,6 @@
 package dev.sluice.stats;
 
+import dev.sluice.rules.RuleSetCodec;
 import dev.sluice.rules.decide.DecisionCounters;
 import java.time.Duration;
 import java.util.Collection;
@@ -126,8 +127,9 @@ public final class TrafficStats {
     long slice = config.sliceMillis();
     if (ms <= 0 || ms > config.period().toMillis() || ms % slice != 0
         || period.toNanos() % 1_000_000 != 0) {
-      throw new IllegalArgumentException("period " + period + " must be a multiple of "
-          + slice + "ms up to " + config.period().toMillis() + "ms");
+      throw new IllegalArgumentException("period '" + RuleSetCodec.formatDuration(period)
+          + "' must be a multiple of " + RuleSetCodec.formatDuration(Duration.ofMillis(slice))
+          + " up to " + RuleSetCodec.formatDuration(config.period()));
     }
     return (int) (ms / slice);
   }
