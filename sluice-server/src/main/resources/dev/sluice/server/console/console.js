@@ -322,6 +322,7 @@
         + (r.etag || '?') + '); your change was not saved. Load the saved version and apply '
         + 'your change again.';
       $('conflict').hidden = false;
+      await loadRules(); // the list shows what is saved now; the form keeps the user's edit
     } else {
       formError('Not saved: ' + ((r.json && (r.json.detail || r.json.title)) || r.status));
     }
@@ -411,7 +412,7 @@
     const canvas = $('chart');
     const ctx = canvas.getContext('2d');
     const w = canvas.width, h = canvas.height;
-    const left = 50, right = 110, top = 12, bottom = 26;
+    const left = 50, right = 130, top = 12, bottom = 26;
     const keys = ['allowed', 'denied', 'shadow_denied'];
     const n = series.allowed.length;
     let max = 1, sum = 0;
