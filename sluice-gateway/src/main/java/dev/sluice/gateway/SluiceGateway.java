@@ -238,6 +238,11 @@ public final class SluiceGateway implements AutoCloseable {
     return serverMetrics.scrape();
   }
 
+  /** The per-rule traffic statistics the proxied requests feed (for tests and embedding). */
+  public TrafficStats stats() {
+    return stats;
+  }
+
   /** Stops listening, the health checks and the pipeline. */
   @Override
   public synchronized void close() {

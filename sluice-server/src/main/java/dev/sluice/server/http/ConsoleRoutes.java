@@ -41,6 +41,8 @@ import java.util.Set;
  * <p>Thread-safe.
  */
 public final class ConsoleRoutes {
+  /** The prefix of the statistics of Envoy RLS descriptors: {@code envoy/<core rule id>}. */
+  public static final String ENVOY_PREFIX = "envoy/";
   static final int MAX_TOP = 100;
   static final int DEFAULT_TOP = 10;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -161,25 +163,43 @@ public final class ConsoleRoutes {
     return new Query(top, period, slices);
   }
 
+  /**
+   * The ids with statistics, in the order the API lists them: the rules in force, then the
+   * Envoy RLS descriptors seen ({@value #ENVOY_PREFIX}{@code <rule id>}, sorted). Forgets the
+   * statistics of rules no longer in force.
+   */
+  public static List<String> ids(Pipeline pipeline, TrafficStats stats) {
+    List<String> ids = new ArrayList<>();
+    for (RuleDefinition r : pipeline.book().ruleSet().rules()) {
+      ids.add(r.id());
+    }
+    stats.rules().stream().filter(id -> id.startsWith(ENVOY_PREFIX)).sorted().forEach(ids::add);
+    stats.retain(ids);
+    return ids;
+  }
+
+  /** How a client appears in the stats: API keys as a digest, entries of Envoy keys spaced. */
+  public static String displayClient(String client) {
+    return HttpApi.displayKey(client).replace('\u001f', ' ');
+  }
+
   private void all(RoutingContext ctx) {
     Query q = query(ctx);
     if (q == null) {
       return;
     }
-    List<RuleDefinition> rules = pipeline.book().ruleSet().rules();
-    stats.retain(rules.stream().map(RuleDefinition::id).toList());
     ObjectNode out = head(q);
     ArrayNode list = out.putArray("rules");
-    for (RuleDefinition r : rules) {
-      list.add(rule(r, q));
+    for (String id : ids(pipeline, stats)) {
+      list.add(rule(id, q));
     }
     json(ctx.response(), out);
   }
 
   private void one(RoutingContext ctx) {
     String id = ctx.pathParam("rule");
-    RuleDefinition r = pipeline.book().rule(id);
-    if (r == null) {
+    if (pipeline.book().rule(id) == null
+        && !(id.startsWith(ENVOY_PREFIX) && stats.rules().contains(id))) {
       Problem.send(ctx.response(), 404, "unknown-rule", "Unknown rule",
           "no rule with id '" + CheckRequest.abbreviate(id) + "'");
       return;
@@ -189,7 +209,7 @@ public final class ConsoleRoutes {
       return;
     }
     ObjectNode out = head(q);
-    out.setAll(rule(r, q));
+    out.setAll(rule(id, q));
     json(ctx.response(), out);
   }
 
@@ -202,12 +222,16 @@ public final class ConsoleRoutes {
     return o;
   }
 
-  private ObjectNode rule(RuleDefinition r, Query q) {
-    stats.traffic(r.id()); // a rule with no traffic yet reads as zeros
-    RuleSnapshot s = stats.snapshot(r.id(), q.period(), q.top()).orElseThrow();
+  private ObjectNode rule(String id, Query q) {
+    stats.traffic(id); // a rule with no traffic yet reads as zeros
+    RuleSnapshot s = stats.snapshot(id, q.period(), q.top()).orElseThrow();
     ObjectNode o = JSON.createObjectNode();
-    o.put("rule", r.id());
-    o.put("shadow", r.shadow());
+    o.put("rule", id);
+    RuleDefinition r = pipeline.book().rule(id);
+    o.put("source", r != null ? "rules" : "envoy");
+    if (r != null) {
+      o.put("shadow", r.shadow());
+    }
     o.put("from", Instant.ofEpochMilli(s.fromMillis()).toString());
     o.put("to", Instant.ofEpochMilli(s.toMillis()).toString());
     o.put("requested_total", s.requestedTotal());
@@ -240,7 +264,7 @@ public final class ConsoleRoutes {
     o.put("max_error", t.maxError());
     ArrayNode a = o.putArray("clients");
     for (RuleSnapshot.TopClient c : t.clients()) {
-      a.addObject().put("client", HttpApi.displayKey(c.client())).put("estimate", c.estimate())
+      a.addObject().put("client", displayClient(c.client())).put("estimate", c.estimate())
           .put("lower", c.lower()).put("upper", c.upper());
     }
   }

@@ -1,8 +1,7 @@
 package dev.sluice.server.metrics;
 
 import dev.sluice.rules.Pipeline;
-import dev.sluice.rules.RuleDefinition;
-import dev.sluice.server.http.HttpApi;
+import dev.sluice.server.http.ConsoleRoutes;
 import dev.sluice.stats.RuleSnapshot;
 import dev.sluice.stats.TrafficStats;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,28 +53,26 @@ public final class StatsMetrics {
   }
 
   /**
-   * Replaces the rows: one per rule in force, and the top clients when enabled; forgets the
-   * statistics of rules no longer in force.
+   * Replaces the rows: one per rule in force and Envoy descriptor seen
+   * ({@link ConsoleRoutes#ids}), and the top clients when enabled; forgets the statistics of
+   * rules no longer in force.
    */
   public void refresh() {
     List<MultiGauge.Row<?>> u = new ArrayList<>();
     List<MultiGauge.Row<?>> d = new ArrayList<>();
     List<MultiGauge.Row<?>> c = new ArrayList<>();
-    List<RuleDefinition> rules = pipeline.book().ruleSet().rules();
-    stats.retain(rules.stream().map(RuleDefinition::id).toList());
-    for (RuleDefinition r : rules) {
-      String id = r.id();
+    for (String id : ConsoleRoutes.ids(pipeline, stats)) {
       u.add(MultiGauge.Row.of(Tags.of("rule", id), stats, s -> s.uniqueClients(id)));
       if (topK > 0) {
         RuleSnapshot snap = stats.snapshot(id, stats.config().period(), topK).orElse(null);
         if (snap != null) {
           for (RuleSnapshot.TopClient t : snap.deniedMost().clients()) {
             d.add(MultiGauge.Row.of(Tags.of("rule", id, "client",
-                HttpApi.displayKey(t.client())), t.estimate()));
+                ConsoleRoutes.displayClient(t.client())), t.estimate()));
           }
           for (RuleSnapshot.TopClient t : snap.requestedMost().clients()) {
             c.add(MultiGauge.Row.of(Tags.of("rule", id, "client",
-                HttpApi.displayKey(t.client())), t.estimate()));
+                ConsoleRoutes.displayClient(t.client())), t.estimate()));
           }
         }
       }
