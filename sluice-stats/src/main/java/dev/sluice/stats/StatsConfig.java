@@ -1,5 +1,6 @@
 package dev.sluice.stats;
 
+import dev.sluice.rules.RuleSetCodec;
 import java.time.Duration;
 
 /**
@@ -25,13 +26,16 @@ public record StatsConfig(Duration period, int slices, int topCapacity, int hllL
    */
   public StatsConfig {
     if (period == null || period.toMillis() < 1000) {
-      throw new IllegalArgumentException("period " + period + " must be at least 1s");
+      throw new IllegalArgumentException("period " + (period == null ? null
+          : RuleSetCodec.formatDuration(period)) + " must be at least 1s");
     }
     if (slices < 1 || slices > 60) {
       throw new IllegalArgumentException("slices " + slices + " must be in [1, 60]");
     }
-    if (period.toMillis() % slices != 0 || period.toMillis() / slices < 100) {
-      throw new IllegalArgumentException("period " + period + " must split into " + slices
+    if (period.toNanos() % 1_000_000 != 0 || period.toMillis() % slices != 0
+        || period.toMillis() / slices < 100) {
+      throw new IllegalArgumentException("period " + RuleSetCodec.formatDuration(period)
+          + " must split into " + slices
           + " slices of a whole number of milliseconds, each at least 100ms");
     }
     if (topCapacity < 16 || topCapacity > 4096 || Integer.bitCount(topCapacity) != 1) {
