@@ -359,11 +359,13 @@
 
   async function showTraffic(id) {
     show('traffic');
-    if (!state.rules.length) await loadRules();
+    // Every id with statistics: the rules in force, then the Envoy RLS descriptors seen.
+    const all = await api('GET', '/rate-limits/stats?top=0');
+    const ids = all.status === 200 ? all.json.rules.map((r) => r.rule) : [];
     const sel = $('traffic-rule');
     clear(sel);
-    for (const r of state.rules) sel.appendChild(el('option', r.id));
-    state.trafficRule = id || state.trafficRule || (state.rules[0] && state.rules[0].id);
+    for (const i of ids) sel.appendChild(el('option', i));
+    state.trafficRule = id || state.trafficRule || ids[0];
     if (state.trafficRule) sel.value = state.trafficRule;
     await traffic();
   }
