@@ -45,7 +45,8 @@ public final class RlsServeExtension implements ServeExtension {
       return null;
     }
     return (Pipeline pipeline, MeterRegistry registry) -> {
-      RlsServer rls = RlsServer.start(options, pipeline.engine(), registry);
+      RlsServer rls = RlsServer.start(options, pipeline.engine(), registry,
+          pipeline.counters());
       String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
       return new Running() {
         @Override

@@ -7,6 +7,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import dev.sluice.rules.decide.DecisionCounters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +54,17 @@ public final class RlsServer implements AutoCloseable {
    */
   public static RlsServer start(RlsOptions options, RateLimiterEngine engine,
       MeterRegistry registry) {
+    return start(options, engine, registry, DecisionCounters.NONE);
+  }
+
+  /**
+   * As {@link #start(RlsOptions, RateLimiterEngine, MeterRegistry)}, telling {@code counters}
+   * of every decided descriptor: {@link DecisionCounters#clients} of
+   * {@code envoy/<limit's rule id>} (e.g. {@code envoy/rls:domain.key_value}) with the
+   * descriptor's counter key ({@code key=value} per entry) as the client.
+   */
+  public static RlsServer start(RlsOptions options, RateLimiterEngine engine,
+      MeterRegistry registry, DecisionCounters counters) {
     if (options == null || engine == null || registry == null) {
       throw new IllegalArgumentException("options, engine and registry must not be null");
     }
@@ -68,7 +80,7 @@ public final class RlsServer implements AutoCloseable {
     }
     HealthStatusManager health = new HealthStatusManager();
     RlsService rls = new RlsService(config, engine,
-        new RlsMetrics(registry, options.nearLimitRatio()), options);
+        new RlsMetrics(registry, options.nearLimitRatio()), options, counters);
     // The transport refuses only absurd sizes; up to 4x the limit the service answers
     // INVALID_ARGUMENT naming the size (Envoy sees a clear error, not RESOURCE_EXHAUSTED).
     int transportLimit = (int) Math.min(Integer.MAX_VALUE, 4L * options.maxMessageBytes());

@@ -6,6 +6,9 @@ import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
+import dev.sluice.rules.decide.DecisionCounters;
+import dev.sluice.rules.decide.DecisionCounters.ClientTally;
+import dev.sluice.rules.decide.DecisionCounters.Kind;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
@@ -55,9 +58,13 @@ final class RlsService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
   private final int maxMessageBytes;
   private final ConcurrentHashMap<Rule, RateLimiter> limiters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LimitSpec> overrides = new ConcurrentHashMap<>();
+  private final DecisionCounters counters;
+  /** By core rule id: the observer of its decisions by client (the traffic statistics). */
+  private final ConcurrentHashMap<String, ClientTally> observers = new ConcurrentHashMap<>();
 
   RlsService(ConfigDirectory config, RateLimiterEngine engine, RlsMetrics metrics,
-      RlsOptions options) {
+      RlsOptions options, DecisionCounters counters) {
+    this.counters = counters;
     this.config = config;
     this.engine = engine;
     this.metrics = metrics;
@@ -164,6 +171,7 @@ final class RlsService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
       if (d.degraded()) {
         metrics.degraded(domain);
       }
+      observe(t, d);
       long remaining = over ? 0 : Math.min(d.remaining(), MAX_HITS_ADDEND);
       long resetMicros = over
           ? (d.retryAfterMicros() == Decision.NEVER ? limit.windowMicros() : d.retryAfterMicros())
@@ -201,6 +209,20 @@ final class RlsService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
       header(response, "RateLimit", quoted + ";r=" + r + ";t=" + reset);
     }
     return response.build();
+  }
+
+  /** Tells the traffic statistics of one decided descriptor. */
+  private void observe(Target t, Decision d) {
+    String id = t.spec().rule().id();
+    ClientTally o = observers.get(id);
+    if (o == null) {
+      if (observers.size() > MAX_CACHED_LIMITERS) {
+        observers.clear(); // rules of old configurations
+      }
+      o = observers.computeIfAbsent(id, k -> counters.clients("envoy/" + k));
+    }
+    o.decided(t.counterKey(), t.hits(), d.degraded() ? Kind.DEGRADED
+        : d.allowed() ? Kind.ALLOWED : t.shadow() ? Kind.SHADOW_DENIED : Kind.DENIED);
   }
 
   private static void header(RateLimitResponse.Builder response, String name, String value) {

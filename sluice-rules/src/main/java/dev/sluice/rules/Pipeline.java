@@ -103,6 +103,15 @@ public final class Pipeline implements AutoCloseable {
     return book.get();
   }
 
+  /**
+   * Where decisions are counted and observed by client (as given to {@link #start}): front ends
+   * that decide outside the {@link RuleBook} (the Envoy RLS on its own descriptors) report there
+   * too, so per-client statistics see their traffic.
+   */
+  public DecisionCounters counters() {
+    return counters;
+  }
+
   /** The rule store (for the rules API). */
   public RuleStore store() {
     return store;
