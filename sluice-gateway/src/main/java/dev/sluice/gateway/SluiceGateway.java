@@ -57,7 +57,7 @@ public final class SluiceGateway implements AutoCloseable {
   private SluiceGateway(GatewayConfig config, Path file) {
     this.startConfig = config;
     this.file = file;
-    this.pipeline = Pipeline.start(config.pipeline(), serverMetrics, serverMetrics);
+    this.pipeline = Pipeline.start(config.pipeline(), serverMetrics, serverMetrics, serverMetrics);
     serverMetrics.circuitState(pipeline.engineName(), pipeline::engineHealth);
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))

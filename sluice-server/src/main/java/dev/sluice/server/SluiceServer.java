@@ -36,7 +36,7 @@ public final class SluiceServer implements AutoCloseable {
 
   private SluiceServer(ServerConfig config) {
     this.config = config;
-    this.pipeline = Pipeline.start(config.pipeline(), metrics, metrics);
+    this.pipeline = Pipeline.start(config.pipeline(), metrics, metrics, metrics);
     metrics.circuitState(pipeline.engineName(), pipeline::engineHealth);
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))
