@@ -173,15 +173,24 @@ public final class ServerMetrics
     }
   }
 
-  /** Counts an engine failure. */
+  /** Counts an engine failure (a check answered 503). */
   public void backendError(String engine) {
-    counters.computeIfAbsent("b|" + engine, k -> Counter.builder("sluice_backend_errors_total")
-        .description("Errors raised by the rate-limit engine").tag("engine", engine)
-        .register(registry)).increment();
+    backendErrors(engine).increment();
   }
 
-  /** Exports the engine's worst circuit: 0 closed, 1 half-open, 2 open. */
+  private Counter backendErrors(String engine) {
+    return counters.computeIfAbsent("b|" + engine, k ->
+        Counter.builder("sluice_backend_errors_total")
+            .description("Checks answered 503 because the rate-limit engine failed")
+            .tag("engine", engine).register(registry));
+  }
+
+  /**
+   * Exports the engine's worst circuit (0 closed, 1 half-open, 2 open) and its synced views, and
+   * registers its error counter at 0 (the availability objective's ratio needs the series).
+   */
   public void circuitState(String engine, Supplier<EngineHealth> health) {
+    backendErrors(engine);
     Gauge.builder("sluice_backend_circuit_state", health, h -> h.get().worst().ordinal())
         .description("Circuit breaker of the engine: 0 closed, 1 half-open, 2 open")
         .tag("engine", engine).strongReference(true).register(registry);
