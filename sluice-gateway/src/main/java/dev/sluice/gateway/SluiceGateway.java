@@ -3,7 +3,10 @@ package dev.sluice.gateway;
 import dev.sluice.rules.Pipeline;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.server.http.Problem;
+import dev.sluice.server.config.StatsSettings;
 import dev.sluice.server.metrics.ServerMetrics;
+import dev.sluice.server.metrics.StatsMetrics;
+import dev.sluice.stats.TrafficStats;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,6 +48,9 @@ public final class SluiceGateway implements AutoCloseable {
   private final ServerMetrics serverMetrics = new ServerMetrics();
   private final GatewayMetrics metrics = new GatewayMetrics(serverMetrics.registry());
   private final LongSupplier clock = System::nanoTime;
+  /** Fed by every proxied request; exported as {@code sluice_rule_unique_clients}. */
+  private final TrafficStats stats = TrafficStats.create(StatsSettings.DEFAULTS.sketches(),
+      System::currentTimeMillis);
   private final Pipeline pipeline;
   private final Vertx vertx;
   private final AtomicReference<Routing> routing = new AtomicReference<>();
@@ -57,7 +63,8 @@ public final class SluiceGateway implements AutoCloseable {
   private SluiceGateway(GatewayConfig config, Path file) {
     this.startConfig = config;
     this.file = file;
-    this.pipeline = Pipeline.start(config.pipeline(), serverMetrics, serverMetrics, serverMetrics);
+    this.pipeline = Pipeline.start(config.pipeline(), stats.observing(serverMetrics),
+        serverMetrics, serverMetrics);
     serverMetrics.circuitState(pipeline.engineName(), pipeline::engineHealth);
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))
@@ -66,6 +73,8 @@ public final class SluiceGateway implements AutoCloseable {
         // NIO: fewer system calls per proxied request.
         .setPreferNativeTransport(true));
     LOG.info("network transport: {}", vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+    StatsMetrics gauges = new StatsMetrics(stats, pipeline, serverMetrics.registry(), 0);
+    vertx.setPeriodic(2000, id -> gauges.refresh());
     this.healthClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false),
         new PoolOptions().setHttp1MaxSize(4));
     Routing r = Routing.build(config, null, metrics, clock);

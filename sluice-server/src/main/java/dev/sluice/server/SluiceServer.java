@@ -4,6 +4,8 @@ import dev.sluice.rules.Pipeline;
 import dev.sluice.server.config.ServerConfig;
 import dev.sluice.server.http.HttpApi;
 import dev.sluice.server.metrics.ServerMetrics;
+import dev.sluice.server.metrics.StatsMetrics;
+import dev.sluice.stats.TrafficStats;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,6 +31,7 @@ public final class SluiceServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final ServerMetrics metrics = new ServerMetrics();
+  private final TrafficStats stats;
   private final Pipeline pipeline;
   private final Vertx vertx;
   private volatile int port;
@@ -36,12 +39,19 @@ public final class SluiceServer implements AutoCloseable {
 
   private SluiceServer(ServerConfig config) {
     this.config = config;
-    this.pipeline = Pipeline.start(config.pipeline(), metrics, metrics, metrics);
+    this.stats = TrafficStats.create(config.stats().sketches(), System::currentTimeMillis);
+    this.pipeline = Pipeline.start(config.pipeline(), stats.observing(metrics), metrics, metrics);
     metrics.circuitState(pipeline.engineName(), pipeline::engineHealth);
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))
         .setWorkerPoolSize(8)
         .setPreferNativeTransport(false));
+    StatsMetrics gauges = new StatsMetrics(stats, pipeline, metrics.registry(),
+        config.stats().topKLabels());
+    vertx.setPeriodic(2000, id -> vertx.executeBlocking(() -> {
+      gauges.refresh();
+      return null;
+    }, false));
   }
 
   /**
@@ -61,7 +71,7 @@ public final class SluiceServer implements AutoCloseable {
   }
 
   private void startNow() {
-    HttpApi api = new HttpApi(config, pipeline, metrics);
+    HttpApi api = new HttpApi(config, pipeline, metrics, stats);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     try {
       // One server per event loop on one port; Vert.x shares the socket between them. For "any
@@ -102,6 +112,11 @@ public final class SluiceServer implements AutoCloseable {
   /** The address the server listens on. */
   public String host() {
     return config.host();
+  }
+
+  /** The per-rule traffic statistics every front end over the pipeline feeds. */
+  public TrafficStats stats() {
+    return stats;
   }
 
   /** The metrics (for tests and embedding). */

@@ -5,6 +5,8 @@ import dev.sluice.RateLimiterEngine;
 import dev.sluice.rules.RuleDefinition;
 import dev.sluice.rules.RuleMatcher;
 import dev.sluice.rules.RuleSet;
+import dev.sluice.rules.decide.DecisionCounters.ClientTally;
+import dev.sluice.rules.decide.DecisionCounters.Kind;
 import dev.sluice.rules.decide.DecisionCounters.Tally;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * A rule set compiled against an engine: matches requests to rules and decides them, counting
- * every decision by rule and outcome. Replaced whole when the rules change, so a check always
+ * every decision by rule and outcome and telling {@link DecisionCounters#clients} of each with its
+ * client key. Replaced whole when the rules change, so a check always
  * sees one consistent set.
  *
  * <p>Limiters of unchanged rules keep their state across replacements: the engine shares state
@@ -30,7 +33,7 @@ public final class RuleBook {
   private final boolean inline;
 
   private record Compiled(ScopedRule rule, Tally allowed, Tally denied, Tally shadowDenied,
-      Tally degraded) {}
+      Tally degraded, ClientTally clients) {}
 
   /** Compiles {@code ruleSet}. */
   public RuleBook(RuleSet ruleSet, RateLimiterEngine engine, DecisionCounters counters) {
@@ -40,7 +43,8 @@ public final class RuleBook {
     for (RuleDefinition r : ruleSet.rules()) {
       byId.put(r.id(), new Compiled(new ScopedRule(r, engine),
           counters.tally(r.id(), "allowed"), counters.tally(r.id(), "denied"),
-          counters.tally(r.id(), "shadow_denied"), counters.tally(r.id(), "degraded")));
+          counters.tally(r.id(), "shadow_denied"), counters.tally(r.id(), "degraded"),
+          counters.clients(r.id())));
     }
     this.unlimited = counters.tally("", "unlimited");
   }
@@ -83,7 +87,7 @@ public final class RuleBook {
       return Outcome.UNLIMITED;
     }
     Compiled c = byId.get(rule.id());
-    return outcome(c, c.rule.decide(keys, cost));
+    return outcome(c, c.rule.decide(keys, cost), keys, cost);
   }
 
   /**
@@ -100,32 +104,38 @@ public final class RuleBook {
     }
     Compiled c = byId.get(rule.id());
     try {
-      return c.rule.decideAsync(keys, cost).thenApply(d -> outcome(c, d));
+      return c.rule.decideAsync(keys, cost).thenApply(d -> outcome(c, d, keys, cost));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private static Outcome outcome(Compiled c, Decision d) {
+  private static Outcome outcome(Compiled c, Decision d, ScopeKeys keys, long cost) {
     RuleDefinition r = c.rule.definition();
+    String client = keys.identity().key();
     if (d == null) {
       c.allowed.increment();
+      c.clients.decided(client, cost, Kind.ALLOWED);
       return new Outcome(r, null, false);
     }
     if (d.degraded()) {
       // A failure policy decided: counted apart from the engine's own decisions.
       c.degraded.increment();
+      c.clients.decided(client, cost, Kind.DEGRADED);
       return new Outcome(r, d, !d.allowed() && r.shadow());
     }
     if (d.allowed()) {
       c.allowed.increment();
+      c.clients.decided(client, cost, Kind.ALLOWED);
       return new Outcome(r, d, false);
     }
     if (r.shadow()) {
       c.shadowDenied.increment();
+      c.clients.decided(client, cost, Kind.SHADOW_DENIED);
       return new Outcome(r, d, true);
     }
     c.denied.increment();
+    c.clients.decided(client, cost, Kind.DENIED);
     return new Outcome(r, d, false);
   }
 }

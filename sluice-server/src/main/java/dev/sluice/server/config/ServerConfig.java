@@ -27,10 +27,11 @@ import java.util.function.Function;
  * @param pipeline the engine, the rule store and client identity (the sections every front end
  *     shares)
  * @param extensions the other front ends to run beside the HTTP API ({@link ServeExtension})
+ * @param stats the per-rule traffic statistics ({@code stats} section)
  */
 public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch,
     int maxKeyLength, String adminToken, boolean allowOpenRulesApi, PipelineConfig pipeline,
-    List<ServeExtension.Starter> extensions) {
+    List<ServeExtension.Starter> extensions, StatsSettings stats) {
 
   /** Shortest admin token accepted. */
   public static final int MIN_TOKEN_LENGTH = 16;
@@ -78,6 +79,7 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
     admin.finish();
 
     PipelineConfig pipeline = PipelineConfig.read(top, baseDir);
+    StatsSettings stats = StatsSettings.read(top);
     List<ServeExtension.Starter> extensions = new ArrayList<>();
     for (ServeExtension e : ServiceLoader.load(ServeExtension.class)) {
       top.section(e.section()); // known: the extension validates its keys
@@ -98,13 +100,13 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
       throw new ConfigException(problems);
     }
     return new ServerConfig(host, port, maxBody, maxBatch, maxKey, token, allowOpen, pipeline,
-        List.copyOf(extensions));
+        List.copyOf(extensions), stats);
   }
 
   /** This configuration listening on another port (tests and the CLI's --port). */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, maxBodyBytes, maxBatch, maxKeyLength, adminToken,
-        allowOpenRulesApi, pipeline, extensions);
+        allowOpenRulesApi, pipeline, extensions, stats);
   }
 
   static boolean isLoopback(String host) {

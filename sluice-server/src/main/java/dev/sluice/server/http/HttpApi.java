@@ -21,6 +21,7 @@ import dev.sluice.rules.store.PreconditionFailedException;
 import dev.sluice.rules.store.StoreUnavailableException;
 import dev.sluice.server.config.ServerConfig;
 import dev.sluice.server.metrics.ServerMetrics;
+import dev.sluice.stats.TrafficStats;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -53,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Routes: {@code GET/PUT /rate-limits/rules}, {@code GET/PUT/DELETE /rate-limits/rules/:id}
  * (admin token), {@code POST /rate-limit/check}, {@code POST /rate-limit/check/batch},
- * {@code GET /healthz}, {@code GET /readyz}, {@code GET /metrics}.
+ * {@code GET /healthz}, {@code GET /readyz}, {@code GET /metrics}; the stats API and the console
+ * ({@link ConsoleRoutes}).
  *
  * <p>Thread-safe: one instance serves every event loop; per-request state lives on the stack.
  */
@@ -71,10 +73,16 @@ public final class HttpApi {
   private final byte[] tokenDigest;
   private final Timer singleTimer;
   private final Timer batchTimer;
+  private final ConsoleRoutes console;
 
-  /** The HTTP API over {@code pipeline}, counting into {@code metrics}. */
-  public HttpApi(ServerConfig config, Pipeline pipeline, ServerMetrics metrics) {
+  /**
+   * The HTTP API over {@code pipeline}, counting into {@code metrics}, with the traffic
+   * statistics and the console over {@code stats}.
+   */
+  public HttpApi(ServerConfig config, Pipeline pipeline, ServerMetrics metrics,
+      TrafficStats stats) {
     this.config = config;
+    this.console = new ConsoleRoutes(pipeline, stats);
     this.pipeline = pipeline;
     this.metrics = metrics;
     this.tokenDigest = config.adminToken() == null ? null : sha256(config.adminToken());
@@ -99,6 +107,7 @@ public final class HttpApi {
     r.get("/rate-limits/rules/:id").handler(this::getRule);
     r.put("/rate-limits/rules/:id").handler(body).handler(this::putRule);
     r.delete("/rate-limits/rules/:id").handler(this::deleteRule);
+    console.register(r, this::authorize);
     r.errorHandler(404, ctx -> Problem.send(ctx.response(), 404, "not-found", "Not Found",
         "no resource at " + CheckRequest.abbreviate(ctx.request().path())));
     r.errorHandler(405, ctx -> Problem.send(ctx.response(), 405, "method-not-allowed",
@@ -289,8 +298,8 @@ public final class HttpApi {
     sb.append('}');
   }
 
-  /** API keys are secrets: responses show a digest of them, never the key. */
-  private static String displayKey(String key) {
+  /** API keys are secrets: responses (and stats) show a digest of them, never the key. */
+  public static String displayKey(String key) {
     if (key.startsWith("key:")) {
       return "key:sha256:" + HexFormat.of().formatHex(sha256(key.substring(4)), 0, 6);
     }
