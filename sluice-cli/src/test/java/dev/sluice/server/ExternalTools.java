@@ -22,14 +22,13 @@ import org.junit.jupiter.api.Assumptions;
 final class ExternalTools {
   private ExternalTools() {}
 
-  /** The executable {@code name} on the PATH (or {@code /usr/bin}), or null. */
+  /** The executable {@code name} on the PATH, or null. */
   static Path find(String name) {
     List<String> dirs = new ArrayList<>();
     String path = System.getenv("PATH");
     if (path != null) {
       dirs.addAll(List.of(path.split(File.pathSeparator)));
     }
-    dirs.add("/usr/bin");
     for (String dir : dirs) {
       Path p = Path.of(dir, name);
       if (Files.isExecutable(p)) {
