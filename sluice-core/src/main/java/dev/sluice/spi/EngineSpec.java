@@ -12,4 +12,14 @@ public interface EngineSpec {
    *     error: the engine's failure policy answers until it is back)
    */
   ProvidedEngine create();
+
+  /**
+   * Builds the engine, reporting its per-shard figures to {@code observer}. The default ignores
+   * the observer: engines without a backend have nothing to report.
+   *
+   * @throws RuntimeException as {@link #create()}
+   */
+  default ProvidedEngine create(EngineObserver observer) {
+    return create();
+  }
 }

@@ -1,8 +1,10 @@
 /**
  * The service provider interface for engines: an {@link dev.sluice.spi.EngineProvider} reads its
  * configuration section ({@link dev.sluice.spi.ConfigSection}) and builds a
- * {@link dev.sluice.spi.ProvidedEngine}. Front ends (the HTTP service, the Envoy RLS, the gateway)
- * find providers with {@link java.util.ServiceLoader} and never name an engine's classes, so a new
- * engine plugs in by being on the class path.
+ * {@link dev.sluice.spi.ProvidedEngine}; an engine with a backend reports per-shard command
+ * latencies, failures and breaker changes to the host's {@link dev.sluice.spi.EngineObserver}.
+ * Front ends (the HTTP service, the Envoy RLS, the gateway) find providers with
+ * {@link java.util.ServiceLoader} and never name an engine's classes, so a new engine plugs in by
+ * being on the class path.
  */
 package dev.sluice.spi;

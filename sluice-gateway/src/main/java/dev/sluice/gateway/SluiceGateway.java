@@ -64,7 +64,7 @@ public final class SluiceGateway implements AutoCloseable {
     this.startConfig = config;
     this.file = file;
     this.pipeline = Pipeline.start(config.pipeline(), stats.observing(serverMetrics),
-        serverMetrics);
+        serverMetrics, serverMetrics);
     serverMetrics.circuitState(pipeline.engineName(), pipeline::engineHealth);
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))

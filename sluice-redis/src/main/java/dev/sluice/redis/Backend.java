@@ -15,13 +15,13 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
+import dev.sluice.spi.EngineObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /** A topology at run time: which {@link Endpoint} a key goes to. */
 sealed interface Backend {
@@ -47,9 +47,13 @@ sealed interface Backend {
 
   void close();
 
-  /** Shared settings for building backends. */
+  /**
+   * Shared settings for building backends; {@code observer} hears each endpoint's command
+   * latencies and breaker changes under the endpoint's {@code host:port}.
+   */
   record Settings(ClientResources resources, Duration commandTimeout, Duration connectTimeout,
-      BreakerSettings breaker, java.util.function.LongSupplier nanoTicker) {
+      BreakerSettings breaker, java.util.function.LongSupplier nanoTicker,
+      EngineObserver observer) {
 
     ClientOptions clientOptions(Duration timeout) {
       return ClientOptions.builder()
@@ -61,15 +65,27 @@ sealed interface Backend {
           .build();
     }
 
-    CircuitBreaker newBreaker() {
-      return new CircuitBreaker(breaker, nanoTicker);
+    /** An endpoint named {@code name}, observed as shard {@code label}. */
+    Endpoint newEndpoint(String name, String label, Duration timeout,
+        java.util.function.Supplier<CompletableFuture<RedisScriptingAsyncCommands<String, String>>>
+            commands) {
+      EngineObserver.Shard shard = observer.shard(label);
+      return new Endpoint(name, new CircuitBreaker(breaker, nanoTicker, shard), timeout,
+          commands, shard, nanoTicker);
     }
+  }
+
+  /** {@code host:port} of a URI (the shard label of its metrics). */
+  static String hostPort(RedisURI uri) {
+    return uri.getHost() + ":" + uri.getPort();
   }
 
   static Backend create(Topology topology, Settings s) {
     return switch (topology) {
-      case Topology.Standalone t -> new Single(s, RedisURI.create(t.uri()), t.uri(),
-          s.commandTimeout());
+      case Topology.Standalone t -> {
+        RedisURI uri = RedisURI.create(t.uri());
+        yield new Single(s, uri, t.uri(), hostPort(uri), s.commandTimeout());
+      }
       case Topology.Sentinel t -> {
         Topology.HostPort first = Topology.HostPort.parse(t.sentinels().get(0));
         RedisURI.Builder b = RedisURI.Builder.sentinel(first.host(), first.port(), t.masterId());
@@ -77,7 +93,9 @@ sealed interface Backend {
           Topology.HostPort hp = Topology.HostPort.parse(other);
           b.withSentinel(hp.host(), hp.port());
         }
-        yield new Single(s, b.build(), "sentinel:" + t.masterId(), s.commandTimeout());
+        // The master's address changes on failover: the shard label is the group's name.
+        yield new Single(s, b.build(), "sentinel:" + t.masterId(), "sentinel:" + t.masterId(),
+            s.commandTimeout());
       }
       case Topology.Cluster t -> new Clustered(s, t);
       case Topology.Sharded t -> new Ring(s, t);
@@ -90,13 +108,13 @@ sealed interface Backend {
     private final LazyConnection<StatefulRedisConnection<String, String>> connection;
     private final Endpoint endpoint;
 
-    Single(Settings s, RedisURI uri, String name, Duration timeout) {
+    Single(Settings s, RedisURI uri, String name, String label, Duration timeout) {
       uri.setTimeout(timeout);
       this.client = RedisClient.create(s.resources());
       client.setOptions(s.clientOptions(timeout));
       this.connection = new LazyConnection<>(
           () -> client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture());
-      this.endpoint = new Endpoint(name, s.newBreaker(), timeout,
+      this.endpoint = s.newEndpoint(name, label, timeout,
           () -> connection.get().thenApply(StatefulRedisConnection::async));
     }
 
@@ -130,7 +148,8 @@ sealed interface Backend {
         Topology.Shard shard = t.shards().get(i);
         Duration timeout = shard.commandTimeout() != null
             ? shard.commandTimeout() : s.commandTimeout();
-        Single single = new Single(s, RedisURI.create(shard.uri()), shard.name(), timeout);
+        RedisURI uri = RedisURI.create(shard.uri());
+        Single single = new Single(s, uri, shard.name(), hostPort(uri), timeout);
         shards.add(single);
         endpoints.add(single.endpoint);
         names.add(shard.name());
@@ -165,7 +184,8 @@ sealed interface Backend {
     private final RedisClusterClient client;
     private final LazyConnection<StatefulRedisClusterConnection<String, String>> connection;
     private final ConcurrentHashMap<String, Endpoint> endpoints = new ConcurrentHashMap<>();
-    private final Function<String, Endpoint> newEndpoint;
+    private final java.util.function.Supplier<
+        CompletableFuture<RedisScriptingAsyncCommands<String, String>>> commands;
 
     Clustered(Settings s, Topology.Cluster t) {
       this.settings = s;
@@ -192,22 +212,30 @@ sealed interface Backend {
       this.connection = new LazyConnection<>(
           () -> client.refreshPartitionsAsync().toCompletableFuture()
               .thenCompose(loaded -> client.connectAsync(StringCodec.UTF8)));
-      this.newEndpoint = name -> new Endpoint(name, settings.newBreaker(),
-          settings.commandTimeout(), () -> connection.get().thenApply(
-              c -> (RedisScriptingAsyncCommands<String, String>) c.async()));
+      this.commands = () -> connection.get().thenApply(
+          c -> (RedisScriptingAsyncCommands<String, String>) c.async());
     }
 
     @Override
     public Endpoint endpointFor(String routingKey, String key) {
       StatefulRedisClusterConnection<String, String> c = connection.ifOpen();
       String node = "cluster";
+      RedisClusterNode owner = null;
       if (c != null) {
-        RedisClusterNode owner = c.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
+        owner = c.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
         if (owner != null) {
           node = owner.getNodeId();
         }
       }
-      return endpoints.computeIfAbsent(node, newEndpoint);
+      Endpoint known = endpoints.get(node);
+      if (known != null) {
+        return known;
+      }
+      // A new master (or the placeholder before the slot map is known): its shard label is its
+      // address; built once per node, so the capturing lambda is off the per-check path.
+      String label = owner != null && owner.getUri() != null ? hostPort(owner.getUri()) : node;
+      return endpoints.computeIfAbsent(node, id -> settings.newEndpoint(id, label,
+          settings.commandTimeout(), commands));
     }
 
     @Override

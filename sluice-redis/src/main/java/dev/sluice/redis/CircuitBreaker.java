@@ -1,5 +1,7 @@
 package dev.sluice.redis;
 
+import dev.sluice.spi.EngineHealth;
+import dev.sluice.spi.EngineObserver;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -8,7 +10,8 @@ import java.util.function.LongSupplier;
  * One shard's circuit breaker: closed, open, half-open (see {@link BreakerSettings}).
  *
  * <p>Thread-safe. The closed path costs one volatile read per call and one per success; state
- * changes take the monitor, which only happens around failures.
+ * changes take the monitor, which only happens around failures, and are reported to the shard's
+ * {@link EngineObserver.Shard} under it.
  */
 final class CircuitBreaker {
 
@@ -17,6 +20,7 @@ final class CircuitBreaker {
 
   private final BreakerSettings settings;
   private final LongSupplier nanoTicker;
+  private final EngineObserver.Shard observer;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private volatile State state = State.CLOSED;
   private volatile long openUntilNanos;
@@ -24,8 +28,14 @@ final class CircuitBreaker {
   private long timesOpened;
 
   CircuitBreaker(BreakerSettings settings, LongSupplier nanoTicker) {
+    this(settings, nanoTicker, EngineObserver.Shard.NONE);
+  }
+
+  CircuitBreaker(BreakerSettings settings, LongSupplier nanoTicker,
+      EngineObserver.Shard observer) {
     this.settings = settings;
     this.nanoTicker = nanoTicker;
+    this.observer = observer;
   }
 
   State state() {
@@ -60,6 +70,7 @@ final class CircuitBreaker {
     synchronized (this) {
       if (state == State.OPEN && nanoTicker.getAsLong() - openUntilNanos >= 0) {
         state = State.HALF_OPEN;
+        observer.circuitChanged(EngineHealth.Circuit.HALF_OPEN);
         return true;
       }
       return false;
@@ -69,9 +80,13 @@ final class CircuitBreaker {
   void onSuccess() {
     if (state != State.CLOSED) {
       synchronized (this) {
+        boolean changed = state != State.CLOSED;
         state = State.CLOSED;
         opens = 0;
         consecutiveFailures.set(0);
+        if (changed) {
+          observer.circuitChanged(EngineHealth.Circuit.CLOSED);
+        }
       }
     } else if (consecutiveFailures.get() != 0) {
       consecutiveFailures.set(0);
@@ -100,6 +115,7 @@ final class CircuitBreaker {
       consecutiveFailures.set(0);
       timesOpened++;
       state = State.OPEN;
+      observer.circuitChanged(EngineHealth.Circuit.OPEN);
     }
   }
 }

@@ -1,5 +1,10 @@
 package dev.sluice.redis;
 
+import dev.sluice.spi.EngineObserver;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
@@ -7,26 +12,40 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * One place a key can live (a standalone server, a Sentinel master, a Cluster master, a ring
  * shard) with its circuit breaker and command timeout. The connection behind it is shared by
  * every check routed here, so concurrent async checks pipeline over it.
+ *
+ * <p>Every script call's end (its latency and, on failure, its {@link EngineObserver.Failure})
+ * goes to the endpoint's {@link EngineObserver.Shard}; with {@link EngineObserver.Shard#NONE}
+ * nothing is measured and the call path is as without an observer.
  */
 final class Endpoint {
   private final String name;
   private final CircuitBreaker breaker;
   private final Duration timeout;
   private final Supplier<CompletableFuture<RedisScriptingAsyncCommands<String, String>>> commands;
+  private final EngineObserver.Shard observer;
+  private final boolean observed;
+  private final LongSupplier nanoTicker;
 
   Endpoint(String name, CircuitBreaker breaker, Duration timeout,
-      Supplier<CompletableFuture<RedisScriptingAsyncCommands<String, String>>> commands) {
+      Supplier<CompletableFuture<RedisScriptingAsyncCommands<String, String>>> commands,
+      EngineObserver.Shard observer, LongSupplier nanoTicker) {
     this.name = name;
     this.breaker = breaker;
     this.timeout = timeout;
     this.commands = commands;
+    this.observer = observer;
+    this.observed = observer != EngineObserver.Shard.NONE;
+    this.nanoTicker = nanoTicker;
   }
 
   String name() {
@@ -48,6 +67,17 @@ final class Endpoint {
 
   /** As {@link #eval(String, String[])}, for any of the scripts, on keys of this endpoint. */
   CompletableFuture<List<Object>> eval(ScriptSource script, String[] keys, String[] args) {
+    if (!observed) {
+      return send(script, keys, args);
+    }
+    long sent = nanoTicker.getAsLong();
+    // One completion stage per call (the lambda and its future): the only cost the observer adds.
+    return send(script, keys, args).whenComplete((r, e) ->
+        observer.completed(nanoTicker.getAsLong() - sent, e == null ? null : failureOf(e)));
+  }
+
+  private CompletableFuture<List<Object>> send(ScriptSource script, String[] keys,
+      String[] args) {
     CompletableFuture<List<Object>> f = commands.get().thenCompose(cmds -> cmds
         .<List<Object>>evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args)
         .exceptionallyCompose(e -> isNoScript(e)
@@ -55,6 +85,37 @@ final class Endpoint {
             : CompletableFuture.failedStage(e)));
     return f.orTimeout(timeout.toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(20),
         TimeUnit.NANOSECONDS);
+  }
+
+  /** How a call failed, from its exception (unwrapped from completion wrappers). */
+  static EngineObserver.Failure failureOf(Throwable e) {
+    Throwable c = e;
+    while ((c instanceof CompletionException || c instanceof ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    if (c instanceof TimeoutException || c instanceof RedisCommandTimeoutException) {
+      return EngineObserver.Failure.TIMEOUT;
+    }
+    if (c instanceof RedisNoScriptException) {
+      return EngineObserver.Failure.SCRIPT;
+    }
+    if (c instanceof RedisCommandExecutionException) {
+      String m = c.getMessage() == null ? "" : c.getMessage();
+      return m.contains("script") || m.startsWith("NOSCRIPT")
+          ? EngineObserver.Failure.SCRIPT : EngineObserver.Failure.SERVER;
+    }
+    if (c instanceof RedisConnectionException || c instanceof java.io.IOException) {
+      return EngineObserver.Failure.CONNECTION;
+    }
+    if (c instanceof RedisException) {
+      // Lettuce's "Currently not connected. Commands are rejected." and "Connection closed".
+      String m = c.getMessage() == null ? "" : c.getMessage().toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("connect") || m.contains("connection")) {
+        return EngineObserver.Failure.CONNECTION;
+      }
+    }
+    return EngineObserver.Failure.OTHER;
   }
 
   private static boolean isNoScript(Throwable e) {

@@ -10,6 +10,7 @@ import dev.sluice.RateLimiter;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
+import dev.sluice.spi.EngineObserver;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -96,7 +97,7 @@ public final class RedisEngine implements RateLimiterEngine {
     this.fallback = InMemoryEngine.builder().timeSource(timeSource)
         .evictionGrace(Duration.ofMillis(graceMillis)).build();
     this.backend = Backend.create(b.topology, new Backend.Settings(resources, b.commandTimeout,
-        b.connectTimeout, b.breaker, nanoTicker));
+        b.connectTimeout, b.breaker, nanoTicker, b.observer));
   }
 
   /** A builder for the given servers, with the defaults documented on each setter. */
@@ -339,6 +340,7 @@ public final class RedisEngine implements RateLimiterEngine {
     private Duration ttlSlack;
     private LongSupplier nanoTicker = System::nanoTime;
     private ClientResources resources;
+    private EngineObserver observer = EngineObserver.NONE;
 
     private Builder(Topology topology) {
       this.topology = topology;
@@ -485,6 +487,18 @@ public final class RedisEngine implements RateLimiterEngine {
         throw new IllegalArgumentException("nanoTicker must not be null");
       }
       this.nanoTicker = ticker;
+      return this;
+    }
+
+    /**
+     * Where each endpoint (as {@code host:port}) reports its script calls' latencies and
+     * failures and its breaker's changes (default {@link EngineObserver#NONE}: nothing measured).
+     */
+    public Builder observer(EngineObserver observer) {
+      if (observer == null) {
+        throw new IllegalArgumentException("observer must not be null");
+      }
+      this.observer = observer;
       return this;
     }
 

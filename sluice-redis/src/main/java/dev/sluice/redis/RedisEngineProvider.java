@@ -2,6 +2,7 @@ package dev.sluice.redis;
 
 import dev.sluice.spi.ConfigSection;
 import dev.sluice.spi.EngineHealth;
+import dev.sluice.spi.EngineObserver;
 import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
 import dev.sluice.spi.ProvidedEngine;
@@ -60,7 +61,13 @@ public final class RedisEngineProvider implements EngineProvider {
 
       @Override
       public ProvidedEngine create() {
+        return create(EngineObserver.NONE);
+      }
+
+      @Override
+      public ProvidedEngine create(EngineObserver observer) {
         RedisEngine.Builder b = RedisEngine.builder(topology)
+            .observer(observer)
             .commandTimeout(timeout)
             .defaultPolicy(policy)
             .denialCache(denialCache);

@@ -9,6 +9,7 @@ import dev.sluice.rules.decide.RuleBook;
 import dev.sluice.rules.identity.ClientIdentifier;
 import dev.sluice.rules.store.RuleStore;
 import dev.sluice.spi.EngineHealth;
+import dev.sluice.spi.EngineObserver;
 import dev.sluice.spi.ProvidedEngine;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -55,10 +56,10 @@ public final class Pipeline implements AutoCloseable {
     };
   }
 
-  private Pipeline(PipelineConfig config, DecisionCounters counters) {
+  private Pipeline(PipelineConfig config, DecisionCounters counters, EngineObserver observer) {
     this.config = config;
     this.counters = counters;
-    this.engine = config.engine().create();
+    this.engine = config.engine().create(observer);
     PipelineConfig.Identity id = config.identity();
     this.identifier = new ClientIdentifier(id.apiKeyHeader(), id.userIdHeader(),
         id.orgIdHeader(), id.trustedProxies(), id.userHeadersFromAnyone());
@@ -80,7 +81,18 @@ public final class Pipeline implements AutoCloseable {
    */
   public static Pipeline start(PipelineConfig config, DecisionCounters counters,
       ReloadListener listener) {
-    Pipeline p = new Pipeline(config, counters);
+    return start(config, counters, listener, EngineObserver.NONE);
+  }
+
+  /**
+   * As {@link #start(PipelineConfig, DecisionCounters, ReloadListener)}, the engine reporting its
+   * per-shard figures to {@code observer}.
+   *
+   * @throws IllegalStateException if the store cannot be opened (an invalid rules file)
+   */
+  public static Pipeline start(PipelineConfig config, DecisionCounters counters,
+      ReloadListener listener, EngineObserver observer) {
+    Pipeline p = new Pipeline(config, counters, observer);
     String storeName = p.store.name();
     try {
       p.store.start(set -> {

@@ -40,7 +40,7 @@ public final class SluiceServer implements AutoCloseable {
   private SluiceServer(ServerConfig config) {
     this.config = config;
     this.stats = TrafficStats.create(config.stats().sketches(), System::currentTimeMillis);
-    this.pipeline = Pipeline.start(config.pipeline(), stats.observing(metrics), metrics);
+    this.pipeline = Pipeline.start(config.pipeline(), stats.observing(metrics), metrics, metrics);
     metrics.circuitState(pipeline.engineName(), pipeline::engineHealth);
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(Math.max(1, Runtime.getRuntime().availableProcessors()))

@@ -3,6 +3,7 @@ package dev.sluice.server.metrics;
 import dev.sluice.rules.Pipeline;
 import dev.sluice.rules.decide.DecisionCounters;
 import dev.sluice.spi.EngineHealth;
+import dev.sluice.spi.EngineObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -24,9 +25,18 @@ import java.util.function.Supplier;
  *       {@code shadow_denied} (shadow mode: would have denied) or {@code degraded} (decided by a
  *       failure policy); requests no rule governs count under {@code rule="", outcome="unlimited"};
  *   <li>{@code sluice_check_duration_seconds{endpoint}}: latency of check requests from parsed
- *       body to answer, as a histogram (buckets from 1 us to 1 s);
- *   <li>{@code sluice_backend_errors_total{engine}} and {@code sluice_backend_circuit_state{engine}}
- *       (0 closed, 1 half-open, 2 open);
+ *       body to answer, as a histogram (buckets from 1 us to 1 s, one of them exactly 1 ms, the
+ *       latency objective);
+ *   <li>{@code sluice_backend_errors_total{engine}} (checks answered 503 because the engine
+ *       failed) and {@code sluice_backend_circuit_state{engine}} (the worst breaker: 0 closed,
+ *       1 half-open, 2 open);
+ *   <li>per Redis shard ({@code shard}: the endpoint's {@code host:port}, from
+ *       {@link EngineObserver}): {@code sluice_redis_command_duration_seconds{shard, outcome}}
+ *       (script calls, outcome {@code success} or {@code error}, fixed buckets 100 us to 2.5 s),
+ *       {@code sluice_redis_errors_total{shard, type}} (type {@code timeout}, {@code connection},
+ *       {@code script}, {@code server}, {@code other}; every type registered at 0),
+ *       {@code sluice_redis_breaker_state{shard}} (0 closed, 1 half-open, 2 open) and
+ *       {@code sluice_redis_breaker_transitions_total{shard, state}} (state entered);
  *   <li>for an engine that decides on a synced view, per exchange ({@code peer}):
  *       {@code sluice_sync_last_success_age_seconds}, {@code sluice_sync_lag_seconds},
  *       {@code sluice_sync_round_seconds}, {@code sluice_sync_consecutive_failures},
@@ -37,9 +47,23 @@ import java.util.function.Supplier;
  *       previous good rules are in force), {@code sluice_rules_active}.
  * </ul>
  *
+ * <p>Every label value comes from configuration or the deployment (rules, stores, shards),
+ * never from a request's client, so cardinality is bounded; docs/operations.md lists each metric.
+ *
  * <p>Thread-safe.
  */
-public final class ServerMetrics implements DecisionCounters, Pipeline.ReloadListener {
+public final class ServerMetrics
+    implements DecisionCounters, Pipeline.ReloadListener, EngineObserver {
+  /** The fixed buckets of the per-shard histogram: a 1 ms boundary, and room for timeouts. */
+  private static final Duration[] SHARD_BUCKETS = {
+      Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+      Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+      Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500)};
+  private static final EngineHealth.Circuit[] CIRCUITS = EngineHealth.Circuit.values();
+  private static final EngineObserver.Failure[] FAILURES = EngineObserver.Failure.values();
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
@@ -48,6 +72,7 @@ public final class ServerMetrics implements DecisionCounters, Pipeline.ReloadLis
   private final AtomicInteger activeRules = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean lastFailedRegistered =
       new java.util.concurrent.atomic.AtomicBoolean();
+  private final ConcurrentHashMap<String, ShardMeters> shards = new ConcurrentHashMap<>();
 
   /** The registry with JVM metrics bound. */
   public ServerMetrics() {
@@ -71,6 +96,7 @@ public final class ServerMetrics implements DecisionCounters, Pipeline.ReloadLis
         .description("Check latency, from parsed request to decision")
         .tag("endpoint", e)
         .publishPercentileHistogram()
+        .serviceLevelObjectives(Duration.ofMillis(1))
         .minimumExpectedValue(Duration.ofNanos(1_000))
         .maximumExpectedValue(Duration.ofSeconds(1))
         .register(registry));
@@ -91,15 +117,80 @@ public final class ServerMetrics implements DecisionCounters, Pipeline.ReloadLis
     reloadFailed(store, reason);
   }
 
-  /** Counts an engine failure. */
-  public void backendError(String engine) {
-    counters.computeIfAbsent("b|" + engine, k -> Counter.builder("sluice_backend_errors_total")
-        .description("Errors raised by the rate-limit engine").tag("engine", engine)
-        .register(registry)).increment();
+  /** The meters of one Redis shard, registered on first sight (bounded by the deployment). */
+  @Override
+  public EngineObserver.Shard shard(String shard) {
+    return shards.computeIfAbsent(shard, this::newShard);
   }
 
-  /** Exports the engine's worst circuit: 0 closed, 1 half-open, 2 open. */
+  private ShardMeters newShard(String shard) {
+    Timer[] latency = new Timer[2];
+    String[] outcomes = {"success", "error"};
+    for (int i = 0; i < 2; i++) {
+      latency[i] = Timer.builder("sluice_redis_command_duration_seconds")
+          .description("Redis script calls per shard, from sending to the reply or failure")
+          .tag("shard", shard).tag("outcome", outcomes[i])
+          .serviceLevelObjectives(SHARD_BUCKETS)
+          .register(registry);
+    }
+    Counter[] errors = new Counter[FAILURES.length];
+    for (EngineObserver.Failure f : FAILURES) {
+      errors[f.ordinal()] = Counter.builder("sluice_redis_errors_total")
+          .description("Failed Redis script calls per shard, by type")
+          .tag("shard", shard).tag("type", f.label()).register(registry);
+    }
+    Counter[] transitions = new Counter[CIRCUITS.length];
+    for (EngineHealth.Circuit c : CIRCUITS) {
+      transitions[c.ordinal()] = Counter.builder("sluice_redis_breaker_transitions_total")
+          .description("Circuit breaker transitions per shard, by the state entered")
+          .tag("shard", shard).tag("state", c.name().toLowerCase(java.util.Locale.ROOT))
+          .register(registry);
+    }
+    AtomicInteger state = new AtomicInteger();
+    Gauge.builder("sluice_redis_breaker_state", state, AtomicInteger::get)
+        .description("Circuit breaker of the shard: 0 closed, 1 half-open, 2 open")
+        .tag("shard", shard).register(registry);
+    return new ShardMeters(latency[0], latency[1], errors, transitions, state);
+  }
+
+  /** One shard's meters, resolved once; recording is a field read and a meter update. */
+  private record ShardMeters(Timer success, Timer error, Counter[] errors, Counter[] transitions,
+      AtomicInteger state) implements EngineObserver.Shard {
+    @Override
+    public void completed(long nanos, EngineObserver.Failure failure) {
+      if (failure == null) {
+        success.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      } else {
+        error.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        errors[failure.ordinal()].increment();
+      }
+    }
+
+    @Override
+    public void circuitChanged(EngineHealth.Circuit circuit) {
+      state.set(circuit.ordinal());
+      transitions[circuit.ordinal()].increment();
+    }
+  }
+
+  /** Counts an engine failure (a check answered 503). */
+  public void backendError(String engine) {
+    backendErrors(engine).increment();
+  }
+
+  private Counter backendErrors(String engine) {
+    return counters.computeIfAbsent("b|" + engine, k ->
+        Counter.builder("sluice_backend_errors_total")
+            .description("Checks answered 503 because the rate-limit engine failed")
+            .tag("engine", engine).register(registry));
+  }
+
+  /**
+   * Exports the engine's worst circuit (0 closed, 1 half-open, 2 open) and its synced views, and
+   * registers its error counter at 0 (the availability objective's ratio needs the series).
+   */
   public void circuitState(String engine, Supplier<EngineHealth> health) {
+    backendErrors(engine);
     Gauge.builder("sluice_backend_circuit_state", health, h -> h.get().worst().ordinal())
         .description("Circuit breaker of the engine: 0 closed, 1 half-open, 2 open")
         .tag("engine", engine).strongReference(true).register(registry);
