@@ -37,6 +37,11 @@ final class LeaseState {
   private final double[] rate;
   /** The free permits the pool reported at the last round, or -1. */
   private final long[] poolFree;
+  /**
+   * Whether {@link #spent} includes what the pool stored for this instance (a state created anew
+   * learns it at its first round, before it can spend: it has no lease yet).
+   */
+  private final boolean[] based;
   /** The held and spent counts Redis confirmed at the last applied round. */
   private final long[] reportedHeld;
   private final long[] reportedSpent;
@@ -71,6 +76,7 @@ final class LeaseState {
     java.util.Arrays.fill(poolFree, -1);
     reportedHeld = new long[n];
     reportedSpent = new long[n];
+    based = new boolean[n];
   }
 
   /**
@@ -126,6 +132,7 @@ final class LeaseState {
         poolFree[i] = -1;
         reportedHeld[i] = 0;
         reportedSpent[i] = 0;
+        based[i] = false;
       }
     }
     if (held[i] > 0 && t >= expiry[i]) {
@@ -204,8 +211,10 @@ final class LeaseState {
         held[i] = 0;
         expiry[i] = ABSENT;
       }
+      // Up at once, down by half a round: a burst gets its lease at the next round, and a lease
+      // shrinks over a few quiet rounds rather than at the first.
       double r = demand[i] * 1e6 / elapsed;
-      rate[i] = rate[i] == 0 ? r : (rate[i] + r) / 2;
+      rate[i] = r >= rate[i] ? r : (rate[i] + r) / 2;
       if (rate[i] < 1e-3) {
         rate[i] = 0;
       }
@@ -229,12 +238,12 @@ final class LeaseState {
       }
       want[i] = Math.max(0, target - held[i]);
       heldNow[i] = held[i];
-      spentNow[i] = spent[i];
+      spentNow[i] = based[i] ? spent[i] : -1;
       poolStart[i] = start[i];
       // A lease held is reported every round (its renewal), one returned once; spending not yet
       // confirmed is reported; and permits are asked for while there is demand.
       if (want[i] > 0 || heldNow[i] > 0 || heldNow[i] != reportedHeld[i]
-          || spentNow[i] != reportedSpent[i]) {
+          || (based[i] && spentNow[i] != reportedSpent[i])) {
         send = true;
       }
     }
@@ -248,17 +257,23 @@ final class LeaseState {
    * Applies what the round read back for {@code sent}: per limit the held count Redis confirmed
    * (before the grant), the permits granted, and what the pool has free.
    */
-  void apply(Snapshot sent, long[] confirmed, long[] granted, long[] free, long leaseEnd) {
+  void apply(Snapshot sent, long[] confirmed, long[] granted, long[] free, long[] stored,
+      long leaseEnd) {
     for (int i = 0; i < n; i++) {
       if (!bucket[i] && start[i] != sent.start[i]) {
         continue; // the window turned: that lease is void here
+      }
+      if (!based[i]) {
+        spent[i] += stored[i]; // nothing was spent without a lease, whatever since the snapshot
+        based[i] = true;
       }
       // Spending since the snapshot came out of what was sent; Redis may have trimmed it.
       long trimmed = sent.held[i] - confirmed[i];
       held[i] = Math.max(0, held[i] - trimmed) + granted[i];
       poolFree[i] = free[i];
       reportedHeld[i] = confirmed[i] + granted[i];
-      reportedSpent[i] = Math.max(reportedSpent[i], sent.spent[i]);
+      reportedSpent[i] = Math.max(reportedSpent[i],
+          sent.spent[i] < 0 ? stored[i] : sent.spent[i]);
       if (held[i] > 0) {
         expiry[i] = leaseEnd;
       } else {

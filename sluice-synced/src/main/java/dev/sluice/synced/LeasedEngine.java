@@ -523,15 +523,17 @@ public final class LeasedEngine implements RateLimiterEngine {
         long[] confirmed = new long[n];
         long[] got = new long[n];
         long[] free = new long[n];
+        long[] stored = new long[n];
         for (int i = 0; i < n; i++) {
           confirmed[i] = (Long) reply.get(j++);
           got[i] = (Long) reply.get(j++);
           free[i] = (Long) reply.get(j++);
+          stored[i] = (Long) reply.get(j++);
           sum += got[i];
         }
         synchronized (k) {
           if (!k.removed) {
-            k.apply(s, confirmed, got, free, leaseEnd);
+            k.apply(s, confirmed, got, free, stored, leaseEnd);
           }
         }
       }
