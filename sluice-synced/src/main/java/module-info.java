@@ -1,4 +1,4 @@
-/** The synced engine ({@code engine.type: synced}): one package, {@code dev.sluice.synced}. */
+/** The synced and leased engines ({@code engine.type: synced, leased}): one package. */
 // Lettuce names its module only in its manifest.
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.sluice.synced {
@@ -9,5 +9,6 @@ module dev.sluice.synced {
 
   exports dev.sluice.synced;
 
-  provides dev.sluice.spi.EngineProvider with dev.sluice.synced.SyncedEngineProvider;
+  provides dev.sluice.spi.EngineProvider with dev.sluice.synced.SyncedEngineProvider,
+      dev.sluice.synced.LeasedEngineProvider;
 }

@@ -15,6 +15,8 @@ import java.util.HexFormat;
 record Script(String name, String text, String sha1) {
   static final Script SYNC = load("sync.lua");
   static final Script HEARTBEAT = load("heartbeat.lua");
+  static final Script LEASE = load("lease.lua");
+  static final Script MARK = load("mark.lua");
 
   private static Script load(String name) {
     try (InputStream in = Script.class.getResourceAsStream("lua/" + name)) {

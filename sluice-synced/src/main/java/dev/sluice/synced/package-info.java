@@ -1,7 +1,9 @@
 /**
- * The synced engine: each instance decides in process on its view of the cluster's counts and
- * syncs them through Redis every interval ({@link dev.sluice.synced.SyncedEngine}); its
- * configuration is {@code engine.type: synced} ({@link dev.sluice.synced.SyncedEngineProvider}).
- * Merge rules and error bounds per algorithm are in {@code docs/distributed.md}.
+ * Engines that decide in process and share limits through Redis off the check's path. The
+ * synced engine decides on its view of the cluster's counts and syncs them every interval
+ * ({@link dev.sluice.synced.SyncedEngine}, {@code engine.type: synced}); the leased engine spends
+ * leases of permits taken from central pools ({@link dev.sluice.synced.LeasedEngine},
+ * {@code engine.type: leased}). Merge rules, guarantees and error bounds are in
+ * {@code docs/distributed.md}.
  */
 package dev.sluice.synced;

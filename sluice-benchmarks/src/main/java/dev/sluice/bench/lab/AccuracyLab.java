@@ -7,6 +7,7 @@ import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
 import dev.sluice.redis.Topology;
+import dev.sluice.synced.LeasedEngine;
 import dev.sluice.synced.SyncedEngine;
 import dev.sluice.testkit.RedisProcess;
 import dev.sluice.testkit.RedisServers;
@@ -60,11 +61,100 @@ public final class AccuracyLab {
    * @param byDemand whether shares follow reported demand (false: equal shares)
    * @param seed the random seed of arrivals, instance choice and sync phases
    */
-  record Setup(Traffic traffic, int instances, Duration sync, Limit limit, int keys, int minutes,
-      double demandScale, boolean byDemand, long seed) {
+  record Setup(Mode mode, Traffic traffic, int instances, Duration sync, Limit limit, int keys,
+      int minutes, double demandScale, boolean byDemand, long seed) {
+    Setup(Traffic traffic, int instances, Duration sync, Limit limit, int keys, int minutes,
+        double demandScale, boolean byDemand, long seed) {
+      this(Mode.SYNCED, traffic, instances, sync, limit, keys, minutes, demandScale, byDemand,
+          seed);
+    }
+
     String label() {
-      return String.format(Locale.ROOT, "%s %dx %s %s%s", traffic.name().toLowerCase(Locale.ROOT),
-          instances, human(sync), limit, byDemand ? " demand-shares" : "");
+      return String.format(Locale.ROOT, "%s%s %dx %s %s%s", mode == Mode.LEASED ? "leased " : "",
+          traffic.name().toLowerCase(Locale.ROOT), instances, human(sync), limit,
+          byDemand ? " demand-shares" : "");
+    }
+
+    Setup leased() {
+      return new Setup(Mode.LEASED, traffic, instances, sync, limit, keys, minutes, demandScale,
+          false, seed);
+    }
+  }
+
+  /** Which engine the instances run. */
+  enum Mode {
+    /** engine.type synced: counts synced every interval, hot keys held to shares. */
+    SYNCED,
+    /** engine.type leased: leases from central pools, renewed every interval. */
+    LEASED
+  }
+
+  /** One instance of the cluster under test, whichever engine it runs. */
+  private interface Instance extends AutoCloseable {
+    RateLimiter limiter();
+
+    void sync();
+
+    long commands();
+
+    @Override
+    void close();
+
+    static Instance of(Setup s, String uri, String prefix, int i, ManualTimeSource clock,
+        Rule rule) {
+      if (s.mode() == Mode.LEASED) {
+        LeasedEngine e = LeasedEngine.builder(Topology.standalone(uri)).timeSource(clock)
+            .keyPrefix(prefix).instanceId("i" + i).syncInterval(s.sync())
+            .commandTimeout(Duration.ofSeconds(5)).autoSync(false).build();
+        RateLimiter l = e.limiter(rule);
+        return new Instance() {
+          @Override
+          public RateLimiter limiter() {
+            return l;
+          }
+
+          @Override
+          public void sync() {
+            e.syncNow();
+          }
+
+          @Override
+          public long commands() {
+            return e.stats().commandsSent();
+          }
+
+          @Override
+          public void close() {
+            e.close();
+          }
+        };
+      }
+      SyncedEngine e = SyncedEngine.builder(Topology.standalone(uri)).timeSource(clock)
+          .keyPrefix(prefix).instanceId("i" + i).syncInterval(s.sync())
+          .expectedInstances(s.instances()).sharesByDemand(s.byDemand())
+          .commandTimeout(Duration.ofSeconds(5)).autoSync(false).build();
+      RateLimiter l = e.limiter(rule);
+      return new Instance() {
+        @Override
+        public RateLimiter limiter() {
+          return l;
+        }
+
+        @Override
+        public void sync() {
+          e.syncNow();
+        }
+
+        @Override
+        public long commands() {
+          return e.stats().commandsSent();
+        }
+
+        @Override
+        public void close() {
+          e.close();
+        }
+      };
     }
   }
 
@@ -75,13 +165,14 @@ public final class AccuracyLab {
   record Result(Setup setup, long checks, long windows, long saturated, double meanOver,
       double worstOver, double meanUnder, double worstUnder, double wrongPercent,
       double wrongOnHistoryPercent, double commandsPerCheck, double[] syncedPerSecond,
-      double[] exactPerSecond) {}
+      double[] exactPerSecond, long admitted, long exactAdmitted) {}
 
   public static void main(String[] args) throws IOException {
     boolean quick = false;
     boolean targetsOnly = false;
     boolean costOnly = false;
     boolean slidingOnly = false;
+    boolean leasedOnly = false;
     Path img = Path.of("docs/img");
     long seed = 1;
     for (int i = 0; i < args.length; i++) {
@@ -92,9 +183,10 @@ public final class AccuracyLab {
         case "--targets-only" -> targetsOnly = true;
         case "--cost-only" -> costOnly = true;
         case "--sliding-only" -> slidingOnly = true;
+        case "--leased-only" -> leasedOnly = true;
         default -> throw new IllegalArgumentException("unknown argument '" + args[i]
             + "': expected --quick, --img DIR, --seed N, --targets-only, --cost-only, "
-            + "--sliding-only");
+            + "--sliding-only, --leased-only");
       }
     }
     Files.createDirectories(img);
@@ -111,6 +203,11 @@ public final class AccuracyLab {
       if (costOnly) {
         header(out);
         row(out, cost(uri, quick, seed, fixed));
+        row(out, cost(uri, quick, seed, fixed, Mode.LEASED));
+        return;
+      }
+      if (leasedOnly) {
+        leased(out, img, uri, minutes, seed, quick);
         return;
       }
       out.println("# Sluice accuracy lab (seed " + seed + ", redis-server " + RedisServers.version()
@@ -143,6 +240,8 @@ public final class AccuracyLab {
       row(out, cost(uri, quick, seed, fixed));
       out.println();
 
+      leased(out, img, uri, minutes, seed, quick);
+
       out.println("## Sync interval sweep: 10 instances, 1,000/min fixed window, 20 keys");
       out.println();
       header(out);
@@ -174,28 +273,65 @@ public final class AccuracyLab {
 
   /** The cost setup: 1,000 checks/s per key per instance, 10 instances, 100 ms sync. */
   static Result cost(String uri, boolean quick, long seed, Limit fixed) {
+    return cost(uri, quick, seed, fixed, Mode.SYNCED);
+  }
+
+  /** The cost setup for {@code mode}. */
+  static Result cost(String uri, boolean quick, long seed, Limit fixed, Mode mode) {
     // UNIFORM sends twice the given rate: 500/s per instance per key x 2 x 10 instances.
-    return run(new Setup(Traffic.UNIFORM, 10, Duration.ofMillis(100), fixed, 4, quick ? 1 : 2,
-        10_000.0 / (2 * 1_000 / 60.0), false, seed), uri);
+    Setup s = new Setup(Traffic.UNIFORM, 10, Duration.ofMillis(100), fixed, 4, quick ? 1 : 2,
+        10_000.0 / (2 * 1_000 / 60.0), false, seed);
+    return run(mode == Mode.LEASED ? s.leased() : s, uri);
+  }
+
+  /**
+   * The leased engine's tables: the targets' setups (10 instances, 1,000/min, 20 keys, every
+   * pattern, 1 s and 100 ms) for fixed window and token bucket, and the cost setup.
+   */
+  static void leased(PrintStream out, Path img, String uri, int minutes, long seed,
+      boolean quick) throws IOException {
+    out.println("## Leased: 10 instances, 1,000/min per key, 20 keys");
+    out.println();
+    headerWithTotals(out);
+    Limit fixed = Limit.fixedWindow(1_000, Duration.ofMinutes(1));
+    Limit bucket = Limit.tokenBucket(1_000, Duration.ofMinutes(1));
+    for (Limit l : List.of(fixed, bucket)) {
+      for (Duration d : List.of(Duration.ofSeconds(1), Duration.ofMillis(100))) {
+        for (Traffic t : Traffic.values()) {
+          Setup setup = new Setup(t, 10, d, l, 20, minutes, 1, false, seed);
+          Result r = run(setup.leased(), uri);
+          row(out, r, true);
+          if (t == Traffic.BURSTY && l == fixed && d.equals(Duration.ofSeconds(1))) {
+            Plots.modes(img.resolve("leased-bursty-timeline.png"), r, run(setup, uri));
+          }
+        }
+      }
+    }
+    out.println();
+    out.println("## Leased cost: 1,000 checks/s per key per instance, 10 instances, 100 ms");
+    out.println();
+    headerWithTotals(out);
+    row(out, cost(uri, quick, seed, fixed, Mode.LEASED), true);
+    out.println();
   }
 
   /** Runs one setup on the Redis at {@code uri}. */
   static Result run(Setup s, String uri) {
-    SplittableRandom random = new SplittableRandom(s.seed() * 31 + s.label().hashCode());
+    // The same traffic for both modes: the seed does not depend on the mode.
+    Setup asSynced = new Setup(s.traffic(), s.instances(), s.sync(), s.limit(), s.keys(),
+        s.minutes(), s.demandScale(), s.byDemand(), s.seed());
+    SplittableRandom random = new SplittableRandom(s.seed() * 31 + asSynced.label().hashCode());
     ManualTimeSource clock = TimeSource.manual(START);
     Rule rule = Rule.of("lab", s.limit());
     String prefix = "lab:" + RUNS.incrementAndGet() + ":" + Long.toHexString(random.nextLong())
         + ":";
     long interval = s.sync().toNanos() / 1_000;
-    SyncedEngine[] engines = new SyncedEngine[s.instances()];
+    Instance[] engines = new Instance[s.instances()];
     RateLimiter[] limiters = new RateLimiter[s.instances()];
     long[] nextSync = new long[s.instances()];
     for (int i = 0; i < engines.length; i++) {
-      engines[i] = SyncedEngine.builder(Topology.standalone(uri)).timeSource(clock)
-          .keyPrefix(prefix).instanceId("i" + i).syncInterval(s.sync())
-          .expectedInstances(s.instances()).sharesByDemand(s.byDemand())
-          .commandTimeout(Duration.ofSeconds(5)).autoSync(false).build();
-      limiters[i] = engines[i].limiter(rule);
+      engines[i] = Instance.of(s, uri, prefix, i, clock, rule);
+      limiters[i] = engines[i].limiter();
       nextSync[i] = START + random.nextLong(interval);
     }
     InMemoryEngine exactEngine = InMemoryEngine.builder().timeSource(clock).build();
@@ -216,17 +352,33 @@ public final class AccuracyLab {
     long[] windowOf = new long[s.keys()];
     Arrays.fill(windowOf, START);
     boolean sliding = s.limit().algorithm() == dev.sluice.Algorithm.SLIDING_WINDOW_COUNTER;
+    boolean bucket = s.limit().algorithm() == dev.sluice.Algorithm.TOKEN_BUCKET;
+    // A token bucket on the history the instances made: its level per key, and when.
+    double[] level = new double[s.keys()];
+    long[] levelAt = new long[s.keys()];
+    Arrays.fill(level, s.limit().burst());
+    Arrays.fill(levelAt, START);
     long wrongOnHistory = 0;
     double[] syncedPerSecond = new double[(int) (duration / 1_000_000)];
     double[] exactPerSecond = new double[syncedPerSecond.length];
     Stats st = new Stats(permits);
     long checks = 0;
     long wrong = 0;
+    long admittedAll = 0;
+    long exactAll = 0;
     long[] times = new long[64];
     int[] keyOf = new int[64];
     String label = s.label();
     int lastPercent = -1;
     try {
+      // Redis has known the pools for a window when traffic starts (the leased engine's data
+      // mark, after which new token buckets start full and no grace period holds grants back).
+      if (s.mode() == Mode.LEASED) {
+        clock.set(START - window);
+        for (Instance e : engines) {
+          e.sync();
+        }
+      }
       for (long tick = 0; tick < duration; tick += TICK) {
         long t0 = START + tick;
         int percent = (int) (100 * tick / duration);
@@ -238,7 +390,7 @@ public final class AccuracyLab {
         for (int i = 0; i < engines.length; i++) {
           if (nextSync[i] <= t0) {
             clock.set(nextSync[i]);
-            engines[i].syncNow();
+            engines[i].sync();
             nextSync[i] += interval;
           }
         }
@@ -273,16 +425,29 @@ public final class AccuracyLab {
           boolean truth = exact.tryAcquire(keys[k], 1, t);
           // What an exact counter would decide on the history the synced instances made.
           long elapsed = t - w;
-          boolean onHistory = sliding
-              ? prevA[k] * (window - elapsed) + (a[k] + 1) * window <= permits * window
-              : a[k] + 1 <= permits;
+          boolean onHistory;
+          if (bucket) {
+            level[k] = Math.min(s.limit().burst(),
+                level[k] + (t - levelAt[k]) * (double) permits / window);
+            levelAt[k] = t;
+            onHistory = level[k] >= 1;
+          } else {
+            onHistory = sliding
+                ? prevA[k] * (window - elapsed) + (a[k] + 1) * window <= permits * window
+                : a[k] + 1 <= permits;
+          }
           if (onHistory != synced) {
             wrongOnHistory++;
           }
           checks++;
           d[k]++;
+          admittedAll += synced ? 1 : 0;
+          exactAll += truth ? 1 : 0;
           if (synced) {
             a[k]++;
+            if (bucket) {
+              level[k] -= 1;
+            }
           }
           if (truth) {
             o[k]++;
@@ -301,15 +466,15 @@ public final class AccuracyLab {
         st.window(a[k], o[k], d[k]);
       }
       long commands = 0;
-      for (SyncedEngine e : engines) {
-        commands += e.stats().commandsSent();
+      for (Instance e : engines) {
+        commands += e.commands();
       }
       return new Result(s, checks, st.windows, st.saturated, st.meanOver(), st.worstOver,
           st.meanUnder(), st.worstUnder, 100.0 * wrong / Math.max(1, checks),
           100.0 * wrongOnHistory / Math.max(1, checks), (double) commands / Math.max(1, checks),
-          syncedPerSecond, exactPerSecond);
+          syncedPerSecond, exactPerSecond, admittedAll, exactAll);
     } finally {
-      for (SyncedEngine e : engines) {
+      for (Instance e : engines) {
         e.close();
       }
       exactEngine.close();
@@ -377,12 +542,28 @@ public final class AccuracyLab {
     out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   }
 
+  /** The header of tables with the run's admissions against the exact counter's. */
+  static void headerWithTotals(PrintStream out) {
+    out.println("| run | checks | windows (saturated) | over mean | over worst | under mean "
+        + "| under worst | wrong (own history) | wrong (vs oracle) | Redis commands/check "
+        + "| admitted / exact (run) |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  }
+
   static void row(PrintStream out, Result r) {
+    row(out, r, false);
+  }
+
+  static void row(PrintStream out, Result r, boolean totals) {
     System.err.print("\r" + " ".repeat(110) + "\r");
     out.printf(Locale.ROOT, "| %s | %,d | %d (%d) | %.2f %% | %.2f %% | %.2f %% | %.2f %% | "
-            + "%.3f %% | %.3f %% | %.4f |%n", r.setup().label(), r.checks(), r.windows(),
+            + "%.3f %% | %.3f %% | %.4f |", r.setup().label(), r.checks(), r.windows(),
         r.saturated(), r.meanOver(), r.worstOver(), r.meanUnder(), r.worstUnder(),
         r.wrongOnHistoryPercent(), r.wrongPercent(), r.commandsPerCheck());
+    if (totals) {
+      out.printf(Locale.ROOT, " %.2f %% |", 100.0 * r.admitted() / Math.max(1, r.exactAdmitted()));
+    }
+    out.println();
     out.flush();
   }
 

@@ -49,6 +49,30 @@ final class Plots {
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 
+  /**
+   * Admissions per second of one key on the same traffic: the exact counter, the synced and the
+   * leased clusters (bursty, 10 instances, 1 s, 1,000/min fixed window).
+   */
+  static void modes(Path file, AccuracyLab.Result leased, AccuracyLab.Result synced)
+      throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(450)
+        .title("Bursty, 10 instances, 1 s rounds, 1,000/min fixed window: admitted per second, "
+            + "one key")
+        .xAxisTitle("simulated time (s)").yAxisTitle("admitted per second").build();
+    int n = Math.min(180, leased.syncedPerSecond().length);
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = i;
+    }
+    chart.addSeries("exact counter", x, java.util.Arrays.copyOf(leased.exactPerSecond(), n))
+        .setMarker(SeriesMarkers.NONE);
+    chart.addSeries("synced", x, java.util.Arrays.copyOf(synced.syncedPerSecond(), n))
+        .setMarker(SeriesMarkers.NONE);
+    chart.addSeries("leased", x, java.util.Arrays.copyOf(leased.syncedPerSecond(), n))
+        .setMarker(SeriesMarkers.NONE);
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
   /** Distribution of the sliding window counter's estimate error, in 2.5 % buckets. */
   static void histogram(Path file, int[] buckets) throws IOException {
     CategoryChart chart = new CategoryChartBuilder().width(900).height(450)

@@ -1,0 +1,682 @@
+package dev.sluice.synced;
+
+import dev.sluice.Algorithm;
+import dev.sluice.Checks;
+import dev.sluice.Decision;
+import dev.sluice.KeyedCheck;
+import dev.sluice.Limit;
+import dev.sluice.MultiDecision;
+import dev.sluice.RateLimiter;
+import dev.sluice.RateLimiterEngine;
+import dev.sluice.Rule;
+import dev.sluice.TimeSource;
+import dev.sluice.redis.Topology;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An engine that decides every check in this process on leases of permits taken from central
+ * pools in Redis ({@code engine.type: leased}, {@code docs/distributed.md}).
+ *
+ * <p>Per client and limit there is one pool in Redis: for a fixed window, the window's permits
+ * (one pool per window); for a token bucket, the bucket. An instance admits a request only out of
+ * the lease it holds for every limit of the rule, without any I/O; when a lease cannot pay, the
+ * request is denied. Every {@link Builder#syncInterval sync interval} one round ({@link
+ * #syncNow()}, one pipelined round per Redis node, one {@code lease.lua} call per batch of up to
+ * {@link #BATCH} clients) reports for each client with a lease or demand what it spent and holds,
+ * which renews the lease, returns what exceeds twice its target, and takes up to the target: the
+ * permits the instance's recent rate spends in two intervals, at least the largest cost seen and at
+ * most {@link Builder#maxLeaseFraction} of the limit, and never more than half of what the pool
+ * has free (at least one permit while it has any). A lease of a past fixed window is void.
+ *
+ * <p>Guarantee: the permits admitted in a window (a token bucket: over any time) are at most the
+ * permits the pool handed out, so the cluster never admits more than one exact counter would,
+ * except after failures the class documentation of {@code docs/distributed.md} names: a holder that
+ * dies returns, when its lease expires, its unspent permits as last reported (so what it spent
+ * after its last round counts as unspent), and a Redis that loses its data loses the spending of
+ * instances that die with it. Under-admission is the price: permits sitting in other instances'
+ * leases, and requests arriving before a first lease. A lease has a time to live in Redis
+ * ({@link Builder#leaseTtl}); its holder stops spending it one interval earlier (clock skew up to
+ * an interval is safe), and renews it at every round.
+ *
+ * <p>Supports {@link Algorithm#FIXED_WINDOW} and {@link Algorithm#TOKEN_BUCKET}; the others are
+ * refused by {@link #limiter(Rule)} with a message naming the rule and the algorithm.
+ *
+ * <p>Thread-safe: each client's state has its own monitor; rounds run on one daemon thread (or the
+ * caller of {@link #syncNow()}) and never overlap.
+ */
+public final class LeasedEngine implements RateLimiterEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(LeasedEngine.class);
+  /** Most clients in one script call, so that no call keeps Redis busy for long. */
+  static final int BATCH = 256;
+
+  private final TimeSource timeSource;
+  final long intervalMicros;
+  private final long ttlMicros;
+  private final long horizonMicros;
+  private final long graceMicros;
+  private final double capFraction;
+  final String keyPrefix;
+  private final String instanceId;
+  private final RedisLink link;
+  private final Duration timeout;
+  private final ConcurrentHashMap<Rule, LeaseRuleState> rules = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService scheduler;
+  private final AtomicBoolean wakePending = new AtomicBoolean();
+
+  final LongAdder checks = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+  private final LongAdder commands = new LongAdder();
+  private volatile long granted;
+  private volatile long rounds;
+  private volatile long failedRounds;
+  private volatile int consecutiveFailures;
+  private volatile long lastSuccessMicros = -1;
+  private volatile long lastRoundMicros;
+  private volatile long lastRoundStartNanos;
+  private volatile long lastEntries;
+  private volatile long mark = Long.MIN_VALUE;
+  private volatile boolean inGrace;
+  private volatile long restartsDetected;
+  private volatile String lastError;
+  private volatile boolean closed;
+
+  private LeasedEngine(Builder b) {
+    this.timeSource = b.timeSource;
+    this.intervalMicros = b.syncInterval.toNanos() / 1_000;
+    this.ttlMicros = b.leaseTtl == null ? Math.max(1_000_000L, 4 * intervalMicros)
+        : b.leaseTtl.toNanos() / 1_000;
+    if (ttlMicros < 3 * intervalMicros) {
+      throw new IllegalArgumentException("leaseTtl " + b.leaseTtl + " must be at least three "
+          + "sync intervals (" + b.syncInterval.multipliedBy(3) + "): a lease is renewed every "
+          + "interval and its holder stops spending it one interval before it expires");
+    }
+    this.horizonMicros = 2 * intervalMicros;
+    this.graceMicros = 2 * intervalMicros;
+    this.capFraction = b.maxLeaseFraction;
+    this.keyPrefix = b.keyPrefix;
+    this.instanceId = b.instanceId;
+    this.timeout = b.commandTimeout;
+    this.link = new RedisLink(b.topology, b.commandTimeout, commands);
+    if (b.autoSync) {
+      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sluice-leased-" + instanceId);
+        t.setDaemon(true);
+        return t;
+      });
+      scheduler.scheduleWithFixedDelay(this::syncQuietly, 0, intervalMicros,
+          TimeUnit.MICROSECONDS);
+    } else {
+      scheduler = null;
+    }
+  }
+
+  /**
+   * A builder for an engine on {@code topology}.
+   *
+   * @throws IllegalArgumentException if the topology is null or sharded (use a Cluster)
+   */
+  public static Builder builder(Topology topology) {
+    return new Builder(topology);
+  }
+
+  /**
+   * A limiter enforcing {@code rule}; limiters of equal rules share state.
+   *
+   * @throws IllegalArgumentException if the rule is null or one of its limits uses an algorithm
+   *     other than fixed-window or token-bucket (the message names the rule and the algorithm)
+   */
+  @Override
+  public RateLimiter limiter(Rule rule) {
+    if (rule == null) {
+      throw new IllegalArgumentException("rule must not be null");
+    }
+    List<Limit> limits = rule.limits();
+    for (int i = 0; i < limits.size(); i++) {
+      Algorithm a = limits.get(i).algorithm();
+      if (a != Algorithm.FIXED_WINDOW && a != Algorithm.TOKEN_BUCKET) {
+        throw new IllegalArgumentException("rule '" + rule.id() + "' limit " + i + " uses "
+            + a.name().toLowerCase(Locale.ROOT).replace('_', '-')
+            + ", which the leased engine does not support: it supports fixed-window and "
+            + "token-bucket (use engine.type redis for the others, or synced for "
+            + "sliding-window-counter)");
+      }
+    }
+    return new LeasedRateLimiter(rules.computeIfAbsent(rule, r -> new LeaseRuleState(this, r)));
+  }
+
+  /**
+   * Decides every check at {@code nowMicros}, all or nothing, on this instance's leases: the
+   * states of all checks are locked in one fixed order (rule id, client), each is tested, and all
+   * spend only if every lease of every check can pay. Affinities are ignored. No I/O.
+   *
+   * @throws IllegalArgumentException as {@link RateLimiterEngine#checkAll} says, and for a
+   *     limiter of another engine
+   */
+  @Override
+  public MultiDecision checkAll(List<KeyedCheck> checks, long nowMicros) {
+    Checks.keyedChecks(checks);
+    Checks.timestamp(nowMicros);
+    int n = checks.size();
+    LeaseRuleState[] rule = new LeaseRuleState[n];
+    for (int i = 0; i < n; i++) {
+      if (!(checks.get(i).limiter() instanceof LeasedRateLimiter l) || l.state().engine != this) {
+        throw new IllegalArgumentException("check " + i + " (rule '"
+            + checks.get(i).limiter().rule().id() + "') has a limiter of another engine");
+      }
+      rule[i] = l.state();
+    }
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparing((Integer i) -> rule[i].rule.id())
+        .thenComparing(i -> checks.get(i).key())
+        .thenComparingInt(i -> System.identityHashCode(rule[i])));
+    while (true) {
+      LeaseState[] state = new LeaseState[n];
+      for (int i = 0; i < n; i++) {
+        state[i] = rule[i].state(checks.get(i).key());
+      }
+      Decision[] parts = new Decision[n];
+      boolean[] wake = new boolean[1];
+      if (lockedCheckAll(checks, state, order, 0, nowMicros, parts, wake)) {
+        if (wake[0]) {
+          missedLease();
+        }
+        return MultiDecision.of(Arrays.asList(parts));
+      }
+      // A state was dropped by eviction while we resolved it: resolve again.
+    }
+  }
+
+  private boolean lockedCheckAll(List<KeyedCheck> checks, LeaseState[] state, Integer[] order,
+      int k, long now, Decision[] parts, boolean[] wake) {
+    if (k < order.length) {
+      LeaseState s = state[order[k]];
+      synchronized (s) {
+        return !s.removed && lockedCheckAll(checks, state, order, k + 1, now, parts, wake);
+      }
+    }
+    int n = state.length;
+    int[] denied = new int[n];
+    boolean all = true;
+    for (int i = 0; i < n; i++) {
+      denied[i] = state[i].test(now, checks.get(i).cost());
+      all &= denied[i] == 0;
+    }
+    for (int i = 0; i < n; i++) {
+      if (all) {
+        state[i].consume(checks.get(i).cost());
+      }
+      wake[0] |= denied[i] != 0 && state[i].worthARound(denied[i]);
+      parts[i] = state[i].describe(denied[i], checks.get(i).cost(), now);
+      this.checks.increment();
+    }
+    return true;
+  }
+
+  /** As {@link #checkAll}, now by this engine's time source; completes before it returns. */
+  @Override
+  public CompletionStage<MultiDecision> checkAllAsync(List<KeyedCheck> checks) {
+    try {
+      return CompletableFuture.completedFuture(checkAll(checks, timeSource.nowMicros()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** True: every decision is made in the calling thread, on this instance's leases, without I/O. */
+  @Override
+  public boolean decidesInline() {
+    return true;
+  }
+
+  @Override
+  public TimeSource timeSource() {
+    return timeSource;
+  }
+
+  /**
+   * A request was denied for want of a lease from a pool that may have permits: with automatic
+   * rounds, run one soon (at most one early round per quarter interval) instead of waiting for the
+   * next regular one.
+   */
+  void missedLease() {
+    misses.increment();
+    if (scheduler == null || closed || !wakePending.compareAndSet(false, true)) {
+      return;
+    }
+    long sinceLast = (System.nanoTime() - lastRoundStartNanos) / 1_000;
+    long delay = Math.max(0, intervalMicros / 4 - sinceLast);
+    try {
+      scheduler.schedule(() -> {
+        wakePending.set(false);
+        syncQuietly();
+      }, delay, TimeUnit.MICROSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      wakePending.set(false); // closing
+    }
+  }
+
+  /**
+   * Runs one round now: reads the data mark, then per client with a lease or demand reports what
+   * it spent and holds, returns the excess and takes what its rate wants, waiting for the answers
+   * (at most a few command timeouts). The engine runs a round every sync interval by itself unless
+   * built with {@link Builder#autoSync(boolean) autoSync(false)}, for replays on a manual clock.
+   *
+   * @return whether every command of the round succeeded
+   */
+  public synchronized boolean syncNow() {
+    if (closed) {
+      return false;
+    }
+    lastRoundStartNanos = System.nanoTime();
+    long began = lastRoundStartNanos;
+    long now = timeSource.nowMicros();
+    CompletableFuture<List<Object>> markReply = link.run(Script.MARK,
+        new String[] {keyPrefix + "{mark}"}, new String[] {Long.toString(now)});
+    boolean ok = await(List.of(markReply));
+    if (ok) {
+      long m = (Long) markReply.join().get(0);
+      if (mark != Long.MIN_VALUE && m != mark) {
+        restartsDetected++;
+        LOG.warn("Redis lost the lease pools (its data mark changed): reporting every lease "
+            + "again, no new permits for {} ms", graceMicros / 1_000);
+        for (LeaseRuleState r : rules.values()) {
+          for (LeaseState s : r.clients.values()) {
+            synchronized (s) {
+              s.forgetReported();
+            }
+          }
+        }
+      }
+      mark = m;
+      inGrace = now < m + graceMicros;
+      List<Group> groups = collect(now);
+      List<CompletableFuture<?>> pending = new ArrayList<>();
+      for (Group g : groups) {
+        g.reply = link.run(Script.LEASE, g.keys(), g.args(now));
+        pending.add(g.reply);
+      }
+      ok = await(pending);
+      long leaseEnd = now + ttlMicros - intervalMicros;
+      long got = 0;
+      for (Group g : groups) {
+        if (g.reply.isDone() && !g.reply.isCompletedExceptionally()) {
+          got += g.apply(g.reply.join(), leaseEnd);
+        }
+      }
+      granted += got;
+    }
+    rounds++;
+    if (ok) {
+      consecutiveFailures = 0;
+      lastSuccessMicros = now;
+    } else {
+      failedRounds++;
+      consecutiveFailures++;
+    }
+    if (rounds % 16 == 0) {
+      evict(now);
+    }
+    lastRoundMicros = (System.nanoTime() - began) / 1_000;
+    return ok;
+  }
+
+  private void syncQuietly() {
+    try {
+      syncNow();
+    } catch (RuntimeException e) {
+      lastError = e.toString();
+      LOG.warn("lease round failed", e);
+    }
+  }
+
+  private boolean await(List<? extends CompletableFuture<?>> pending) {
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
+    try {
+      all.get(timeout.toMillis() * 4 + 100, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      lastError = "interrupted";
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      lastError = cause.toString();
+      return false;
+    }
+  }
+
+  /** Takes every state's snapshot into script calls: per hash slot, at most {@link #BATCH}. */
+  private List<Group> collect(long now) {
+    Map<Integer, Group> open = new HashMap<>();
+    List<Group> groups = new ArrayList<>();
+    long entries = 0;
+    for (LeaseRuleState r : rules.values()) {
+      for (LeaseState s : r.clients.values()) {
+        LeaseState.Snapshot snap;
+        synchronized (s) {
+          if (s.removed) {
+            continue;
+          }
+          snap = s.snapshot(now, horizonMicros, capFraction);
+        }
+        if (snap == null) {
+          continue;
+        }
+        entries++;
+        int slot = link.slot(s.poolKey(0, snap.start()[0]));
+        Group g = open.get(slot);
+        if (g == null || g.states.size() >= BATCH) {
+          g = new Group();
+          open.put(slot, g);
+          groups.add(g);
+        }
+        g.states.add(snap);
+      }
+    }
+    lastEntries = entries;
+    return groups;
+  }
+
+  private void evict(long now) {
+    for (LeaseRuleState r : rules.values()) {
+      for (LeaseState s : r.clients.values()) {
+        synchronized (s) {
+          if (s.idle(now)) {
+            s.removed = true;
+            r.clients.remove(s.client, s);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * What this instance knows of its leases now: for health pages and metrics.
+   *
+   * @return a consistent-enough snapshot (each figure is read once, not all atomically)
+   */
+  public LeaseStats stats() {
+    long now = timeSource.nowMicros();
+    long tracked = 0;
+    long leased = 0;
+    for (LeaseRuleState r : rules.values()) {
+      for (LeaseState s : r.clients.values()) {
+        tracked++;
+        synchronized (s) {
+          leased += s.leased(now);
+        }
+      }
+    }
+    long last = lastSuccessMicros;
+    return new LeaseStats(instanceId, intervalMicros, ttlMicros, rounds, failedRounds,
+        consecutiveFailures, last < 0 ? -1 : Math.max(0, now - last), lastRoundMicros,
+        lastEntries, tracked, leased, granted, commands.sum(), checks.sum(), misses.sum(),
+        restartsDetected, inGrace, lastError);
+  }
+
+  @Override
+  public void close() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      try {
+        scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      closed = true;
+      link.close();
+      rules.clear();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LeasedEngine[" + link.describe() + ", every " + intervalMicros + "us, lease ttl "
+        + ttlMicros + "us, id " + instanceId + "]";
+  }
+
+  /** The clients of one script call, all in one hash slot on a Cluster. */
+  private final class Group {
+    final List<LeaseState.Snapshot> states = new ArrayList<>();
+    CompletableFuture<List<Object>> reply;
+
+    String[] keys() {
+      List<String> keys = new ArrayList<>();
+      for (LeaseState.Snapshot s : states) {
+        LeaseState k = s.state();
+        for (int i = 0; i < k.limitCount(); i++) {
+          keys.add(k.poolKey(i, s.start()[i]));
+        }
+      }
+      return keys.toArray(new String[0]);
+    }
+
+    String[] args(long now) {
+      List<String> args = new ArrayList<>();
+      args.add(instanceId);
+      args.add(Long.toString(now));
+      args.add(Long.toString(ttlMicros));
+      args.add(inGrace ? "0" : "1");
+      args.add(Long.toString(mark));
+      for (LeaseState.Snapshot s : states) {
+        LeaseState k = s.state();
+        for (int i = 0; i < k.limitCount(); i++) {
+          long w = k.windowMicros(i);
+          long p = k.permits(i);
+          long liveMicros;
+          if (k.bucket(i)) {
+            long perWindow = k.rule.limits[i].permits();
+            args.add("1");
+            args.add(Long.toString(p));
+            args.add(perWindow == 0 ? "0" : Double.toString((double) perWindow / w));
+            // Long enough to refill from empty: an expired bucket is recreated full.
+            liveMicros = perWindow == 0 ? w : (long) Math.min(Limit.MAX_TIME,
+                Math.ceil((double) p * w / perWindow));
+          } else {
+            args.add("0");
+            args.add(Long.toString(p));
+            args.add("0");
+            liveMicros = Math.max(0, s.start()[i] + w - now);
+          }
+          args.add(Long.toString(s.spent()[i]));
+          args.add(Long.toString(s.held()[i]));
+          args.add(Long.toString(s.want()[i]));
+          args.add(Long.toString((liveMicros + ttlMicros) / 1_000 + 1_000));
+        }
+      }
+      return args.toArray(new String[0]);
+    }
+
+    /** Applies the replies; returns the permits granted. */
+    long apply(List<Object> reply, long leaseEnd) {
+      int j = 0;
+      long sum = 0;
+      for (LeaseState.Snapshot s : states) {
+        LeaseState k = s.state();
+        int n = k.limitCount();
+        long[] confirmed = new long[n];
+        long[] got = new long[n];
+        long[] free = new long[n];
+        long[] stored = new long[n];
+        for (int i = 0; i < n; i++) {
+          confirmed[i] = (Long) reply.get(j++);
+          got[i] = (Long) reply.get(j++);
+          free[i] = (Long) reply.get(j++);
+          stored[i] = (Long) reply.get(j++);
+          sum += got[i];
+        }
+        synchronized (k) {
+          if (!k.removed) {
+            k.apply(s, confirmed, got, free, stored, leaseEnd);
+          }
+        }
+      }
+      return sum;
+    }
+  }
+
+  /** Configures a {@link LeasedEngine}; not thread-safe, validates each value when set. */
+  public static final class Builder {
+    private final Topology topology;
+    private TimeSource timeSource = TimeSource.system();
+    private Duration syncInterval = Duration.ofMillis(250);
+    private Duration leaseTtl;
+    private Duration commandTimeout = Duration.ofMillis(250);
+    private double maxLeaseFraction = 0.1;
+    private String keyPrefix = "sluice:leased:";
+    private String instanceId = UUID.randomUUID().toString().substring(0, 8);
+    private boolean autoSync = true;
+
+    private Builder(Topology topology) {
+      if (topology == null) {
+        throw new IllegalArgumentException("topology must not be null");
+      }
+      if (topology instanceof Topology.Sharded s) {
+        throw new IllegalArgumentException("the leased engine supports standalone, sentinel "
+            + "and cluster topologies, not sharded (" + s.shards().size() + " shards)");
+      }
+      this.topology = topology;
+    }
+
+    /** Where decisions read "now" when the caller passes no timestamp, and rounds stamp time. */
+    public Builder timeSource(TimeSource source) {
+      if (source == null) {
+        throw new IllegalArgumentException("timeSource must not be null");
+      }
+      this.timeSource = source;
+      return this;
+    }
+
+    /**
+     * How often leases are renewed, topped up and returned; default 250 ms.
+     *
+     * @throws IllegalArgumentException if below 1 ms or not whole microseconds
+     */
+    public Builder syncInterval(Duration interval) {
+      if (interval == null || interval.compareTo(Duration.ofMillis(1)) < 0
+          || interval.getNano() % 1_000 != 0) {
+        throw new IllegalArgumentException(
+            "syncInterval " + interval + " must be >= 1ms and whole microseconds");
+      }
+      this.syncInterval = interval;
+      return this;
+    }
+
+    /**
+     * How long a lease lives in Redis without renewal; default four sync intervals, at least 1 s.
+     * A holder that dies gets its unspent permits back to the pool after at most this. Checked
+     * at {@link #build()}: at least three sync intervals.
+     *
+     * @throws IllegalArgumentException if below 3 ms or not whole microseconds
+     */
+    public Builder leaseTtl(Duration ttl) {
+      if (ttl == null || ttl.compareTo(Duration.ofMillis(3)) < 0 || ttl.getNano() % 1_000 != 0) {
+        throw new IllegalArgumentException(
+            "leaseTtl " + ttl + " must be >= 3ms and whole microseconds");
+      }
+      this.leaseTtl = ttl;
+      return this;
+    }
+
+    /**
+     * How long one Redis command may take; default 250 ms.
+     *
+     * @throws IllegalArgumentException if below 1 ms
+     */
+    public Builder commandTimeout(Duration timeout) {
+      if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0) {
+        throw new IllegalArgumentException("commandTimeout " + timeout + " must be >= 1ms");
+      }
+      this.commandTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The largest lease one instance holds for one pool, as a fraction of the limit's permits
+     * (a token bucket: of its capacity); default 0.1. A lease is never smaller than the largest
+     * cost requested, so one request always fits.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < fraction <= 1}
+     */
+    public Builder maxLeaseFraction(double fraction) {
+      if (!(fraction > 0 && fraction <= 1)) {
+        throw new IllegalArgumentException(
+            "maxLeaseFraction " + fraction + " must be > 0 and <= 1");
+      }
+      this.maxLeaseFraction = fraction;
+      return this;
+    }
+
+    /**
+     * The prefix of every Redis key; default {@code sluice:leased:}.
+     *
+     * @throws IllegalArgumentException if blank
+     */
+    public Builder keyPrefix(String prefix) {
+      if (prefix == null || prefix.isBlank()) {
+        throw new IllegalArgumentException("keyPrefix '" + prefix + "' must not be blank");
+      }
+      this.keyPrefix = prefix;
+      return this;
+    }
+
+    /**
+     * This instance's id in Redis (its fields in every pool); default random. Two live instances
+     * must not share one.
+     *
+     * @throws IllegalArgumentException if blank
+     */
+    public Builder instanceId(String id) {
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("instanceId '" + id + "' must not be blank");
+      }
+      this.instanceId = id;
+      return this;
+    }
+
+    /**
+     * Whether the engine runs rounds by itself every interval and early after a missed lease
+     * (default true); false leaves them to {@link LeasedEngine#syncNow()}, for replays on a
+     * manual clock.
+     */
+    public Builder autoSync(boolean auto) {
+      this.autoSync = auto;
+      return this;
+    }
+
+    /**
+     * Builds the engine; it connects to Redis at its first round.
+     *
+     * @throws IllegalArgumentException if the lease time to live is below three sync intervals
+     */
+    public LeasedEngine build() {
+      return new LeasedEngine(this);
+    }
+  }
+}
