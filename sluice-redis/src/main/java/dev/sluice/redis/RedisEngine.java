@@ -75,6 +75,7 @@ public final class RedisEngine implements RateLimiterEngine {
         ? DefaultClientResources.builder()
             .ioThreadPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
             .computationThreadPoolSize(2)
+            .nettyCustomizer(new WriteCoalescing())
             .reconnectDelay(Delay.exponential(Duration.ofMillis(5), b.maxReconnectDelay, 2,
                 TimeUnit.MILLISECONDS))
             .build()
