@@ -15,6 +15,10 @@
 #             endpoint (wrk on PATH); arguments: [seconds] [calls in flight] [channels]
 #   synced    SyncedVersusInMemoryBenchmark at 1 thread (the synced engine against the in-memory
 #             engine in one run; starts its own redis-server)
+#   redis     RedisBenchmarks (sluice-redis against Bucket4j, Redisson and reference scripts,
+#             redis-benchmark as the ceiling): starts its own redis-server 7 pinned to CPU 0 with
+#             the client pinned to CPU 1 (taskset, when there are 2+ CPUs); arguments:
+#             [seconds] [scenario...] (peers throughput hotset latency memory breaker)
 #   lab       the accuracy lab (dev.sluice.bench.lab.AccuracyLab; plots into docs/img, tables on
 #             stdout, docs/distributed.md); program arguments: --quick, --seed N, --targets-only
 #   all       hot, many, versus and heap at the default (quick) sizes
@@ -57,7 +61,7 @@ java="$JAVA_HOME/bin/java"
 
 build_if_needed() {
   local newest
-  newest="$(find "$root/sluice-core/src" "$root/sluice-grpc/src/main" \
+  newest="$(find "$root/sluice-core/src" "$root/sluice-grpc/src/main" "$root/sluice-redis/src/main" \
     "$root/sluice-server/src/main" "$root/sluice-synced/src" "$here/src" "$root/pom.xml" \
     "$here/pom.xml" "$root/sluice-core/pom.xml" -newer "$jar" -print -quit 2>/dev/null || true)"
   if [[ ! -f "$jar" || -n "$newest" ]]; then
@@ -145,6 +149,25 @@ case "$suite" in
       (cd "$root" && "$java" "${flags[@]}" -cp "$jar" dev.sluice.bench.grpc.RlsBenchmarks "$@")
       echo "after: $(machine_load)"; } | tee "$base.txt"
     ;;
+  redis)
+    base="$out/$stamp-redis"
+    port="${REDIS_BENCH_PORT:-6391}"
+    dir="$(mktemp -d)"
+    pin_server=() pin_client=()
+    if (( $(nproc) >= 2 )) && command -v taskset >/dev/null; then
+      pin_server=(taskset -c 0) pin_client=(taskset -c 1)
+    fi
+    "${pin_server[@]}" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+      --daemonize yes --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+    for _ in $(seq 50); do [[ -s "$dir/redis.pid" ]] && break; sleep 0.1; done
+    trap 'kill "$(cat "$dir/redis.pid")" 2>/dev/null; rm -rf "$dir"' EXIT
+    echo "run.sh: redis -> $base.txt (redis-server ${pin_server[*]:-unpinned}, client ${pin_client[*]:-unpinned})" >&2
+    { echo "before: $(machine_load)"
+      echo "redis-server: ${pin_server[*]:-unpinned}; client: ${pin_client[*]:-unpinned}"
+      (cd "$root" && PATH="$PATH" "${pin_client[@]}" "$java" -cp "$jar" \
+        dev.sluice.bench.redis.RedisBenchmarks "$port" "$@")
+      echo "after: $(machine_load)"; } | tee "$base.txt"
+    ;;
   synced) jmh synced 'SyncedVersusInMemoryBenchmark' -t 1 "$@" ;;
   lab)
     echo "run.sh: lab -> $out/$stamp-lab.md" >&2
@@ -154,5 +177,5 @@ case "$suite" in
   all)
     "$0" hot; "$0" many; "$0" versus; "$0" heap
     ;;
-  *) echo "run.sh: unknown suite '$suite' (hot, many, versus, heap, rls, synced, lab, all)" >&2; exit 2 ;;
+  *) echo "run.sh: unknown suite '$suite' (hot, many, versus, heap, rls, redis, synced, lab, all)" >&2; exit 2 ;;
 esac

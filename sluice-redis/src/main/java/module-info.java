@@ -5,6 +5,9 @@ module dev.sluice.redis {
   requires transitive dev.sluice.core;
   requires transitive lettuce.core;
   requires org.slf4j;
+  // WriteCoalescing adds Netty's flush consolidation to the engine's own Lettuce connections.
+  requires io.netty.transport;
+  requires io.netty.handler;
 
   exports dev.sluice.redis;
 

@@ -78,11 +78,17 @@ final class Endpoint {
 
   private CompletableFuture<List<Object>> send(ScriptSource script, String[] keys,
       String[] args) {
-    CompletableFuture<List<Object>> f = commands.get().thenCompose(cmds -> cmds
+    CompletableFuture<RedisScriptingAsyncCommands<String, String>> connected = commands.get();
+    CompletableFuture<List<Object>> f = connected.thenCompose(cmds -> cmds
         .<List<Object>>evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args)
         .exceptionallyCompose(e -> isNoScript(e)
             ? cmds.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args)
             : CompletableFuture.failedStage(e)));
+    if (connected.isDone()) {
+      // Lettuce's command timeout (TimeoutOptions) bounds each command already; the guard is
+      // for the wait on a connection, and scheduling it on every check costs the hot path.
+      return f;
+    }
     return f.orTimeout(timeout.toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(20),
         TimeUnit.NANOSECONDS);
   }

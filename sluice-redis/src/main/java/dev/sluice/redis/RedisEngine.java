@@ -76,6 +76,7 @@ public final class RedisEngine implements RateLimiterEngine {
         ? DefaultClientResources.builder()
             .ioThreadPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
             .computationThreadPoolSize(2)
+            .nettyCustomizer(new WriteCoalescing())
             .reconnectDelay(Delay.exponential(Duration.ofMillis(5), b.maxReconnectDelay, 2,
                 TimeUnit.MILLISECONDS))
             .build()
@@ -259,15 +260,23 @@ public final class RedisEngine implements RateLimiterEngine {
    */
   public List<String> scriptCall(CharSequence client, Rule rule, long cost) {
     RuleScript script = new RuleScript(rule);
-    List<String> call = new ArrayList<>(List.of("EVALSHA", ScriptSource.CHECK.sha1(), "1",
+    List<String> call = new ArrayList<>(List.of("EVALSHA", script.check().sha1(), "1",
         key(client.toString(), script)));
     call.addAll(List.of(script.args(-1, cost, ttlPadMillis)));
     return call;
   }
 
-  /** The text of the check script (all its .lua resources, as loaded). */
+  /**
+   * The text of the check script of rules of any shape (the library alone, all its .lua
+   * resources as loaded); {@link #scriptSource(Rule)} is the one a given rule runs.
+   */
   public static String scriptSource() {
     return ScriptSource.CHECK.text();
+  }
+
+  /** The text of the check script that {@code rule}'s checks run (built for its shape). */
+  public static String scriptSource(Rule rule) {
+    return new RuleScript(rule).check().text();
   }
 
   /** Counters since the engine was built, and each known endpoint's breaker state. */

@@ -6,6 +6,7 @@ import dev.sluice.Rule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -19,29 +20,38 @@ final class RuleScript {
   private final String[] limitArgs;
   private final String keySuffix;
   private final long[] capacity;
+  private final ScriptSource check;
 
   RuleScript(Rule rule) {
     this.rule = rule;
     List<Limit> limits = rule.limits();
-    this.limitArgs = new String[1 + 6 * limits.size()];
+    List<String> a = new ArrayList<>();
     this.capacity = new long[limits.size()];
-    limitArgs[0] = Integer.toString(limits.size());
+    a.add(Integer.toString(limits.size()));
     for (int i = 0; i < limits.size(); i++) {
       Limit l = limits.get(i);
-      long permits = l.permits();
-      long window = l.windowMicros();
-      long n = l.rateNumerator();
-      long w = l.rateDenominatorMicros();
-      int a = 1 + 6 * i;
-      limitArgs[a] = Integer.toString(code(l.algorithm()));
-      limitArgs[a + 1] = Long.toString(permits);
-      limitArgs[a + 2] = Long.toString(window);
-      limitArgs[a + 3] = Long.toString(l.burst());
-      limitArgs[a + 4] = Long.toString(n);
-      limitArgs[a + 5] = Long.toString(w);
+      a.add(Integer.toString(code(l.algorithm())));
+      switch (l.algorithm()) {
+        case TOKEN_BUCKET, GCRA -> {
+          a.add(Long.toString(l.burst()));
+          a.add(Long.toString(l.rateNumerator()));
+          a.add(Long.toString(l.rateDenominatorMicros()));
+        }
+        default -> {
+          a.add(Long.toString(l.permits()));
+          a.add(Long.toString(l.windowMicros()));
+        }
+      }
       capacity[i] = l.burst();
     }
+    this.limitArgs = a.toArray(String[]::new);
     this.keySuffix = ":" + tag(rule);
+    this.check = ScriptSource.check(limits.stream().map(Limit::algorithm).toList());
+  }
+
+  /** The check script of this rule's shape. */
+  ScriptSource check() {
+    return check;
   }
 
   private static int code(Algorithm a) {
@@ -78,7 +88,11 @@ final class RuleScript {
     return rule;
   }
 
-  /** The rule's part of a script's ARGV: k, then 6 values per limit. */
+  /**
+   * The rule's part of a script's ARGV: k, then per limit its algorithm code and parameters
+   * (permits and window for the window algorithms; burst, n and w for the token bucket and
+   * GCRA), as {@code 90_check.lua} documents.
+   */
   String[] limitArgs() {
     return limitArgs;
   }

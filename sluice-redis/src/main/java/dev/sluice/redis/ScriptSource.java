@@ -1,12 +1,17 @@
 package dev.sluice.redis;
 
+import dev.sluice.Algorithm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A script assembled once from its {@code .lua} resources: the exact-arithmetic helpers, one file
@@ -14,15 +19,29 @@ import java.util.HexFormat;
  * check of one rule ({@link #CHECK}), the multi-key check ({@link #CHECK_ALL}) or its refund
  * ({@link #REFUND}). Run with EVALSHA of {@link #sha1()}, falling back to EVAL of {@link #text()}
  * when the server answers NOSCRIPT (after a restart or a failover, or SCRIPT FLUSH).
+ *
+ * <p>The check of one rule is built per rule shape ({@link #check(List)}): the fast path of
+ * {@code 95_check.lua} with each limit's {@code 6x_fast_*.lua} sections unrolled in order, and
+ * after it the library and {@code 90_check.lua}, which decide the calls the fast path leaves
+ * (docs/redis.md, "Performance"). Rules of more than {@link #MAX_FAST_LIMITS} limits, or with a
+ * sliding log, use the library alone ({@link #CHECK}).
  */
 final class ScriptSource {
+  // before the scripts below, which are built from sections at class initialisation
+  private static final Map<List<Algorithm>, ScriptSource> CHECKS = new ConcurrentHashMap<>();
+  private static final Map<String, Map<String, String>> SECTIONS = new ConcurrentHashMap<>();
+
   static final String[] LIBRARY = {
     "00_arith.lua", "10_fixed_window.lua", "20_sliding_window_log.lua",
     "30_sliding_window_counter.lua", "40_token_bucket.lua", "50_gcra.lua", "80_rule.lua",
   };
 
-  /** One request against one rule on one key. */
-  static final ScriptSource CHECK = load("90_check.lua");
+  /** Most limits a rule may have for the unrolled fast path (Lua allows 200 locals). */
+  static final int MAX_FAST_LIMITS = 8;
+
+  /** One request against one rule on one key, by the library alone (any shape). */
+  static final ScriptSource CHECK = new ScriptSource(
+      section("95_check.lua", "time") + read(LIBRARY) + read("90_check.lua"));
   /** Several requests on keys of one node (one slot), all or nothing. */
   static final ScriptSource CHECK_ALL = load("91_check_all.lua");
   /** Gives back a multi-key reservation. */
@@ -42,9 +61,99 @@ final class ScriptSource {
   }
 
   private static ScriptSource load(String driver) {
+    return new ScriptSource(read(LIBRARY) + read(driver));
+  }
+
+  /**
+   * The check script of a rule whose limits have these algorithms, in order: built once per
+   * shape, then shared.
+   */
+  static ScriptSource check(List<Algorithm> shape) {
+    if (shape.size() > MAX_FAST_LIMITS || shape.contains(Algorithm.SLIDING_WINDOW_LOG)) {
+      return CHECK;
+    }
+    return CHECKS.computeIfAbsent(List.copyOf(shape), ScriptSource::buildCheck);
+  }
+
+  private static ScriptSource buildCheck(List<Algorithm> shape) {
+    String glue = "95_check.lua";
     StringBuilder sb = new StringBuilder();
-    String[] parts = java.util.Arrays.copyOf(LIBRARY, LIBRARY.length + 1);
-    parts[LIBRARY.length] = driver;
+    sb.append(section(glue, "time")).append(section(glue, "head"));
+    int arg = 5;
+    int[] at = new int[shape.size()];
+    for (int i = 0; i < shape.size(); i++) {
+      at[i] = arg;
+      sb.append(unrolled(section(fast(shape.get(i)), "evaluate"), i + 1, arg));
+      arg += shape.get(i) == Algorithm.TOKEN_BUCKET || shape.get(i) == Algorithm.GCRA ? 4 : 3;
+    }
+    for (int i = 0; i < shape.size(); i++) {
+      sb.append(unrolled(section(glue, i == 0 ? "admit_first" : "admit_next"), i + 1, at[i]));
+    }
+    sb.append(section(glue, "commit_begin"));
+    for (int i = 0; i < shape.size(); i++) {
+      String body = section(fast(shape.get(i)), "commit");
+      sb.append(unrolled(section(glue, "commit").replace("--@body\n", body), i + 1, at[i]));
+    }
+    for (int i = 0; i < shape.size(); i++) {
+      sb.append(unrolled(section(glue, i == 0 ? "pick_first" : "pick_next"), i + 1, at[i]));
+    }
+    sb.append(section(glue, "allowed_reply"));
+    for (int i = 0; i < shape.size(); i++) {
+      String body = section(fast(shape.get(i)), "denied");
+      sb.append(unrolled(section(glue, "denied").replace("--@body\n", body), i + 1, at[i]));
+    }
+    sb.append(section(glue, "denied_reply"));
+    sb.append(read(LIBRARY)).append(read("90_check.lua"));
+    return new ScriptSource(sb.toString());
+  }
+
+  private static String fast(Algorithm a) {
+    return switch (a) {
+      case FIXED_WINDOW -> "61_fast_fixed_window.lua";
+      case SLIDING_WINDOW_COUNTER -> "63_fast_sliding_window_counter.lua";
+      case TOKEN_BUCKET -> "64_fast_token_bucket.lua";
+      case GCRA -> "65_fast_gcra.lua";
+      case SLIDING_WINDOW_LOG -> throw new IllegalArgumentException("no fast path for " + a);
+    };
+  }
+
+  /** A section for limit {@code index}: {@code $} is the index, {@code @} its code's ARGV. */
+  private static String unrolled(String section, int index, int arg) {
+    return section.replace("$", Integer.toString(index)).replace("@", Integer.toString(arg));
+  }
+
+  /** The lines after {@code --@name} up to the next section mark in a resource. */
+  static String section(String resource, String name) {
+    Map<String, String> sections = SECTIONS.computeIfAbsent(resource, r -> {
+      Map<String, String> m = new HashMap<>();
+      String current = null;
+      StringBuilder sb = new StringBuilder();
+      for (String line : read(r).split("\n", -1)) {
+        if (line.startsWith("--@") && !line.equals("--@body")) {
+          if (current != null) {
+            m.put(current, sb.toString());
+          }
+          current = line.substring(3).trim();
+          sb.setLength(0);
+        } else if (current != null) {
+          sb.append(line).append('\n');
+        }
+      }
+      if (current != null) {
+        m.put(current, sb.toString().stripTrailing() + "\n");
+      }
+      return m;
+    });
+    String s = sections.get(name);
+    if (s == null) {
+      throw new IllegalStateException("script resource " + resource + " has no section " + name);
+    }
+    return s;
+  }
+
+  /** The resources {@code parts}, one after the other, each followed by a newline. */
+  private static String read(String... parts) {
+    StringBuilder sb = new StringBuilder();
     for (String part : parts) {
       try (InputStream in = ScriptSource.class.getResourceAsStream("lua/" + part)) {
         if (in == null) {
@@ -55,7 +164,7 @@ final class ScriptSource {
         throw new UncheckedIOException("cannot read script resource " + part, e);
       }
     }
-    return new ScriptSource(sb.toString());
+    return sb.toString();
   }
 
   String text() {

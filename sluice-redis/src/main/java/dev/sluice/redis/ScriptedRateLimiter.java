@@ -16,6 +16,8 @@ import java.util.concurrent.CompletionStage;
 final class ScriptedRateLimiter implements RedisRateLimiter {
   /** The script's {@code t} argument meaning "read the server's TIME". */
   private static final long SERVER_TIME = -1;
+  /** The length of the exact path's reply (90_check.lua); the fast path's is shorter. */
+  private static final int EXACT_REPLY = 10;
 
   private final RedisEngine engine;
   private final RuleScript script;
@@ -156,7 +158,8 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
     long sent = engine.nanoTicker().getAsLong();
     CompletableFuture<List<Object>> reply;
     try {
-      reply = endpoint.eval(key, script.args(t, cost, engine.ttlPadMillis()));
+      reply = endpoint.eval(script.check(), new String[] {key},
+          script.args(t, cost, engine.ttlPadMillis()));
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
@@ -171,8 +174,8 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
       Decision d;
       long scriptTime;
       try {
-        scriptTime = (Long) r.get(9);
-        d = toDecision(r, scriptTime);
+        scriptTime = (Long) r.get(r.size() - 1);
+        d = r.size() == EXACT_REPLY ? toDecision(r, 0, scriptTime) : fastDecision(r, scriptTime);
       } catch (RuntimeException e) {
         engine.stats.failures.increment();
         return degrade(client, cost, t, breaker);
@@ -196,8 +199,26 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
     return c.toString();
   }
 
-  private Decision toDecision(List<Object> r, long t) {
-    return toDecision(r, 0, t);
+  /**
+   * The decision of the fast path's reply ({@code 95_check.lua}): allowed {@code {1, index,
+   * remaining, resetAt, t}}, denied {@code {0, index, remaining, resetAt, allowedAt, t}}, times
+   * absolute, -1 for never.
+   */
+  private Decision fastDecision(List<Object> r, long t) {
+    boolean allowed = (Long) r.get(0) == 1;
+    int index = ((Long) r.get(1)).intValue();
+    long remaining = (Long) r.get(2);
+    long resetAt = (Long) r.get(3);
+    if (resetAt == -1) {
+      resetAt = Decision.NEVER;
+    }
+    long retry = 0;
+    if (!allowed) {
+      long allowedAt = (Long) r.get(4);
+      retry = allowedAt == -1 ? Decision.NEVER : allowedAt - t;
+    }
+    return new Decision(allowed, script.rule().limits().get(index).permits(), remaining, resetAt,
+        retry, index, false);
   }
 
   /** The decision of the 9 fields a script returns from {@code r.get(at)} on, decided at t. */

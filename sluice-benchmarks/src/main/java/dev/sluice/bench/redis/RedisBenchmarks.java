@@ -9,15 +9,21 @@ import dev.sluice.redis.RedisEngine;
 import dev.sluice.redis.RedisRateLimiter;
 import dev.sluice.redis.Topology;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +31,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +40,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.redisson.Redisson;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
 
 /**
  * The Redis backend's benchmarks, side by side with their ceilings and peers in one run.
+ *
+ * <p>{@code peers} measures Redis CPU per check (from {@code INFO cpu}) for Sluice, Bucket4j's
+ * Lettuce backend, Redisson's {@code RRateLimiter} and two reference scripts (a fixed window as
+ * {@code INCRBY} + {@code PEXPIRE}, and the design seed's floating-point token bucket), each
+ * through its own asynchronous API with {@value #IN_FLIGHT} calls in flight over 100,000 clients;
+ * docs/benchmarks-redis.md has the figures.
  *
  * <p>Not JMH: two of the figures need what JMH cannot give, the Redis server's own CPU time
  * ({@code INFO cpu}, to compare throughput per Redis core with {@code redis-benchmark} running the
@@ -44,7 +63,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   java -cp ... dev.sluice.bench.redis.RedisBenchmarks PORT [seconds] [scenario...]
- *   scenarios: throughput hotset latency breaker   (default: all)
+ *   scenarios: peers throughput hotset latency memory breaker   (default: all)
  * </pre>
  *
  * <p>Needs a redis-server on 127.0.0.1:PORT (flushed first) and, for the throughput ceiling,
@@ -57,6 +76,8 @@ public final class RedisBenchmarks {
       Limit.gcra(1_000_000, Duration.ofSeconds(1)).withBurst(1_000));
   static final int KEYS = 100_000;
   static final int DEPTH = 32;
+  /** Calls in flight in the peers scenario, as an application with many requests has them. */
+  static final int IN_FLIGHT = 256;
 
   private final int port;
   private final int seconds;
@@ -73,7 +94,7 @@ public final class RedisBenchmarks {
     int port = Integer.parseInt(args[0]);
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     List<String> which = args.length > 2 ? Arrays.asList(args).subList(2, args.length)
-        : List.of("throughput", "hotset", "latency", "breaker");
+        : List.of("peers", "throughput", "hotset", "latency", "memory", "breaker");
     RedisBenchmarks b = new RedisBenchmarks(port, seconds);
     System.out.printf("# %s, %d cores, redis %s, %d s per scenario%n",
         System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors(),
@@ -90,6 +111,11 @@ public final class RedisBenchmarks {
           b.latency(THREE);
         }
         case "breaker" -> b.breakerOpen();
+        case "peers" -> b.peers();
+        case "memory" -> {
+          b.memory(ONE);
+          b.memory(THREE);
+        }
         default -> throw new IllegalArgumentException("unknown scenario " + w);
       }
     }
@@ -118,6 +144,178 @@ public final class RedisBenchmarks {
     String s = admin.info("commandstats");
     Matcher m = Pattern.compile("(?m)^cmdstat_" + command + ":calls=(\\d+)").matcher(s);
     return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  // --- Redis CPU per check: every peer in one run, through its own async API ---
+
+  /** One asynchronous check of a client (0 <= client < KEYS) by some limiter. */
+  interface AsyncCheck {
+    CompletionStage<?> check(int client);
+  }
+
+  /** What one peer did while measured. */
+  record PeerResult(String name, long checks, double wallSeconds, double redisCpuSeconds) {
+    double perRedisCpuSecond() {
+      return checks / redisCpuSeconds;
+    }
+  }
+
+  void peers() throws Exception {
+    admin.flushall();
+    List<PeerResult> results = new ArrayList<>();
+    RedisClient client = RedisClient.create("redis://127.0.0.1:" + port);
+    try (StatefulRedisConnection<String, String> conn = client.connect()) {
+      RedisAsyncCommands<String, String> async = conn.async();
+      String incr = conn.sync().scriptLoad(resource("incrby_pexpire.lua"));
+      results.add(measure("script INCRBY+PEXPIRE (fixed window, envoy-style), 1 conn", i -> async
+          .evalsha(incr, ScriptOutputType.INTEGER, new String[] {"ir{" + i + "}"}, "1", "60000")));
+      String seed = conn.sync().scriptLoad(resource("seed_token_bucket.lua"));
+      results.add(measure("script seed token bucket (HMGET/HSET, float), 1 conn", i -> async
+          .evalsha(seed, ScriptOutputType.MULTI, new String[] {"st{" + i + "}"}, "1000000",
+              "1000000", secondsNow(), "1")));
+    }
+    try (RedisEngine engine = engine()) {
+      for (Rule rule : List.of(ONE, THREE)) {
+        RedisRateLimiter limiter = engine.limiter(rule);
+        results.add(measure("sluice " + rule.id() + " checkAsync, 1 conn", i -> limiter
+            .checkAsync("k" + i, 1).thenApply(d -> {
+              if (d.degraded()) {
+                throw new IllegalStateException("degraded during a benchmark");
+              }
+              return d;
+            })));
+      }
+    }
+    try (StatefulRedisConnection<byte[], byte[]> conn = client.connect(ByteArrayCodec.INSTANCE)) {
+      AsyncProxyManager<byte[]> pm = Bucket4jLettuce.casBasedBuilder(conn)
+          .expirationAfterWrite(ExpirationAfterWriteStrategy
+              .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+          .build().asAsync();
+      BucketConfiguration cfg = BucketConfiguration.builder()
+          .addLimit(l -> l.capacity(1_000_000).refillGreedy(1_000_000, Duration.ofSeconds(1)))
+          .build();
+      AsyncBucketProxy[] buckets = new AsyncBucketProxy[KEYS];
+      results.add(measure("bucket4j-lettuce tryConsume (async, CAS), 1 conn", i -> {
+        AsyncBucketProxy b = buckets[i];
+        if (b == null) {
+          b = pm.builder().build(("b4j{" + i + "}").getBytes(StandardCharsets.UTF_8), cfg);
+          buckets[i] = b;
+        }
+        return b.tryConsume(1);
+      }));
+    } finally {
+      client.shutdown();
+    }
+    Config config = new Config();
+    config.useSingleServer().setAddress("redis://127.0.0.1:" + port);
+    RedissonClient redisson = Redisson.create(config);
+    try {
+      RRateLimiter[] limiters = new RRateLimiter[KEYS];
+      Semaphore window = new Semaphore(IN_FLIGHT);
+      for (int i = 0; i < KEYS; i++) {
+        limiters[i] = redisson.getRateLimiter("rs{" + i + "}");
+        window.acquire();
+        limiters[i].trySetRateAsync(RateType.OVERALL, 1_000_000, Duration.ofSeconds(1))
+            .whenComplete((v, e) -> window.release());
+      }
+      window.acquire(IN_FLIGHT);
+      results.add(measure("redisson RRateLimiter tryAcquireAsync, its pool",
+          i -> limiters[i].tryAcquireAsync(1)));
+    } finally {
+      redisson.shutdown();
+    }
+    PeerResult floor = results.get(0);
+    PeerResult sluice = results.stream().filter(r -> r.name().startsWith("sluice bench1"))
+        .findFirst().orElseThrow();
+    for (PeerResult r : results) {
+      System.out.printf(Locale.ROOT, "peers summary: %-58s %8.0f checks/s, %5.1f us redis cpu per "
+          + "check, %7.0f per redis cpu-second, %.2fx the INCRBY script's cpu, sluice bench1 "
+          + "does %.2fx its checks per redis cpu-second%n", r.name(), r.checks() / r.wallSeconds(),
+          r.redisCpuSeconds() * 1e6 / r.checks(), r.perRedisCpuSecond(),
+          floor.perRedisCpuSecond() / r.perRedisCpuSecond(),
+          sluice.perRedisCpuSecond() / r.perRedisCpuSecond());
+    }
+  }
+
+  /** Warms up for 2 s, then measures one peer for the scenario's seconds; prints one line. */
+  PeerResult measure(String name, AsyncCheck check) throws InterruptedException {
+    runInFlight(name, check, 2);
+    double cpu0 = redisCpu();
+    long t0 = System.nanoTime();
+    long n = runInFlight(name, check, seconds);
+    double wall = (System.nanoTime() - t0) / 1e9;
+    double cpu = redisCpu() - cpu0;
+    System.out.printf(Locale.ROOT, "peers %s: %d in flight: %.0f checks/s, redis cpu %.2f s of "
+        + "%.2f s -> %.1f us per check, %.0f checks per redis cpu-second%n", name, IN_FLIGHT,
+        n / wall, cpu, wall, cpu * 1e6 / n, n / cpu);
+    return new PeerResult(name, n, wall, cpu);
+  }
+
+  /** Keeps IN_FLIGHT checks of random clients outstanding for secs; returns checks done. */
+  long runInFlight(String name, AsyncCheck check, int secs) throws InterruptedException {
+    Semaphore window = new Semaphore(IN_FLIGHT);
+    AtomicLong failed = new AtomicLong();
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
+    long n = 0;
+    while (System.nanoTime() < end) {
+      window.acquire();
+      check.check(r.nextInt(KEYS)).whenComplete((v, e) -> {
+        if (e != null) {
+          failed.incrementAndGet();
+        }
+        window.release();
+      });
+      n++;
+    }
+    window.acquire(IN_FLIGHT);
+    if (failed.get() > 0) {
+      throw new IllegalStateException(name + ": " + failed.get() + " of " + n + " calls failed");
+    }
+    return n;
+  }
+
+  private static String secondsNow() {
+    long ms = System.currentTimeMillis();
+    return (ms / 1000) + "." + String.format(Locale.ROOT, "%03d", ms % 1000);
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = RedisBenchmarks.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource dev/sluice/bench/redis/" + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // --- memory per client: MEMORY USAGE of one key and INFO used_memory over many ---
+
+  void memory(Rule rule) {
+    int clients = 20_000;
+    admin.flushall();
+    long m0 = Long.parseLong(info("memory", "used_memory"));
+    try (RedisEngine engine = engine()) {
+      RedisRateLimiter limiter = engine.limiter(rule);
+      List<CompletableFuture<Decision>> batch = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        batch.add(limiter.checkAsync("user:" + (10_000_000 + i), 1).toCompletableFuture());
+        if (batch.size() == 256 || i == clients - 1) {
+          batch.forEach(CompletableFuture::join);
+          batch.clear();
+        }
+      }
+      long m1 = Long.parseLong(info("memory", "used_memory"));
+      String key = engine.keyOf("user:10000000", rule);
+      Long usage = admin.memoryUsage(key.getBytes(StandardCharsets.UTF_8));
+      int k = rule.limits().size();
+      System.out.printf(Locale.ROOT, "memory %s (%d limits): MEMORY USAGE %d bytes per client "
+          + "(%.0f per limit); INFO used_memory %.0f bytes per client over %d clients (%.0f per "
+          + "limit); key %s%n", rule.id(), k, usage, usage / (double) k,
+          (m1 - m0) / (double) clients, clients, (m1 - m0) / (double) clients / k, key);
+    }
   }
 
   // --- throughput per Redis core, against redis-benchmark running the same script ---

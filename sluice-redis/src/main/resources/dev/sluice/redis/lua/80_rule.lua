@@ -14,25 +14,31 @@ local function rule_time(arg)
   return t
 end
 
--- The limits of a rule from ARGV[a] = k and 6 values per limit (see 90_check.lua), with the
--- state of `key` decoded into them; returns the limits, whether the key exists, and the index of
--- the first ARGV after them.
+-- The limits of a rule from ARGV[a] = k and, per limit, its algorithm and parameters (see
+-- 90_check.lua), with the state of `key` decoded into them; returns the limits, whether the key
+-- exists, and the index of the first ARGV after them.
 local function rule_read(a, key)
   local k = tonumber(ARGV[a])
   local limits = {}
+  local b = a + 1
   for i = 1, k do
-    local b = a + (i - 1) * 6
-    local code = tonumber(ARGV[b + 1])
+    local code = tonumber(ARGV[b])
     local algo = loaded[code]
     if algo == nil then
       algo = LOADERS[code]()
       loaded[code] = algo
     end
-    local L = {
-      algo = algo,
-      N = tonumber(ARGV[b + 2]), W = tonumber(ARGV[b + 3]), B = tonumber(ARGV[b + 4]),
-      n = tonumber(ARGV[b + 5]), w = tonumber(ARGV[b + 6]),
-    }
+    local L = { algo = algo }
+    if code >= 4 then
+      -- token bucket, GCRA: burst, rate n / w
+      L.B, L.n, L.w = tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
+      b = b + 4
+    else
+      -- window algorithms: permits (also the capacity), window
+      L.N, L.W = tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2])
+      L.B = L.N
+      b = b + 3
+    end
     if L.algo.init then L.algo.init(L) end
     limits[i] = L
   end
@@ -43,7 +49,7 @@ local function rule_read(a, key)
       pos = limits[i].algo.decode(limits[i], raw, pos)
     end
   end
-  return limits, raw ~= false and raw ~= nil, a + 1 + 6 * k
+  return limits, raw ~= false and raw ~= nil, b
 end
 
 -- Whether any limit denies a request of `cost` at t, and which (deny[i] == true).
@@ -135,7 +141,7 @@ local function rule_describe(limits, t, cost, denied, deny)
     end
   end
   local L = limits[pick]
-  if L.N == 0 then
+  if L.B == 0 then
     return { 0, pick - 1, 0, -1, 0, 0, -1, 0, 0 }
   end
   local rb, rd = L.algo.reset(L, t)

@@ -1,19 +1,22 @@
--- Sluice check: decides one request against every limit of one rule, atomically.
+-- Sluice check, the exact path: decides one request against every limit of one rule,
+-- atomically, with wide arithmetic wherever a product may pass 2^53. ScriptSource wraps the
+-- library and this driver in `local function check_exact(t)`, which 95_check.lua (the fast path
+-- and the script's entry) calls with the time it already read, so that the library's closures
+-- are only created by the calls that need them.
 --
 -- KEYS[1]  the (client, rule) state: one string of little-endian int64 fields, limit after limit
--- ARGV[1]  t, microseconds since the epoch; negative: read the server's TIME
+-- ARGV[1]  t, microseconds since the epoch; negative: read the server's TIME (95_check.lua does)
 -- ARGV[2]  cost (>= 1)
 -- ARGV[3]  milliseconds added to the key's TTL (eviction grace and slack)
--- ARGV[4]  the number of limits k, then 6 values per limit:
---          algorithm (1 fixed window, 2 sliding log, 3 sliding counter, 4 token bucket, 5 gcra),
---          N (permits), W (window, us), B (burst; capacity), n = N / gcd(N, W), w = W / gcd(N, W)
+-- ARGV[4]  the number of limits k, then per limit its algorithm and parameters:
+--          1 fixed window, 2 sliding log, 3 sliding counter: N (permits), W (window, us);
+--          4 token bucket, 5 gcra: B (burst; capacity), n = N / gcd(N, W), w = W / gcd(N, W)
 --
 -- Returns {allowed, index, remaining, resetBase, resetHi, resetLo, allowedBase, allowedHi,
 -- allowedLo, t}: resetAt = resetBase + resetHi * 2^32 + resetLo, and likewise allowedAt, added in
 -- Java where they fit 64 bits; a base of -1 means never. A denied request writes nothing; an
 -- allowed one writes every limit's state and sets the TTL to when the last limit is back to
 -- initial, plus the pad. The steps are 80_rule.lua's.
-local t = rule_time(ARGV[1])
 local cost = tonumber(ARGV[2])
 local limits = rule_read(4, KEYS[1])
 local denied, deny = rule_deny(limits, t, cost)

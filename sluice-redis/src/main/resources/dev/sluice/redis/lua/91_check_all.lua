@@ -6,7 +6,7 @@
 -- ARGV[2]  milliseconds added to a written key's TTL
 -- ARGV[3]  mode: 1 decide (consume every part iff every part admits), 0 describe only
 -- ARGV[4]  the number of parts m, then per part: its cost, then its rule's limits as in
---          90_check.lua (k, then 6 values per limit)
+--          90_check.lua (k, then each limit's algorithm and parameters)
 --
 -- Returns {t, all, then per part: the 9 decision fields of 90_check.lua, then two marks per
 -- limit}: all is 1 when every part was admitted and consumed. The marks say what a refund must

@@ -1,0 +1,131 @@
+package dev.sluice.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.Limit;
+import dev.sluice.Rule;
+import dev.sluice.testkit.RedisProcess;
+import dev.sluice.testkit.RedisServers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Differential, model-based: the check script built for a rule's shape (fast path, then the
+ * library) against the library alone ({@link ScriptSource#CHECK}), on two keys that start equal,
+ * step by step from a printed seed. Every reply must describe the same decision, and after every
+ * step both keys must hold the same bytes and the same TTL: the fast path is an optimisation of
+ * the library, never a second semantics.
+ */
+class FastPathEquivalenceTest {
+  private static final String HEX = "local v = redis.call('GET', KEYS[1]) if not v then return"
+      + " 'absent' end return (string.gsub(v, '.', function(c) return string.format('%02x',"
+      + " string.byte(c)) end))";
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void shapeScript_decidesAndWritesAsTheLibrary(long seed) {
+    run(seed, false);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {101, 102, 103, 104})
+  void shapeScript_decidesAndWritesAsTheLibraryNearTheLargestValues(long seed) {
+    run(seed, true);
+  }
+
+  @Test
+  void commonShapes_areDecidedOnTheFastPath() {
+    RedisProcess redis = RedisServers.shared();
+    Rule rule = Rule.of("fast", Limit.tokenBucket(100, java.time.Duration.ofSeconds(1)),
+        Limit.fixedWindow(1000, java.time.Duration.ofMinutes(1)),
+        Limit.gcra(100, java.time.Duration.ofSeconds(1)).withBurst(10),
+        Limit.of(dev.sluice.Algorithm.SLIDING_WINDOW_COUNTER, 50, java.time.Duration.ofSeconds(1)));
+    RuleScript script = new RuleScript(rule);
+    assertThat(script.check()).isNotSameAs(ScriptSource.CHECK);
+    String key = "fp:" + UUID.randomUUID();
+    List<?> allowed = eval(redis, script.check(), key, script.args(1_700_000_000_000_000L, 1, 0));
+    List<?> denied = eval(redis, script.check(), key, script.args(1_700_000_000_000_001L, 11, 0));
+    assertThat(allowed).as("allowed reply of the fast path").hasSize(5);
+    assertThat(denied).as("denied reply of the fast path").hasSize(6);
+  }
+
+  private void run(long seed, boolean huge) {
+    System.out.println("FastPathEquivalenceTest seed " + seed + " huge=" + huge);
+    SplittableRandom r = new SplittableRandom(seed);
+    RedisProcess redis = RedisServers.shared();
+    for (int round = 0; round < 12; round++) {
+      Rule rule;
+      while (true) {
+        try {
+          rule = RedisEquivalenceTest.randomRule(r, huge);
+          break;
+        } catch (IllegalArgumentException beyond2To61) {
+          // a limit Limit itself rejects: draw another
+        }
+      }
+      RuleScript script = new RuleScript(rule);
+      String fast = "fp:" + UUID.randomUUID();
+      String exact = "fp:" + UUID.randomUUID();
+      long t = huge ? Limit.MAX_TIME - (1L << 44) - r.nextLong(1L << 40)
+          : 1_700_000_000_000_000L + r.nextLong(1_000_000_000L);
+      for (int i = 0; i < 150; i++) {
+        int move = r.nextInt(10);
+        if (move < 5) {
+          t += r.nextInt(huge ? 1_000_000_000 : 400);
+        } else if (move < 6) {
+          t -= r.nextInt(huge ? 900_000 : 300);
+        } else if (move < 7) {
+          t += r.nextInt(10_000);
+        }
+        t = Math.max(0, Math.min(t, Limit.MAX_TIME));
+        long cost = r.nextInt(8) == 0 ? 1 + r.nextInt(20) : 1 + r.nextInt(2);
+        String[] args = script.args(t, cost, 60_000);
+        String step = "seed " + seed + " rule " + rule + " step " + i + " cost " + cost + " t " + t;
+        long start = System.nanoTime();
+        long[] got = fields(eval(redis, script.check(), fast, args));
+        long[] want = fields(eval(redis, ScriptSource.CHECK, exact, args));
+        assertThat(got).as(step).containsExactly(want);
+        assertThat(redis.call("EVAL", HEX, "1", fast)).as(step + " (state)")
+            .isEqualTo(redis.call("EVAL", HEX, "1", exact));
+        if (got[0] == 1) {
+          // both keys were just written with a TTL; they differ by the wall time between the
+          // writes and between the two reads, both within this step's elapsed time
+          long ttlFast = (Long) redis.call("PTTL", fast);
+          long ttlExact = (Long) redis.call("PTTL", exact);
+          long elapsedMs = (System.nanoTime() - start) / 1_000_000 + 2;
+          assertThat(Math.abs(ttlFast - ttlExact)).as(step + " (TTL " + ttlFast + " against "
+              + ttlExact + ")").isLessThanOrEqualTo(elapsedMs);
+        }
+      }
+    }
+  }
+
+  private static List<?> eval(RedisProcess redis, ScriptSource script, String key, String[] args) {
+    List<String> cmd = new ArrayList<>(List.of("EVAL", script.text(), "1", key));
+    cmd.addAll(List.of(args));
+    return (List<?>) redis.call(cmd.toArray(String[]::new));
+  }
+
+  /**
+   * {allowed, index, remaining, resetAt, allowedAt (denied only), t} from either reply form, with
+   * the exact form's base-and-delta times added up (as ScriptedRateLimiter does).
+   */
+  private static long[] fields(List<?> r) {
+    long[] v = new long[r.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (Long) r.get(i);
+    }
+    if (v.length == 10) {
+      long reset = v[3] == -1 ? -1 : v[3] + (v[4] << 32) + v[5];
+      long at = v[6] == -1 ? -1 : v[6] + (v[7] << 32) + v[8];
+      return v[0] == 1 ? new long[] {1, v[1], v[2], reset, v[9]}
+          : new long[] {0, v[1], v[2], reset, at, v[9]};
+    }
+    return v;
+  }
+}
