@@ -9,5 +9,5 @@ module dev.sluice.regions {
 
   exports dev.sluice.regions;
 
-  //PROVIDES provides dev.sluice.spi.EngineProvider with dev.sluice.regions.RegionalEngineProvider;
+  provides dev.sluice.spi.EngineProvider with dev.sluice.regions.RegionalEngineProvider;
 }

@@ -115,6 +115,12 @@ public final class Allocations {
     return out;
   }
 
+  /** Makes the allocations of one global limit with fixed weights, floor and hysteresis. */
+  interface Factory {
+    /** The allocations of a limit of {@code total} permits. */
+    Allocations of(long total);
+  }
+
   /** The global limit split here, in permits. */
   public long total() {
     return total;
