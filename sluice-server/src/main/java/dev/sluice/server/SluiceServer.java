@@ -170,7 +170,7 @@ public final class SluiceServer implements AutoCloseable {
       HttpServerOptions o = new HttpServerOptions().setHost(host).setPort(port)
           .setTcpNoDelay(true).setIdleTimeout(120).setCompressionSupported(false)
           .setMaxInitialLineLength(8192).setMaxHeaderSize(16384);
-      HttpServer server = vertx.createHttpServer(o).requestHandler(api.router(vertx));
+      HttpServer server = vertx.createHttpServer(o).requestHandler(api.handler(vertx));
       return server.listen().onSuccess(s -> bound.accept(s.actualPort()));
     }
   }

@@ -24,10 +24,12 @@ import dev.sluice.server.metrics.ServerMetrics;
 import dev.sluice.stats.TrafficStats;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -66,6 +68,7 @@ public final class HttpApi {
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
           .maxStringLength(1 << 20).build()).build();
   private static final String JSON_TYPE = "application/json";
+  private static final String CHECK_PATH = "/rate-limit/check";
 
   private final ServerConfig config;
   private final Pipeline pipeline;
@@ -167,11 +170,54 @@ public final class HttpApi {
 
   // ---- checks -------------------------------------------------------------------------------
 
+  /**
+   * The request handler of one server instance: single checks with a declared length go straight
+   * to the check (no router, no body handler: the hot path), everything else through {@link
+   * #router}, which also answers chunked check bodies and every error.
+   */
+  public Handler<HttpServerRequest> handler(Vertx vertx) {
+    Router router = router(vertx);
+    return req -> {
+      if (req.method() != HttpMethod.POST || !CHECK_PATH.equals(req.path())) {
+        router.handle(req);
+        return;
+      }
+      String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+      long declared;
+      try {
+        declared = length == null ? -1 : Long.parseLong(length);
+      } catch (NumberFormatException e) {
+        declared = -1;
+      }
+      if (declared < 0 || declared > config.maxBodyBytes()) {
+        router.handle(req);  // chunked, malformed or too large: the body handler's answers
+        return;
+      }
+      req.body().onComplete(ar -> {
+        if (ar.failed()) {
+          req.response().reset();
+          return;
+        }
+        try {
+          check(vertx, req, ar.result());
+        } catch (RuntimeException e) {
+          LOG.error("unexpected failure on POST {}", CHECK_PATH, e);
+          Problem.send(req.response(), 500, "internal", "Internal Server Error",
+              "an unexpected error was logged by the server");
+        }
+      });
+    };
+  }
+
   private void check(RoutingContext ctx) {
+    check(ctx.vertx(), ctx.request(), ctx.body().buffer());
+  }
+
+  private void check(Vertx vertx, HttpServerRequest http, Buffer body) {
     long start = System.nanoTime();
     List<Violation> v = new ArrayList<>(0);
     CheckRequest req = null;
-    try (JsonParser p = FACTORY.createParser(bytes(ctx.body().buffer()))) {
+    try (JsonParser p = FACTORY.createParser(bytes(body))) {
       p.nextToken();
       req = CheckRequest.read(p, "$", config.maxKeyLength(), v);
       if (req != null && p.nextToken() != null) {
@@ -181,29 +227,28 @@ public final class HttpApi {
       v.add(new Violation("$", "not valid JSON: " + firstLine(e)));
     }
     if (!v.isEmpty()) {
-      Problem.invalid(ctx.response(), "Invalid check", v);
+      Problem.invalid(http.response(), "Invalid check", v);
       return;
     }
     RuleBook rules = pipeline.book();
-    HttpServerRequest http = ctx.request();
     ClientIdentity who = identify(req, http);
     RuleDefinition rule;
     try {
       rule = selectRule(req, rules);
     } catch (UnknownRuleException e) {
-      Problem.send(ctx.response(), 404, "unknown-rule", "Unknown rule",
+      Problem.send(http.response(), 404, "unknown-rule", "Unknown rule",
           "no rule with id '" + CheckRequest.abbreviate(req.ruleId()) + "'");
       return;
     }
     ScopeKeys keys = new ScopeKeys(who, endpoint(req));
     final CheckRequest r = req;
-    decide(ctx.vertx(), rules, rule, keys, req.cost()).onComplete(ar -> {
+    decide(vertx, rules, rule, keys, req.cost()).onComplete(ar -> {
       if (ar.failed()) {
-        backendFailure(ctx.response(), ar.cause());
+        backendFailure(http.response(), ar.cause());
         return;
       }
       singleTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-      respond(ctx.response(), ar.result(), who, r.clientId() == null);
+      respond(http.response(), ar.result(), who, r.clientId() == null);
     });
   }
 

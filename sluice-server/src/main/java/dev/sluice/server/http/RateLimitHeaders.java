@@ -5,6 +5,7 @@ import dev.sluice.rules.decide.Outcome;
 import dev.sluice.rules.LimitDefinition;
 import dev.sluice.rules.RuleDefinition;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import java.util.List;
 
 /**
@@ -24,6 +25,19 @@ import java.util.List;
  * </ul>
  */
 public final class RateLimitHeaders {
+  // Header names encoded once (Vert.x writes them without re-encoding).
+  private static final CharSequence LIMIT = HttpHeaders.createOptimized("X-RateLimit-Limit");
+  private static final CharSequence REMAINING =
+      HttpHeaders.createOptimized("X-RateLimit-Remaining");
+  private static final CharSequence RESET = HttpHeaders.createOptimized("X-RateLimit-Reset");
+  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+  private static final CharSequence POLICY = HttpHeaders.createOptimized("RateLimit-Policy");
+  private static final CharSequence RATE_LIMIT = HttpHeaders.createOptimized("RateLimit");
+  /** Recent rules' policy values, by identity: a rule's value never changes. Racy by design. */
+  private static final PolicyOf[] POLICIES = new PolicyOf[64];
+
+  private record PolicyOf(RuleDefinition rule, String value) {}
+
   private RateLimitHeaders() {}
 
   /**
@@ -58,19 +72,30 @@ public final class RateLimitHeaders {
     if (d == null || r == null) {
       return;
     }
-    h.add("X-RateLimit-Limit", Long.toString(capacity(r, d)));
-    h.add("X-RateLimit-Remaining", Long.toString(d.remaining()));
+    h.add(LIMIT, Long.toString(capacity(r, d)));
+    h.add(REMAINING, Long.toString(d.remaining()));
     boolean never = d.resetAtMicros() == Decision.NEVER;
     if (!never) {
-      h.add("X-RateLimit-Reset", Long.toString(epochSecondsCeil(d.resetAtMicros())));
+      h.add(RESET, Long.toString(epochSecondsCeil(d.resetAtMicros())));
     }
     if (!outcome.allowed() && d.retryAfterMicros() != Decision.NEVER) {
-      h.add("Retry-After", Long.toString(Math.max(1, (d.retryAfterMicros() + 999_999)
+      h.add(RETRY_AFTER, Long.toString(Math.max(1, (d.retryAfterMicros() + 999_999)
           / 1_000_000)));
     }
-    h.add("RateLimit-Policy", policy(r));
-    h.add("RateLimit", "\"" + r.id() + "." + d.limitIndex() + "\";r=" + d.remaining()
+    h.add(POLICY, cachedPolicy(r));
+    h.add(RATE_LIMIT, "\"" + r.id() + "." + d.limitIndex() + "\";r=" + d.remaining()
         + (never ? "" : ";t=" + secondsUntil(d.resetAtMicros(), nowMicros)));
+  }
+
+  private static String cachedPolicy(RuleDefinition r) {
+    int slot = System.identityHashCode(r) & (POLICIES.length - 1);
+    PolicyOf p = POLICIES[slot];
+    if (p != null && p.rule() == r) {
+      return p.value();
+    }
+    String v = policy(r);
+    POLICIES[slot] = new PolicyOf(r, v);
+    return v;
   }
 
   /** The {@code RateLimit-Policy} value of a rule; the same for every response of the rule. */
