@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -24,8 +26,9 @@ import java.util.function.Supplier;
  * every check routed here, so concurrent async checks pipeline over it.
  *
  * <p>Every script call's end (its latency and, on failure, its {@link EngineObserver.Failure})
- * goes to the endpoint's {@link EngineObserver.Shard}; with {@link EngineObserver.Shard#NONE}
- * nothing is measured and the call path is as without an observer.
+ * goes to the endpoint's {@link EngineObserver.Shard}, from the stage that also cancels the
+ * call's timeout; with {@link EngineObserver.Shard#NONE} nothing is measured and the call path
+ * is as without an observer.
  */
 final class Endpoint {
   private final String name;
@@ -67,24 +70,62 @@ final class Endpoint {
 
   /** As {@link #eval(String, String[])}, for any of the scripts, on keys of this endpoint. */
   CompletableFuture<List<Object>> eval(ScriptSource script, String[] keys, String[] args) {
-    if (!observed) {
-      return send(script, keys, args);
-    }
-    long sent = nanoTicker.getAsLong();
-    // One completion stage per call (the lambda and its future): the only cost the observer adds.
-    return send(script, keys, args).whenComplete((r, e) ->
-        observer.completed(nanoTicker.getAsLong() - sent, e == null ? null : failureOf(e)));
-  }
-
-  private CompletableFuture<List<Object>> send(ScriptSource script, String[] keys,
-      String[] args) {
     CompletableFuture<List<Object>> f = commands.get().thenCompose(cmds -> cmds
         .<List<Object>>evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args)
         .exceptionallyCompose(e -> isNoScript(e)
             ? cmds.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args)
             : CompletableFuture.failedStage(e)));
-    return f.orTimeout(timeout.toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(20),
-        TimeUnit.NANOSECONDS);
+    long limit = timeout.toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(20);
+    if (!observed) {
+      return f.orTimeout(limit, TimeUnit.NANOSECONDS);
+    }
+    // What orTimeout does (a scheduled timeout, cancelled by a completion stage), with the
+    // observation in the same stage: the observer adds no allocation of its own per call.
+    ObservedCall call = new ObservedCall(f, nanoTicker.getAsLong());
+    call.timeout = TIMEOUTS.schedule(call, limit, TimeUnit.NANOSECONDS);
+    f.whenComplete(call);
+    return f;
+  }
+
+  /**
+   * The timer of observed calls: one daemon thread, as {@link CompletableFuture#orTimeout}'s;
+   * cancelled timeouts are removed at once, so the queue holds only calls in flight.
+   */
+  private static final ScheduledThreadPoolExecutor TIMEOUTS = timeouts();
+
+  private static ScheduledThreadPoolExecutor timeouts() {
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread th = new Thread(r, "sluice-redis-timeouts");
+      th.setDaemon(true);
+      return th;
+    });
+    t.setRemoveOnCancelPolicy(true);
+    return t;
+  }
+
+  /** One observed call: its timeout (run) and its end (accept), reported to the shard. */
+  private final class ObservedCall implements Runnable,
+      java.util.function.BiConsumer<List<Object>, Throwable> {
+    private final CompletableFuture<List<Object>> call;
+    private final long sentNanos;
+    volatile ScheduledFuture<?> timeout;
+
+    ObservedCall(CompletableFuture<List<Object>> call, long sentNanos) {
+      this.call = call;
+      this.sentNanos = sentNanos;
+    }
+
+    @Override
+    public void run() {
+      call.completeExceptionally(new TimeoutException());
+    }
+
+    @Override
+    public void accept(List<Object> reply, Throwable error) {
+      timeout.cancel(false); // set before this stage was registered; a no-op once it ran
+      observer.completed(nanoTicker.getAsLong() - sentNanos,
+          error == null ? null : failureOf(error));
+    }
   }
 
   /** How a call failed, from its exception (unwrapped from completion wrappers). */
