@@ -1,6 +1,5 @@
 package dev.sluice.bench.redis;
 
-import dev.sluice.Decision;
 import dev.sluice.redis.RedisEngine;
 import dev.sluice.redis.RedisRateLimiter;
 import dev.sluice.redis.Topology;
@@ -8,17 +7,12 @@ import dev.sluice.server.metrics.ServerMetrics;
 import dev.sluice.spi.EngineObserver;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the per-shard metrics hook ({@link EngineObserver}) costs a Redis check: the same
- * pipelined load (one connection, {@value #DEPTH} checks in flight) on an engine without an
+ * pipelined load (one connection, {@value RedisBenchmarks#DEPTH} checks in flight) on an engine without an
  * observer and on one reporting to the service's {@link ServerMetrics}, in alternating rounds so
  * that drift in a shared machine's load hits both alike. Prints checks per second and bytes
  * allocated per check (all threads, {@code getTotalThreadAllocatedBytes}) for every round, and
@@ -32,9 +26,6 @@ import java.util.concurrent.TimeUnit;
  * benchmark thread does not see. Needs a redis-server on 127.0.0.1:PORT.
  */
 public final class ObserverOverhead {
-  static final int DEPTH = 32;
-  static final int KEYS = 100_000;
-
   private ObserverOverhead() {}
 
   public static void main(String[] args) {
@@ -43,7 +34,7 @@ public final class ObserverOverhead {
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     System.out.printf("# %s, %d cores, %d rounds of %d s each per variant, pipeline %d%n",
         System.getProperty("java.vm.version"), Runtime.getRuntime().availableProcessors(),
-        rounds, seconds, DEPTH);
+        rounds, seconds, RedisBenchmarks.DEPTH);
     double[][] rate = new double[2][rounds];
     double[][] bytes = new double[2][rounds];
     ServerMetrics metrics = new ServerMetrics();
@@ -56,10 +47,10 @@ public final class ObserverOverhead {
             "redis://127.0.0.1:" + port)).commandTimeout(Duration.ofSeconds(5))
             .denialCache(false).observer(observers[which]).build()) {
           RedisRateLimiter limiter = engine.limiter(RedisBenchmarks.ONE);
-          run(limiter, 1);
+          RedisBenchmarks.runPipelined(limiter, 1);
           long b0 = allocated();
           long t0 = System.nanoTime();
-          long ops = run(limiter, seconds);
+          long ops = RedisBenchmarks.runPipelined(limiter, seconds);
           double wall = (System.nanoTime() - t0) / 1e9;
           rate[which][r] = ops / wall;
           bytes[which][r] = (allocated() - b0) / (double) ops;
@@ -86,25 +77,5 @@ public final class ObserverOverhead {
     double[] s = xs.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  }
-
-  private static long run(RedisRateLimiter limiter, int secs) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
-    long ops = 0;
-    List<CompletableFuture<Decision>> batch = new ArrayList<>(DEPTH);
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    while (System.nanoTime() < end) {
-      batch.clear();
-      for (int i = 0; i < DEPTH; i++) {
-        batch.add(limiter.checkAsync("k" + r.nextInt(KEYS), 1).toCompletableFuture());
-      }
-      for (CompletableFuture<Decision> f : batch) {
-        if (f.join().degraded()) {
-          throw new IllegalStateException("degraded during a benchmark");
-        }
-      }
-      ops += DEPTH;
-    }
-    return ops;
   }
 }
