@@ -12,9 +12,9 @@ import java.util.Locale;
 
 /**
  * What the per-shard metrics hook ({@link EngineObserver}) costs a Redis check: the same
- * pipelined load (one connection, {@value RedisBenchmarks#DEPTH} checks in flight) on an engine without an
- * observer and on one reporting to the service's {@link ServerMetrics}, in alternating rounds so
- * that drift in a shared machine's load hits both alike. Prints checks per second and bytes
+ * pipelined load (one connection, {@value RedisBenchmarks#DEPTH} checks in flight) on an engine
+ * without an observer and on one reporting to the service's {@link ServerMetrics}, in
+ * alternating rounds so that drift in a shared machine's load hits both alike. Prints checks per second and bytes
  * allocated per check (all threads, {@code getTotalThreadAllocatedBytes}) for every round, and
  * the medians.
  *
