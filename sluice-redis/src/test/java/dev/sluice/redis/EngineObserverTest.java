@@ -124,6 +124,35 @@ class EngineObserverTest {
   }
 
   @Test
+  void cluster_labelsEachMasterByItsAddress() {
+    try (dev.sluice.testkit.RedisCluster cluster = dev.sluice.testkit.RedisCluster.start(3)) {
+      Recorder r = new Recorder();
+      try (RedisEngine e = engine(Topology.cluster(cluster.seedUris()), r)
+          .commandTimeout(Duration.ofSeconds(2)).build()) {
+        RedisRateLimiter limiter = e.limiter(RULE);
+        for (int i = 0; i < 300; i++) {
+          assertThat(limiter.check("client-" + i).degraded()).isFalse();
+        }
+      }
+      List<String> masters = cluster.masters().stream().map(RedisProcess::hostPort).toList();
+      // Checks sent before the slot map is first loaded go through the placeholder "cluster".
+      assertThat(r.shards.keySet()).containsAll(masters);
+      assertThat(r.shards.keySet()).isSubsetOf(
+          java.util.stream.Stream.concat(masters.stream(), java.util.stream.Stream.of("cluster"))
+              .toList());
+      long calls = 0;
+      for (String m : masters) {
+        assertThat(r.shards.get(m).successes.sum()).as(m).isPositive();
+      }
+      for (Heard h : r.shards.values()) {
+        calls += h.successes.sum();
+        assertThat(h.failures).isEmpty();
+      }
+      assertThat(calls).isEqualTo(300);
+    }
+  }
+
+  @Test
   void luaError_isAScriptFailure() {
     RedisProcess redis = servers.get(0);
     Recorder r = new Recorder();
