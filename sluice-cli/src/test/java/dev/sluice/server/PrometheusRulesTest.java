@@ -64,6 +64,14 @@ class PrometheusRulesTest {
   }
 
   @Test
+  void exampleConfig_loadsTheRules() {
+    ExternalTools.Run r = ExternalTools.run(dir, 60,
+        command("check", "config", "prometheus.example.yml"));
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output()).contains("SUCCESS: 7 rules found");
+  }
+
+  @Test
   void unitTests_passForEveryFile() throws IOException {
     List<Path> files = testFiles();
     assertThat(files).hasSizeGreaterThanOrEqualTo(4);

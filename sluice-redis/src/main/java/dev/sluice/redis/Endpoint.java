@@ -24,8 +24,9 @@ import java.util.function.Supplier;
  * every check routed here, so concurrent async checks pipeline over it.
  *
  * <p>Every script call's end (its latency and, on failure, its {@link EngineObserver.Failure})
- * goes to the endpoint's {@link EngineObserver.Shard}; with {@link EngineObserver.Shard#NONE}
- * nothing is measured and the call path is as without an observer.
+ * goes to the endpoint's {@link EngineObserver.Shard}, from the stage that also cancels the
+ * call's timeout; with {@link EngineObserver.Shard#NONE} nothing is measured and the call path
+ * is as without an observer.
  */
 final class Endpoint {
   private final String name;
@@ -67,30 +68,26 @@ final class Endpoint {
 
   /** As {@link #eval(String, String[])}, for any of the scripts, on keys of this endpoint. */
   CompletableFuture<List<Object>> eval(ScriptSource script, String[] keys, String[] args) {
-    if (!observed) {
-      return send(script, keys, args);
-    }
-    long sent = nanoTicker.getAsLong();
-    // One completion stage per call (the lambda and its future): the only cost the observer adds.
-    return send(script, keys, args).whenComplete((r, e) ->
-        observer.completed(nanoTicker.getAsLong() - sent, e == null ? null : failureOf(e)));
-  }
-
-  private CompletableFuture<List<Object>> send(ScriptSource script, String[] keys,
-      String[] args) {
     CompletableFuture<RedisScriptingAsyncCommands<String, String>> connected = commands.get();
     CompletableFuture<List<Object>> f = connected.thenCompose(cmds -> cmds
         .<List<Object>>evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args)
         .exceptionallyCompose(e -> isNoScript(e)
             ? cmds.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args)
             : CompletableFuture.failedStage(e)));
-    if (connected.isDone()) {
-      // Lettuce's command timeout (TimeoutOptions) bounds each command already; the guard is
-      // for the wait on a connection, and scheduling it on every check costs the hot path.
-      return f;
+    if (!connected.isDone()) {
+      // Lettuce's command timeout (TimeoutOptions) bounds each command once connected; this
+      // guard is for the wait on a connection, and scheduling it on every check costs the hot
+      // path.
+      f.orTimeout(timeout.toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(20),
+          TimeUnit.NANOSECONDS);
     }
-    return f.orTimeout(timeout.toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(20),
-        TimeUnit.NANOSECONDS);
+    if (observed) {
+      long sent = nanoTicker.getAsLong();
+      // One completion stage per call: the only allocation the observer adds.
+      f.whenComplete((r, e) -> observer.completed(nanoTicker.getAsLong() - sent,
+          e == null ? null : failureOf(e)));
+    }
+    return f;
   }
 
   /** How a call failed, from its exception (unwrapped from completion wrappers). */

@@ -124,6 +124,35 @@ class EngineObserverTest {
   }
 
   @Test
+  void cluster_labelsEachMasterByItsAddress() {
+    try (dev.sluice.testkit.RedisCluster cluster = dev.sluice.testkit.RedisCluster.start(3)) {
+      Recorder r = new Recorder();
+      try (RedisEngine e = engine(Topology.cluster(cluster.seedUris()), r)
+          .commandTimeout(Duration.ofSeconds(2)).build()) {
+        RedisRateLimiter limiter = e.limiter(RULE);
+        for (int i = 0; i < 300; i++) {
+          assertThat(limiter.check("client-" + i).degraded()).isFalse();
+        }
+      }
+      List<String> masters = cluster.masters().stream().map(RedisProcess::hostPort).toList();
+      // Checks sent before the slot map is first loaded go through the placeholder "cluster".
+      assertThat(r.shards.keySet()).containsAll(masters);
+      assertThat(r.shards.keySet()).isSubsetOf(
+          java.util.stream.Stream.concat(masters.stream(), java.util.stream.Stream.of("cluster"))
+              .toList());
+      long calls = 0;
+      for (String m : masters) {
+        assertThat(r.shards.get(m).successes.sum()).as(m).isPositive();
+      }
+      for (Heard h : r.shards.values()) {
+        calls += h.successes.sum();
+        assertThat(h.failures).isEmpty();
+      }
+      assertThat(calls).isEqualTo(300);
+    }
+  }
+
+  @Test
   void luaError_isAScriptFailure() {
     RedisProcess redis = servers.get(0);
     Recorder r = new Recorder();
@@ -186,6 +215,45 @@ class EngineObserverTest {
       assertThat(h.failed(EngineObserver.Failure.SCRIPT)).isZero();
     } finally {
       redis.close();
+    }
+  }
+
+  @Test
+  void serverThatNeverAnswersTheHandshake_isAConnectionFailure() throws Exception {
+    // A socket that accepts and stays silent: Lettuce gives up on the handshake after the
+    // command timeout and reports that the connection could not be made.
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getLoopbackAddress())) {
+      Recorder r = new Recorder();
+      try (RedisEngine e = engine(Topology.standalone("redis://127.0.0.1:"
+          + silent.getLocalPort()), r).connectTimeout(Duration.ofSeconds(10)).build()) {
+        assertThat(e.limiter(RULE).check("a").degraded()).isTrue();
+        Heard h = r.shards.get("127.0.0.1:" + silent.getLocalPort());
+        assertThat(h.failures).as("%s", h.failures).containsOnlyKeys(
+            EngineObserver.Failure.CONNECTION);
+        assertThat(h.failed(EngineObserver.Failure.CONNECTION)).isEqualTo(1);
+        assertThat(h.minNanos.get()).isGreaterThanOrEqualTo(Duration.ofMillis(150).toNanos());
+      }
+    }
+  }
+
+  @Test
+  void aCallThatNeverCompletes_isEndedByTheEndpointsTimeout_observedOrNot() {
+    // A connection that never comes (its future never completes): only the endpoint's own
+    // timeout (2 x 20 ms + 20 ms) ends the call, with and without an observer.
+    for (boolean observed : new boolean[] {true, false}) {
+      Heard h = new Heard();
+      EngineObserver.Shard shard = observed ? h : EngineObserver.Shard.NONE;
+      Endpoint e = new Endpoint("hung", new CircuitBreaker(BreakerSettings.DEFAULTS,
+          System::nanoTime, shard), Duration.ofMillis(20),
+          java.util.concurrent.CompletableFuture::new, shard, System::nanoTime);
+      Throwable failure = e.eval("k", new String[0]).handle((r, err) -> err).join();
+      assertThat(failure).as("observed=" + observed)
+          .isInstanceOf(java.util.concurrent.TimeoutException.class);
+      if (observed) {
+        assertThat(h.failed(EngineObserver.Failure.TIMEOUT)).isEqualTo(1);
+        assertThat(h.minNanos.get()).isGreaterThanOrEqualTo(Duration.ofMillis(60).toNanos());
+      }
     }
   }
 

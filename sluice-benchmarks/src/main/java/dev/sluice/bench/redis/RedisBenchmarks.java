@@ -364,7 +364,7 @@ public final class RedisBenchmarks {
   }
 
   /** Batches of DEPTH async checks over the engine's one connection; returns checks done. */
-  long runPipelined(RedisRateLimiter limiter, int secs) {
+  static long runPipelined(RedisRateLimiter limiter, int secs) {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
     long ops = 0;
     List<CompletableFuture<Decision>> batch = new ArrayList<>(DEPTH);
