@@ -51,6 +51,7 @@ final class RuleTraffic implements ClientTally {
   private final Stripe[] stripes;
   private final ReentrantLock sketchLock = new ReentrantLock();
   private final Slice[] ring;
+  private final long createdMillis;
 
   RuleTraffic(String rule, StatsConfig config, LongSupplier nowMillis, int stripeCount) {
     this.rule = rule;
@@ -63,6 +64,41 @@ final class RuleTraffic implements ClientTally {
     this.ring = new Slice[config.slices()];
     for (int i = 0; i < ring.length; i++) {
       ring[i] = new Slice(config);
+    }
+    this.createdMillis = nowMillis.getAsLong();
+  }
+
+  /** When these statistics were created (epoch milliseconds). */
+  long createdMillis() {
+    return createdMillis;
+  }
+
+  /** Whether no decision was observed in the whole period. */
+  boolean idle() {
+    drainAll();
+    long current = nowMillis.getAsLong() / config.sliceMillis();
+    sketchLock.lock();
+    try {
+      for (Slice s : ring) {
+        if (s.number > current - config.slices() && s.number <= current
+            && !s.requested.isEmpty()) {
+          return false;
+        }
+      }
+      return true;
+    } finally {
+      sketchLock.unlock();
+    }
+  }
+
+  private void drainAll() {
+    for (Stripe s : stripes) {
+      s.lock.lock();
+      try {
+        drain(s);
+      } finally {
+        s.lock.unlock();
+      }
     }
   }
 
@@ -184,14 +220,7 @@ final class RuleTraffic implements ClientTally {
 
   /** The distinct clients over the whole period (for the gauge): HLL only, no top lists. */
   double uniqueClients() {
-    for (Stripe s : stripes) {
-      s.lock.lock();
-      try {
-        drain(s);
-      } finally {
-        s.lock.unlock();
-      }
-    }
+    drainAll();
     long current = nowMillis.getAsLong() / config.sliceMillis();
     Union clients = new Union(config.hllLgK());
     sketchLock.lock();

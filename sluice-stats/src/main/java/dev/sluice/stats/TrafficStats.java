@@ -93,9 +93,22 @@ public final class TrafficStats {
     return Set.copyOf(rules.keySet());
   }
 
-  /** Forgets the rules not in {@code ids} (removed from the rule set). */
+  /**
+   * Forgets the rules not in {@code ids} (removed from the rule set) once their statistics are
+   * at least one period old: a rule book being compiled asks for its rules' statistics before it
+   * is in force, and must not lose them to a caller that still sees the previous set.
+   */
   public void retain(Collection<String> ids) {
-    rules.keySet().retainAll(Set.copyOf(ids));
+    Set<String> keep = Set.copyOf(ids);
+    long before = nowMillis.getAsLong() - config.period().toMillis();
+    rules.entrySet().removeIf(e -> !keep.contains(e.getKey())
+        && e.getValue().createdMillis() <= before);
+  }
+
+  /** Whether {@code rule} has no statistics or saw no decision in the whole period. */
+  public boolean idle(String rule) {
+    RuleTraffic t = rules.get(rule);
+    return t == null || t.idle();
   }
 
   /**

@@ -135,8 +135,15 @@ class TrafficStatsTest {
     assertThat(dry.deniedTotal()).isEqualTo(4); // shadow denials count as denials
     assertThat(dry.rates().shadowDeniedSeries()).containsOnly(0); // this second is not complete
     assertThat(stats.rules()).containsExactlyInAnyOrder("api", "dry");
+    assertThat(stats.idle("dry")).isFalse();
+    stats.retain(List.of("api"));
+    assertThat(stats.rules()).as("kept for a period: a book being compiled may need them")
+        .contains("dry");
+    now.addAndGet(60_000);
+    assertThat(stats.idle("dry")).isTrue();
     stats.retain(List.of("api"));
     assertThat(stats.snapshot("dry", Duration.ofMinutes(1), 10)).isEmpty();
+    assertThat(stats.rules()).containsExactly("api");
   }
 
   @Test

@@ -165,15 +165,16 @@ public final class ConsoleRoutes {
 
   /**
    * The ids with statistics, in the order the API lists them: the rules in force, then the
-   * Envoy RLS descriptors seen ({@value #ENVOY_PREFIX}{@code <rule id>}, sorted). Forgets the
-   * statistics of rules no longer in force.
+   * Envoy RLS descriptors with decisions in the period ({@value #ENVOY_PREFIX}{@code <rule id>},
+   * sorted). Forgets the statistics of rules no longer in force and of idle descriptors.
    */
   public static List<String> ids(Pipeline pipeline, TrafficStats stats) {
     List<String> ids = new ArrayList<>();
     for (RuleDefinition r : pipeline.book().ruleSet().rules()) {
       ids.add(r.id());
     }
-    stats.rules().stream().filter(id -> id.startsWith(ENVOY_PREFIX)).sorted().forEach(ids::add);
+    stats.rules().stream().filter(id -> id.startsWith(ENVOY_PREFIX) && !stats.idle(id))
+        .sorted().forEach(ids::add);
     stats.retain(ids);
     return ids;
   }

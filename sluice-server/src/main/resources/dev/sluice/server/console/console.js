@@ -427,10 +427,10 @@
     ctx.strokeStyle = '#e4e7ec';
     ctx.fillStyle = '#667085';
     ctx.lineWidth = 1;
-    for (let i = 0; i <= 4; i++) {
-      const y = top + (h - top - bottom) * (1 - i / 4);
+    for (let i = 0; i <= 5; i++) {
+      const y = top + (h - top - bottom) * (1 - i / 5);
       ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(w - right, y); ctx.stroke();
-      ctx.fillText(String(Math.round(nice * i / 4)), 6, y + 4);
+      ctx.fillText(String(Number((nice * i / 5).toPrecision(3))), 6, y + 4);
     }
     const x = (i) => left + (w - left - right) * (i / Math.max(1, n - 1));
     const y = (v) => top + (h - top - bottom) * (1 - v / nice);
