@@ -73,6 +73,8 @@ public final class LeasedEngine implements RateLimiterEngine {
   final long intervalMicros;
   private final long ttlMicros;
   private final long horizonMicros;
+  /** The time constant of a client's rate estimate when its demand falls. */
+  private final long decayMicros;
   private final long graceMicros;
   private final double capFraction;
   final String keyPrefix;
@@ -111,6 +113,7 @@ public final class LeasedEngine implements RateLimiterEngine {
           + "interval and its holder stops spending it one interval before it expires");
     }
     this.horizonMicros = 2 * intervalMicros;
+    this.decayMicros = Math.max(1_000_000L, 4 * intervalMicros);
     this.graceMicros = 2 * intervalMicros;
     this.capFraction = b.maxLeaseFraction;
     this.keyPrefix = b.keyPrefix;
@@ -381,7 +384,7 @@ public final class LeasedEngine implements RateLimiterEngine {
           if (s.removed) {
             continue;
           }
-          snap = s.snapshot(now, horizonMicros, capFraction);
+          snap = s.snapshot(now, horizonMicros, decayMicros, capFraction);
         }
         if (snap == null) {
           continue;
