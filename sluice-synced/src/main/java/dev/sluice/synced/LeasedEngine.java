@@ -357,7 +357,7 @@ public final class LeasedEngine implements RateLimiterEngine {
 
   private boolean await(List<? extends CompletableFuture<?>> pending) {
     CompletableFuture<Void> all =
-        CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
+        CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]));
     try {
       all.get(timeout.toMillis() * 4 + 100, TimeUnit.MILLISECONDS);
       return true;

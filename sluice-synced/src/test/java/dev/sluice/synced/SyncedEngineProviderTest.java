@@ -33,7 +33,10 @@ class SyncedEngineProviderTest {
     try (ProvidedEngine e = spec.create()) {
       assertThat(e.engine().limiter(Rule.of("p", Limit.fixedWindow(30, Duration.ofMinutes(1))))
           .tryAcquire("k")).isTrue();
-      assertThat(e.health().get().breakers()).hasSize(1);
+      // No breaker (a synced engine never stops deciding); one exchange with the shared store.
+      assertThat(e.health().get().breakers()).isEmpty();
+      assertThat(e.health().get().syncs()).hasSize(1);
+      assertThat(e.health().get().syncs().get(0).peer()).isEqualTo("redis-standalone");
       assertThat(e.engine().decidesInline()).isTrue();
     }
   }
