@@ -14,7 +14,6 @@ import dev.sluice.redis.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +22,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -188,13 +185,7 @@ public final class LeasedEngine implements RateLimiterEngine {
       }
       rule[i] = l.state();
     }
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparing((Integer i) -> rule[i].rule.id())
-        .thenComparing(i -> checks.get(i).key())
-        .thenComparingInt(i -> System.identityHashCode(rule[i])));
+    Integer[] order = LocalRateLimiter.lockOrder(checks, rule);
     while (true) {
       LeaseState[] state = new LeaseState[n];
       for (int i = 0; i < n; i++) {
@@ -356,21 +347,13 @@ public final class LeasedEngine implements RateLimiterEngine {
   }
 
   private boolean await(List<? extends CompletableFuture<?>> pending) {
-    CompletableFuture<Void> all =
-        CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]));
-    try {
-      all.get(timeout.toMillis() * 4 + 100, TimeUnit.MILLISECONDS);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      lastError = "interrupted";
-      return false;
-    } catch (ExecutionException | TimeoutException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      lastError = cause.toString();
-      return false;
+    String error = RedisLink.awaitAll(pending, timeout.multipliedBy(4).plusMillis(100));
+    if (error != null) {
+      lastError = error;
     }
+    return error == null;
   }
+
 
   /** Takes every state's snapshot into script calls: per hash slot, at most {@link #BATCH}. */
   private List<Group> collect(long now) {
