@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guarantee: the permits admitted in a window (a token bucket: over any time) are at most the
  * permits the pool handed out, so the cluster never admits more than one exact counter would,
- * except after failures the class documentation of {@code docs/distributed.md} names: a holder that
+ * except after the failures {@code docs/distributed.md} names: a holder that
  * dies returns, when its lease expires, its unspent permits as last reported (so what it spent
  * after its last round counts as unspent), and a Redis that loses its data loses the spending of
  * instances that die with it. Under-admission is the price: permits sitting in other instances'
