@@ -1,8 +1,6 @@
 package dev.sluice.synced;
 
-import dev.sluice.Algorithm;
 import dev.sluice.Decision;
-import dev.sluice.Limit;
 
 /**
  * One client's view of the cluster under one rule: per limit, what the other instances had
@@ -32,29 +30,39 @@ final class KeyState {
   private final long[] window;
   private final boolean[] sliding;
 
-  private final long[] start;
-  private final long[] ownCur;
-  private final long[] othersCur;
-  private final long[] pushedCur;
+  // Every per-limit figure of this client lives in one array, F longs per limit, so that a check
+  // touches one object (a few cache lines) rather than eighteen arrays: with many clients the
+  // misses of scattered arrays cost more than the arithmetic (SyncedVersusInMemoryBenchmark).
+  /** The start of the current window (ABSENT before the first admission). */
+  private static final int START = 0;
+  /** What this instance admitted in the current window. */
+  private static final int OWN_CUR = 1;
+  /** What the others had admitted in it at the last sync. */
+  private static final int OTHERS_CUR = 2;
+  /** Own count of the current window Redis acknowledged. */
+  private static final int PUSHED_CUR = 3;
   /** Own count of the current window as sent in the last applied sync. */
-  private final long[] syncedOwnCur;
+  private static final int SYNCED_OWN_CUR = 4;
   /** Syncs applied in the current window. */
-  private final long[] syncsInWindow;
+  private static final int SYNCS_IN_WINDOW = 5;
   /** The cluster's total of the current window at the last applied sync. */
-  private final long[] syncedTotalCur;
-  private final long[] share;
+  private static final int SYNCED_TOTAL_CUR = 6;
+  /** This instance's share until its next sync. */
+  private static final int SHARE = 7;
   /** Requests the view admitted (the share may still have denied them) since the last snapshot. */
-  private final long[] demand;
-  private final long[] ownPrev;
-  private final long[] othersPrev;
-  private final long[] pushedPrev;
+  private static final int DEMAND = 8;
+  private static final int OWN_PREV = 9;
+  private static final int OTHERS_PREV = 10;
+  private static final int PUSHED_PREV = 11;
   // The working view of one decision (see view()), kept to avoid allocating per check.
-  private final long[] vTe;
-  private final long[] vStart;
-  private final long[] vCur;
-  private final long[] vPrev;
-  private final long[] vSince;
-  private final long[] vShare;
+  private static final int V_TE = 12;
+  private static final int V_START = 13;
+  private static final int V_CUR = 14;
+  private static final int V_PREV = 15;
+  private static final int V_SINCE = 16;
+  private static final int V_SHARE = 17;
+  private static final int F = 18;
+  private final long[] a;
 
   /** When the last snapshot was taken, engine time, or ABSENT. */
   private long lastSnapshotMicros = ABSENT;
@@ -69,39 +77,14 @@ final class KeyState {
     this.rule = rule;
     this.client = client;
     this.n = rule.limits.length;
-    permits = new long[n];
-    window = new long[n];
-    sliding = new boolean[n];
+    permits = rule.permits;
+    window = rule.window;
+    sliding = rule.sliding;
+    a = new long[n * F];
     for (int i = 0; i < n; i++) {
-      Limit l = rule.limits[i];
-      permits[i] = l.permits();
-      window[i] = l.windowMicros();
-      sliding[i] = l.algorithm() == Algorithm.SLIDING_WINDOW_COUNTER;
+      a[i * F + START] = ABSENT;
+      a[i * F + SHARE] = UNLIMITED;
     }
-    start = filled(ABSENT);
-    ownCur = new long[n];
-    othersCur = new long[n];
-    pushedCur = new long[n];
-    syncedOwnCur = new long[n];
-    syncsInWindow = new long[n];
-    syncedTotalCur = new long[n];
-    share = filled(UNLIMITED);
-    demand = new long[n];
-    ownPrev = new long[n];
-    othersPrev = new long[n];
-    pushedPrev = new long[n];
-    vTe = new long[n];
-    vStart = new long[n];
-    vCur = new long[n];
-    vPrev = new long[n];
-    vSince = new long[n];
-    vShare = new long[n];
-  }
-
-  private long[] filled(long v) {
-    long[] a = new long[n];
-    java.util.Arrays.fill(a, v);
-    return a;
   }
 
   /**
@@ -128,17 +111,17 @@ final class KeyState {
     int denied = 0;
     boolean byShare = false;
     for (int i = 0; i < n; i++) {
-      if (permits[i] == 0 || c > permits[i] || !admits(i, vTe[i], c)) {
+      if (permits[i] == 0 || c > permits[i] || !admits(i, a[i * F + V_TE], c)) {
         denied |= 1 << i;
-      } else if (vSince[i] + c > vShare[i]) {
+      } else if (a[i * F + V_SINCE] + c > a[i * F + V_SHARE]) {
         denied |= 1 << i;
         byShare = true;
       }
     }
     if (denied != 0 && byShare) {
       for (int i = 0; i < n; i++) {
-        if (vStart[i] == start[i]) {
-          demand[i] += c;
+        if (a[i * F + V_START] == a[i * F + START]) {
+          a[i * F + DEMAND] += c;
         }
       }
       needsRead = true;
@@ -150,31 +133,31 @@ final class KeyState {
   /** The second half of {@link #decide}: consumes {@code c} on every limit, as just tested. */
   void consume(long c, int instances) {
     for (int i = 0; i < n; i++) {
-      roll(i, vTe[i], instances);
-      ownCur[i] += c;
-      demand[i] += c;
+      roll(i, a[i * F + V_TE], instances);
+      a[i * F + OWN_CUR] += c;
+      a[i * F + DEMAND] += c;
     }
   }
 
   /** Fills the working view of every limit at {@code t} without writing the state. */
   private void view(long t, int instances) {
     for (int i = 0; i < n; i++) {
-      long te = Math.max(t, start[i]);
+      long te = Math.max(t, a[i * F + START]);
       long s = te - Math.floorMod(te, window[i]);
-      vTe[i] = te;
-      vStart[i] = s;
-      if (s == start[i]) {
-        vCur[i] = othersCur[i] + ownCur[i];
-        vPrev[i] = othersPrev[i] + ownPrev[i];
-        vSince[i] = ownCur[i] - syncedOwnCur[i];
-        vShare[i] = share[i];
+      a[i * F + V_TE] = te;
+      a[i * F + V_START] = s;
+      if (s == a[i * F + START]) {
+        a[i * F + V_CUR] = a[i * F + OTHERS_CUR] + a[i * F + OWN_CUR];
+        a[i * F + V_PREV] = a[i * F + OTHERS_PREV] + a[i * F + OWN_PREV];
+        a[i * F + V_SINCE] = a[i * F + OWN_CUR] - a[i * F + SYNCED_OWN_CUR];
+        a[i * F + V_SHARE] = a[i * F + SHARE];
       } else {
-        vCur[i] = 0;
-        vPrev[i] = start[i] != ABSENT && s == start[i] + window[i]
-            ? othersCur[i] + ownCur[i] : 0;
-        vSince[i] = 0;
+        a[i * F + V_CUR] = 0;
+        a[i * F + V_PREV] = a[i * F + START] != ABSENT && s == a[i * F + START] + window[i]
+            ? a[i * F + OTHERS_CUR] + a[i * F + OWN_CUR] : 0;
+        a[i * F + V_SINCE] = 0;
         // Not synced in this window yet: an equal part of what is left, whatever the demand.
-        vShare[i] = instances <= 1 ? UNLIMITED
+        a[i * F + V_SHARE] = instances <= 1 ? UNLIMITED
             : round((double) remaining(i, te) / instances, s, 0);
       }
     }
@@ -182,38 +165,38 @@ final class KeyState {
 
   /** Moves limit {@code i} to the window of {@code te}, as the view saw it. */
   private void roll(int i, long te, int instances) {
-    long s = vStart[i];
-    if (s != start[i]) {
-      if (start[i] != ABSENT && s == start[i] + window[i]) {
-        ownPrev[i] = ownCur[i];
-        othersPrev[i] = othersCur[i];
-        pushedPrev[i] = pushedCur[i];
+    long s = a[i * F + V_START];
+    if (s != a[i * F + START]) {
+      if (a[i * F + START] != ABSENT && s == a[i * F + START] + window[i]) {
+        a[i * F + OWN_PREV] = a[i * F + OWN_CUR];
+        a[i * F + OTHERS_PREV] = a[i * F + OTHERS_CUR];
+        a[i * F + PUSHED_PREV] = a[i * F + PUSHED_CUR];
       } else {
-        ownPrev[i] = 0;
-        othersPrev[i] = 0;
-        pushedPrev[i] = 0;
+        a[i * F + OWN_PREV] = 0;
+        a[i * F + OTHERS_PREV] = 0;
+        a[i * F + PUSHED_PREV] = 0;
       }
-      start[i] = s;
-      ownCur[i] = 0;
-      othersCur[i] = 0;
-      pushedCur[i] = 0;
-      syncedOwnCur[i] = 0;
-      syncsInWindow[i] = 0;
-      syncedTotalCur[i] = 0;
-      demand[i] = 0;
-      share[i] = vShare[i];
+      a[i * F + START] = s;
+      a[i * F + OWN_CUR] = 0;
+      a[i * F + OTHERS_CUR] = 0;
+      a[i * F + PUSHED_CUR] = 0;
+      a[i * F + SYNCED_OWN_CUR] = 0;
+      a[i * F + SYNCS_IN_WINDOW] = 0;
+      a[i * F + SYNCED_TOTAL_CUR] = 0;
+      a[i * F + DEMAND] = 0;
+      a[i * F + SHARE] = a[i * F + V_SHARE];
     }
   }
 
   private boolean admits(int i, long te, long c) {
     long p = permits[i];
     if (!sliding[i]) {
-      return vCur[i] + c <= p;
+      return a[i * F + V_CUR] + c <= p;
     }
     long w = window[i];
-    long e = te - vStart[i];
-    long prev = vPrev[i];
-    long cur = vCur[i];
+    long e = te - a[i * F + V_START];
+    long prev = a[i * F + V_PREV];
+    long cur = a[i * F + V_CUR];
     if (prev <= p && cur <= p) {
       // Limit guarantees permits * window < 2^61, so 3 * permits * window fits.
       return prev * (w - e) + (cur + c) * w <= p * w;
@@ -225,12 +208,12 @@ final class KeyState {
   private long remaining(int i, long te) {
     long p = permits[i];
     if (!sliding[i]) {
-      return Math.max(0, p - vCur[i]);
+      return Math.max(0, p - a[i * F + V_CUR]);
     }
     long w = window[i];
-    long e = te - vStart[i];
-    long prev = vPrev[i];
-    long cur = vCur[i];
+    long e = te - a[i * F + V_START];
+    long prev = a[i * F + V_PREV];
+    long cur = a[i * F + V_CUR];
     if (prev <= p && cur <= p) {
       return Math.max(0, Math.floorDiv(p * w - prev * (w - e) - cur * w, w));
     }
@@ -240,19 +223,19 @@ final class KeyState {
 
   private long resetAt(int i, long te) {
     if (!sliding[i]) {
-      return vCur[i] > 0 ? vStart[i] + window[i] : te;
+      return a[i * F + V_CUR] > 0 ? a[i * F + V_START] + window[i] : te;
     }
-    if (vCur[i] > 0) {
-      return vStart[i] + 2 * window[i];
+    if (a[i * F + V_CUR] > 0) {
+      return a[i * F + V_START] + 2 * window[i];
     }
-    return vPrev[i] > 0 ? vStart[i] + window[i] : te;
+    return a[i * F + V_PREV] > 0 ? a[i * F + V_START] + window[i] : te;
   }
 
   private long allowedAt(int i, long te, long c) {
     long w = window[i];
-    long s = vStart[i];
+    long s = a[i * F + V_START];
     long p = permits[i];
-    long cur = vCur[i];
+    long cur = a[i * F + V_CUR];
     if (admits(i, te, c)) {
       // Denied by the share only: it is renewed at the next sync.
       return Math.min(s + w, te + rule.engine.intervalMicros);
@@ -260,7 +243,7 @@ final class KeyState {
     if (!sliding[i]) {
       return s + w;
     }
-    long prev = vPrev[i];
+    long prev = a[i * F + V_PREV];
     long spare = p - cur - c;
     if (spare >= 0 && prev > 0) {
       long at = w - Math.floorDiv(spare * w, prev);
@@ -285,7 +268,7 @@ final class KeyState {
     long rem = 0;
     long reset = 0;
     for (int i = 0; i < n; i++) {
-      long te = vTe[i];
+      long te = a[i * F + V_TE];
       if (denied != 0) {
         if ((denied & (1 << i)) == 0) {
           continue;
@@ -310,8 +293,8 @@ final class KeyState {
         rem = 0;
         reset = Decision.NEVER;
       } else {
-        rem = remaining(pick, vTe[pick]);
-        reset = resetAt(pick, vTe[pick]);
+        rem = remaining(pick, a[pick * F + V_TE]);
+        reset = resetAt(pick, a[pick * F + V_TE]);
       }
     }
     return new Decision(denied == 0, permits[pick], rem, reset, retry, pick, false);
@@ -323,7 +306,7 @@ final class KeyState {
       return true;
     }
     for (int i = 0; i < n; i++) {
-      if (ownCur[i] > pushedCur[i] || ownPrev[i] > pushedPrev[i]) {
+      if (a[i * F + OWN_CUR] > a[i * F + PUSHED_CUR] || a[i * F + OWN_PREV] > a[i * F + PUSHED_PREV]) {
         return true;
       }
     }
@@ -332,14 +315,16 @@ final class KeyState {
 
   /** Forgets what Redis acknowledged, so the next sync pushes every own count again. */
   void forgetPushed() {
-    java.util.Arrays.fill(pushedCur, 0);
-    java.util.Arrays.fill(pushedPrev, 0);
+    for (int i = 0; i < n; i++) {
+      a[i * F + PUSHED_CUR] = 0;
+      a[i * F + PUSHED_PREV] = 0;
+    }
   }
 
   /** Whether every window this state holds is over at {@code now} and nothing waits. */
   boolean idle(long now) {
     for (int i = 0; i < n; i++) {
-      if (start[i] != ABSENT && now < start[i] + 2 * window[i]) {
+      if (a[i * F + START] != ABSENT && now < a[i * F + START] + 2 * window[i]) {
         return false;
       }
     }
@@ -357,17 +342,23 @@ final class KeyState {
     long elapsed = lastSnapshotMicros == ABSENT ? rule.engine.intervalMicros
         : Math.max(1, now - lastSnapshotMicros);
     lastSnapshotMicros = now;
-    long[] s = start.clone();
-    long[] oc = ownCur.clone();
+    long[] s = new long[n];
+    long[] oc = new long[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = a[i * F + START];
+      oc[i] = a[i * F + OWN_CUR];
+    }
     long[] op = new long[n];
     long[] d = new long[n];
     for (int i = 0; i < n; i++) {
-      d[i] = (long) Math.ceil(demand[i] * 1e6 / elapsed);
+      d[i] = (long) Math.ceil(a[i * F + DEMAND] * 1e6 / elapsed);
     }
     for (int i = 0; i < n; i++) {
-      op[i] = ownPrev[i] > pushedPrev[i] ? ownPrev[i] : sliding[i] ? -1 : -2;
+      op[i] = a[i * F + OWN_PREV] > a[i * F + PUSHED_PREV] ? a[i * F + OWN_PREV] : sliding[i] ? -1 : -2;
     }
-    java.util.Arrays.fill(demand, 0);
+    for (int i = 0; i < n; i++) {
+      a[i * F + DEMAND] = 0;
+    }
     return new Snapshot(this, s, oc, op, d);
   }
 
@@ -378,38 +369,38 @@ final class KeyState {
       long s = sent.start[i];
       long o = sent.ownCur[i];
       long tc = totalCur[i];
-      if (s == start[i]) {
+      if (s == a[i * F + START]) {
         // What this view does not show yet: the others' admissions since their own last push.
         // At the first sync in a window, each instance without a count yet may spend its whole
         // first share (an equal part of the window) before it syncs, which a key exhausted within
         // one interval does; afterwards, STALENESS (a half) of what the others admitted between
         // this instance's last two syncs (their phases are spread over the interval).
         long unseen;
-        if (syncsInWindow[i] == 0) {
+        if (a[i * F + SYNCS_IN_WINDOW] == 0) {
           unseen = Math.max(0, instances - counted[i]) * ceilDiv(permits[i], instances);
         } else {
           unseen = (long) (STALENESS
-              * Math.max(0, (tc - syncedTotalCur[i]) - (o - syncedOwnCur[i])));
+              * Math.max(0, (tc - a[i * F + SYNCED_TOTAL_CUR]) - (o - a[i * F + SYNCED_OWN_CUR])));
         }
-        syncedTotalCur[i] = Math.max(syncedTotalCur[i], tc);
-        othersCur[i] = Math.max(othersCur[i], tc - o);
-        pushedCur[i] = Math.max(pushedCur[i], o);
-        syncedOwnCur[i] = Math.max(syncedOwnCur[i], o);
-        syncsInWindow[i]++;
+        a[i * F + SYNCED_TOTAL_CUR] = Math.max(a[i * F + SYNCED_TOTAL_CUR], tc);
+        a[i * F + OTHERS_CUR] = Math.max(a[i * F + OTHERS_CUR], tc - o);
+        a[i * F + PUSHED_CUR] = Math.max(a[i * F + PUSHED_CUR], o);
+        a[i * F + SYNCED_OWN_CUR] = Math.max(a[i * F + SYNCED_OWN_CUR], o);
+        a[i * F + SYNCS_IN_WINDOW]++;
         if (totalPrev[i] >= 0) {
-          long op = sent.ownPrev[i] >= 0 ? sent.ownPrev[i] : pushedPrev[i];
-          othersPrev[i] = Math.max(othersPrev[i], totalPrev[i] - op);
-          pushedPrev[i] = Math.max(pushedPrev[i], sent.ownPrev[i]);
+          long op = sent.ownPrev[i] >= 0 ? sent.ownPrev[i] : a[i * F + PUSHED_PREV];
+          a[i * F + OTHERS_PREV] = Math.max(a[i * F + OTHERS_PREV], totalPrev[i] - op);
+          a[i * F + PUSHED_PREV] = Math.max(a[i * F + PUSHED_PREV], sent.ownPrev[i]);
         }
         // Demands are compared only from the second sync in a window on: by then every instance
         // with demand for the key has reported it (each syncs once per interval).
-        boolean demands = byDemand && syncsInWindow[i] >= 2;
-        share[i] = share(i, now, demands ? totalDemand[i] : 0, sent.demand[i], instances,
+        boolean demands = byDemand && a[i * F + SYNCS_IN_WINDOW] >= 2;
+        a[i * F + SHARE] = share(i, now, demands ? totalDemand[i] : 0, sent.demand[i], instances,
             unseen);
-      } else if (s + window[i] == start[i]) {
+      } else if (s + window[i] == a[i * F + START]) {
         // The window turned while the sync was in flight: what was sent is now the previous one.
-        othersPrev[i] = Math.max(othersPrev[i], tc - o);
-        pushedPrev[i] = Math.max(pushedPrev[i], o);
+        a[i * F + OTHERS_PREV] = Math.max(a[i * F + OTHERS_PREV], tc - o);
+        a[i * F + PUSHED_PREV] = Math.max(a[i * F + PUSHED_PREV], o);
       }
     }
   }
@@ -425,17 +416,17 @@ final class KeyState {
       return UNLIMITED;
     }
     view(now, instances);
-    if (vStart[i] != start[i]) {
-      return share[i];
+    if (a[i * F + V_START] != a[i * F + START]) {
+      return a[i * F + SHARE];
     }
-    long te = vTe[i];
+    long te = a[i * F + V_TE];
     double part = 1.0 / instances;
     if (clusterDemand > 0) {
       part = (Math.min(1.0, (double) ownDemand / clusterDemand) + part) / 2;
     }
     long left = Math.max(0, remaining(i, te) - unseen);
     // Admissions made after the snapshot was taken already count against the new share.
-    return ownCur[i] - syncedOwnCur[i] + round(left * part, start[i], syncsInWindow[i]);
+    return a[i * F + OWN_CUR] - a[i * F + SYNCED_OWN_CUR] + round(left * part, a[i * F + START], a[i * F + SYNCS_IN_WINDOW]);
   }
 
   /**

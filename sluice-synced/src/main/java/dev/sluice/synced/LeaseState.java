@@ -197,7 +197,7 @@ final class LeaseState {
    * estimate, drops expired leases, and gives up now (returns) what is held beyond twice the
    * target: the returned permits are no longer spendable here before Redis frees them.
    */
-  Snapshot snapshot(long now, long horizonMicros, double capFraction) {
+  Snapshot snapshot(long now, long horizonMicros, long decayMicros, double capFraction) {
     long elapsed = lastSnapshotMicros == ABSENT ? rule.engine.intervalMicros
         : Math.max(1, now - lastSnapshotMicros);
     lastSnapshotMicros = now;
@@ -211,10 +211,11 @@ final class LeaseState {
         held[i] = 0;
         expiry[i] = ABSENT;
       }
-      // Up at once, down by half a round: a burst gets its lease at the next round, and a lease
-      // shrinks over a few quiet rounds rather than at the first.
+      // Up at once, down with a time constant of decayMicros: a burst gets its lease at the next
+      // round, and a sparse client (a request every few seconds) keeps a lease of one request
+      // between its requests instead of being denied each first request after a quiet spell.
       double r = demand[i] * 1e6 / elapsed;
-      rate[i] = r >= rate[i] ? r : (rate[i] + r) / 2;
+      rate[i] = Math.max(r, rate[i] * Math.exp(-(double) elapsed / decayMicros));
       if (rate[i] < 1e-3) {
         rate[i] = 0;
       }

@@ -14,7 +14,6 @@ import dev.sluice.redis.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +22,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -50,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Guarantee: the permits admitted in a window (a token bucket: over any time) are at most the
  * permits the pool handed out, so the cluster never admits more than one exact counter would,
- * except after failures the class documentation of {@code docs/distributed.md} names: a holder that
+ * except after the failures {@code docs/distributed.md} names: a holder that
  * dies returns, when its lease expires, its unspent permits as last reported (so what it spent
  * after its last round counts as unspent), and a Redis that loses its data loses the spending of
  * instances that die with it. Under-admission is the price: permits sitting in other instances'
@@ -73,6 +70,8 @@ public final class LeasedEngine implements RateLimiterEngine {
   final long intervalMicros;
   private final long ttlMicros;
   private final long horizonMicros;
+  /** The time constant of a client's rate estimate when its demand falls. */
+  private final long decayMicros;
   private final long graceMicros;
   private final double capFraction;
   final String keyPrefix;
@@ -111,6 +110,7 @@ public final class LeasedEngine implements RateLimiterEngine {
           + "interval and its holder stops spending it one interval before it expires");
     }
     this.horizonMicros = 2 * intervalMicros;
+    this.decayMicros = Math.max(1_000_000L, 4 * intervalMicros);
     this.graceMicros = 2 * intervalMicros;
     this.capFraction = b.maxLeaseFraction;
     this.keyPrefix = b.keyPrefix;
@@ -185,13 +185,7 @@ public final class LeasedEngine implements RateLimiterEngine {
       }
       rule[i] = l.state();
     }
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparing((Integer i) -> rule[i].rule.id())
-        .thenComparing(i -> checks.get(i).key())
-        .thenComparingInt(i -> System.identityHashCode(rule[i])));
+    Integer[] order = LocalRateLimiter.lockOrder(checks, rule);
     while (true) {
       LeaseState[] state = new LeaseState[n];
       for (int i = 0; i < n; i++) {
@@ -353,21 +347,13 @@ public final class LeasedEngine implements RateLimiterEngine {
   }
 
   private boolean await(List<? extends CompletableFuture<?>> pending) {
-    CompletableFuture<Void> all =
-        CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
-    try {
-      all.get(timeout.toMillis() * 4 + 100, TimeUnit.MILLISECONDS);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      lastError = "interrupted";
-      return false;
-    } catch (ExecutionException | TimeoutException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      lastError = cause.toString();
-      return false;
+    String error = RedisLink.awaitAll(pending, timeout.multipliedBy(4).plusMillis(100));
+    if (error != null) {
+      lastError = error;
     }
+    return error == null;
   }
+
 
   /** Takes every state's snapshot into script calls: per hash slot, at most {@link #BATCH}. */
   private List<Group> collect(long now) {
@@ -381,7 +367,7 @@ public final class LeasedEngine implements RateLimiterEngine {
           if (s.removed) {
             continue;
           }
-          snap = s.snapshot(now, horizonMicros, capFraction);
+          snap = s.snapshot(now, horizonMicros, decayMicros, capFraction);
         }
         if (snap == null) {
           continue;

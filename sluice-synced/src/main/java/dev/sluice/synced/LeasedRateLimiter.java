@@ -2,13 +2,11 @@ package dev.sluice.synced;
 
 import dev.sluice.Checks;
 import dev.sluice.Decision;
-import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
 
 /** A limiter of the leased engine: decides in this process on the leases it holds. */
-final class LeasedRateLimiter implements RateLimiter {
-  private static final Decision DENIED = new Decision(false, 0, 0, 0, 0, 0, false);
+final class LeasedRateLimiter extends LocalRateLimiter {
   private final LeaseRuleState state;
 
   LeasedRateLimiter(LeaseRuleState state) {
@@ -31,27 +29,7 @@ final class LeasedRateLimiter implements RateLimiter {
   }
 
   @Override
-  public Decision check(CharSequence key, long cost, long nowMicros) {
-    return decide(Checks.key(key).toString(), cost, nowMicros, true);
-  }
-
-  @Override
-  public Decision check(long key, long cost, long nowMicros) {
-    return decide(Long.toString(key), cost, nowMicros, true);
-  }
-
-  @Override
-  public boolean tryAcquire(CharSequence key, long cost, long nowMicros) {
-    return decide(Checks.key(key).toString(), cost, nowMicros, false) == null;
-  }
-
-  @Override
-  public boolean tryAcquire(long key, long cost, long nowMicros) {
-    return decide(Long.toString(key), cost, nowMicros, false) == null;
-  }
-
-  /** Decides; without {@code describe}, returns null when allowed and a non-null value if not. */
-  private Decision decide(String client, long cost, long now, boolean describe) {
+  Decision decide(String client, long cost, long now, boolean describe) {
     Checks.cost(cost);
     Checks.timestamp(now);
     LeasedEngine engine = state.engine;

@@ -151,6 +151,27 @@ final class RedisLink implements AutoCloseable {
     });
   }
 
+  /**
+   * Waits up to {@code max} for every stage of a round to complete.
+   *
+   * @return null when all completed normally, else what failed (the first failure, a timeout, or
+   *     an interruption, whose flag is set again)
+   */
+  static String awaitAll(List<? extends CompletableFuture<?>> pending, Duration max) {
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]));
+    try {
+      all.get(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return cause.toString();
+    }
+  }
+
   /** A short description of the topology for logs and statistics. */
   String describe() {
     return switch (topology) {

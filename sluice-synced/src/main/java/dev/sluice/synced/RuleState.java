@@ -1,5 +1,6 @@
 package dev.sluice.synced;
 
+import dev.sluice.Algorithm;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,10 @@ final class RuleState {
   final SyncedEngine engine;
   final Rule rule;
   final Limit[] limits;
+  /** Per limit: permits, window (microseconds), whether a sliding window counter. */
+  final long[] permits;
+  final long[] window;
+  final boolean[] sliding;
   final ConcurrentHashMap<String, KeyState> clients = new ConcurrentHashMap<>();
   final ConcurrentLinkedQueue<KeyState> dirty = new ConcurrentLinkedQueue<>();
 
@@ -17,6 +22,15 @@ final class RuleState {
     this.engine = engine;
     this.rule = rule;
     this.limits = rule.limits().toArray(new Limit[0]);
+    int n = limits.length;
+    permits = new long[n];
+    window = new long[n];
+    sliding = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      permits[i] = limits[i].permits();
+      window[i] = limits[i].windowMicros();
+      sliding[i] = limits[i].algorithm() == Algorithm.SLIDING_WINDOW_COUNTER;
+    }
   }
 
   /** The state of {@code client}, created on first use. */

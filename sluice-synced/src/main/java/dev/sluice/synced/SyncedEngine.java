@@ -176,14 +176,7 @@ public final class SyncedEngine implements RateLimiterEngine {
       }
       rule[i] = l.state();
     }
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, java.util.Comparator
-        .comparing((Integer i) -> rule[i].rule.id())
-        .thenComparing(i -> checks.get(i).key())
-        .thenComparingInt(i -> System.identityHashCode(rule[i])));
+    Integer[] order = LocalRateLimiter.lockOrder(checks, rule);
     while (true) {
       KeyState[] state = new KeyState[n];
       for (int i = 0; i < n; i++) {
@@ -335,22 +328,14 @@ public final class SyncedEngine implements RateLimiterEngine {
     }
   }
 
-  private boolean await(List<CompletableFuture<?>> pending) {
-    CompletableFuture<Void> all =
-        CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
-    try {
-      all.get(timeout.toMillis() * 4 + 100, TimeUnit.MILLISECONDS);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      lastError = "interrupted";
-      return false;
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      lastError = cause.toString();
-      return false;
+  private boolean await(List<? extends CompletableFuture<?>> pending) {
+    String error = RedisLink.awaitAll(pending, timeout.multipliedBy(4).plusMillis(100));
+    if (error != null) {
+      lastError = error;
     }
+    return error == null;
   }
+
 
   /** Drains the dirty queues into script calls: per hash slot, at most {@link #BATCH} each. */
   private List<Group> collect(long now) {

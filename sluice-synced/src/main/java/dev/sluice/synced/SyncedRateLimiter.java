@@ -2,12 +2,11 @@ package dev.sluice.synced;
 
 import dev.sluice.Checks;
 import dev.sluice.Decision;
-import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
 
 /** A limiter of the synced engine: decides in this process on the engine's view of a rule. */
-final class SyncedRateLimiter implements RateLimiter {
+final class SyncedRateLimiter extends LocalRateLimiter {
   private final RuleState state;
 
   SyncedRateLimiter(RuleState state) {
@@ -30,27 +29,7 @@ final class SyncedRateLimiter implements RateLimiter {
   }
 
   @Override
-  public Decision check(CharSequence key, long cost, long nowMicros) {
-    return decide(Checks.key(key).toString(), cost, nowMicros, true);
-  }
-
-  @Override
-  public Decision check(long key, long cost, long nowMicros) {
-    return decide(Long.toString(key), cost, nowMicros, true);
-  }
-
-  @Override
-  public boolean tryAcquire(CharSequence key, long cost, long nowMicros) {
-    return decide(Checks.key(key).toString(), cost, nowMicros, false) == null;
-  }
-
-  @Override
-  public boolean tryAcquire(long key, long cost, long nowMicros) {
-    return decide(Long.toString(key), cost, nowMicros, false) == null;
-  }
-
-  /** Decides; without {@code describe}, returns null when allowed and a non-null value if not. */
-  private Decision decide(String client, long cost, long now, boolean describe) {
+  Decision decide(String client, long cost, long now, boolean describe) {
     Checks.cost(cost);
     Checks.timestamp(now);
     state.engine.checks.increment();
@@ -70,6 +49,4 @@ final class SyncedRateLimiter implements RateLimiter {
       }
     }
   }
-
-  private static final Decision DENIED = new Decision(false, 0, 0, 0, 0, 0, false);
 }

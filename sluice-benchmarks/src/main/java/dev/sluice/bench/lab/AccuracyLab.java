@@ -4,6 +4,7 @@ import dev.sluice.InMemoryEngine;
 import dev.sluice.Limit;
 import dev.sluice.ManualTimeSource;
 import dev.sluice.RateLimiter;
+import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
 import dev.sluice.redis.Topology;
@@ -22,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 
 /**
  * The accuracy lab: drives several synced-engine instances with simulated traffic against one
@@ -89,16 +91,16 @@ public final class AccuracyLab {
     LEASED
   }
 
-  /** One instance of the cluster under test, whichever engine it runs. */
-  private interface Instance extends AutoCloseable {
-    RateLimiter limiter();
-
-    void sync();
-
-    long commands();
-
+  /**
+   * One instance of the cluster under test, whichever engine it runs: its limiter, its round
+   * (a sync or a lease round), its Redis command count, and its engine to close.
+   */
+  private record Instance(RateLimiter limiter, Runnable sync, LongSupplier commands,
+      RateLimiterEngine engine) implements AutoCloseable {
     @Override
-    void close();
+    public void close() {
+      engine.close();
+    }
 
     static Instance of(Setup s, String uri, String prefix, int i, ManualTimeSource clock,
         Rule rule) {
@@ -106,57 +108,16 @@ public final class AccuracyLab {
         LeasedEngine e = LeasedEngine.builder(Topology.standalone(uri)).timeSource(clock)
             .keyPrefix(prefix).instanceId("i" + i).syncInterval(s.sync())
             .commandTimeout(Duration.ofSeconds(5)).autoSync(false).build();
-        RateLimiter l = e.limiter(rule);
-        return new Instance() {
-          @Override
-          public RateLimiter limiter() {
-            return l;
-          }
-
-          @Override
-          public void sync() {
-            e.syncNow();
-          }
-
-          @Override
-          public long commands() {
-            return e.stats().commandsSent();
-          }
-
-          @Override
-          public void close() {
-            e.close();
-          }
-        };
+        return new Instance(e.limiter(rule), e::syncNow, () -> e.stats().commandsSent(), e);
       }
       SyncedEngine e = SyncedEngine.builder(Topology.standalone(uri)).timeSource(clock)
           .keyPrefix(prefix).instanceId("i" + i).syncInterval(s.sync())
           .expectedInstances(s.instances()).sharesByDemand(s.byDemand())
           .commandTimeout(Duration.ofSeconds(5)).autoSync(false).build();
-      RateLimiter l = e.limiter(rule);
-      return new Instance() {
-        @Override
-        public RateLimiter limiter() {
-          return l;
-        }
-
-        @Override
-        public void sync() {
-          e.syncNow();
-        }
-
-        @Override
-        public long commands() {
-          return e.stats().commandsSent();
-        }
-
-        @Override
-        public void close() {
-          e.close();
-        }
-      };
+      return new Instance(e.limiter(rule), e::syncNow, () -> e.stats().commandsSent(), e);
     }
   }
+
 
   /**
    * What a run measured. Over- and under-admission are per (key, window) with demand at least
@@ -376,7 +337,7 @@ public final class AccuracyLab {
       if (s.mode() == Mode.LEASED) {
         clock.set(START - window);
         for (Instance e : engines) {
-          e.sync();
+          e.sync().run();
         }
       }
       for (long tick = 0; tick < duration; tick += TICK) {
@@ -390,7 +351,7 @@ public final class AccuracyLab {
         for (int i = 0; i < engines.length; i++) {
           if (nextSync[i] <= t0) {
             clock.set(nextSync[i]);
-            engines[i].sync();
+            engines[i].sync().run();
             nextSync[i] += interval;
           }
         }
@@ -467,7 +428,7 @@ public final class AccuracyLab {
       }
       long commands = 0;
       for (Instance e : engines) {
-        commands += e.commands();
+        commands += e.commands().getAsLong();
       }
       return new Result(s, checks, st.windows, st.saturated, st.meanOver(), st.worstOver,
           st.meanUnder(), st.worstUnder, 100.0 * wrong / Math.max(1, checks),

@@ -8,11 +8,11 @@
 --
 -- ARGV[1]: this instance's id; ARGV[2]: now (microseconds); ARGV[3]: lease time to live
 -- (microseconds); ARGV[4]: 1 if new permits may be granted (0 in the grace period after Redis lost
--- its data); ARGV[5]: the data mark (microseconds; mark.lua). Per pool j, from ARGV[5 + 7(j-1) + 1]:
--- kind (0 fixed window, 1 token bucket), permits (fixed: per window; bucket: capacity), the
--- refill rate (bucket: permits per microsecond; fixed: unused), this instance's spent count (in
--- the window; a bucket: ever; -1: adopt the stored one), the permits it holds now, how many more it wants, and the pool's
--- time to live in milliseconds.
+-- its data); ARGV[5]: the data mark (microseconds; mark.lua). Per pool j, seven arguments from
+-- ARGV[5 + 7(j-1) + 1]: kind (0 fixed window, 1 token bucket), permits (fixed: per window;
+-- bucket: capacity), the refill rate (bucket: permits per microsecond; fixed: unused), this
+-- instance's spent count (in the window; a bucket: ever; -1: adopt the stored one), the permits
+-- it holds now, how many more it wants, and the pool's time to live in milliseconds.
 --
 -- Per pool: expired leases of any instance are dropped first (fixed window: their unspent permits
 -- are free again; token bucket: they go back into the bucket). A bucket's level never exceeds its
