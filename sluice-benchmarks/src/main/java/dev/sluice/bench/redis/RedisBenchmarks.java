@@ -91,6 +91,10 @@ public final class RedisBenchmarks {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("scripts")) {
+      writeScripts(java.nio.file.Path.of(args[1]));
+      return;
+    }
     int port = Integer.parseInt(args[0]);
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     List<String> which = args.length > 2 ? Arrays.asList(args).subList(2, args.length)
@@ -120,6 +124,29 @@ public final class RedisBenchmarks {
       }
     }
     System.exit(0);
+  }
+
+  /**
+   * Writes, for {@code redis/instructions.sh}, each benchmark rule's check script
+   * ({@code <rule>.lua}) and the redis-benchmark arguments of one check at the server's time
+   * ({@code <rule>.args}, the key's client replaced by {@code __rand_int__}, the sha included).
+   */
+  static void writeScripts(java.nio.file.Path dir) throws IOException {
+    java.nio.file.Files.createDirectories(dir);
+    try (RedisEngine engine = RedisEngine.builder(Topology.standalone("redis://127.0.0.1:1"))
+        .build()) {
+      for (Rule rule : List.of(ONE, THREE)) {
+        java.nio.file.Files.writeString(dir.resolve(rule.id() + ".lua"),
+            RedisEngine.scriptSource(rule));
+        List<String> call = new ArrayList<>(engine.scriptCall("CLIENT", rule, 1));
+        call.set(3, call.get(3).replace("CLIENT", "__rand_int__"));
+        java.nio.file.Files.writeString(dir.resolve(rule.id() + ".args"),
+            String.join(" ", call) + "\n");
+      }
+    }
+    for (String r : List.of("incrby_pexpire.lua", "seed_token_bucket.lua")) {
+      java.nio.file.Files.writeString(dir.resolve(r), resource(r));
+    }
   }
 
   private RedisEngine engine() {
@@ -297,7 +324,11 @@ public final class RedisBenchmarks {
     int clients = 20_000;
     admin.flushall();
     long m0 = Long.parseLong(info("memory", "used_memory"));
-    try (RedisEngine engine = engine()) {
+    // the caller's clock: the keys get the 60 s TTL slack and outlive the measurement (a token
+    // bucket of 1,000,000/s is back to full, and its key due to expire, 1 s after its check)
+    try (RedisEngine engine = RedisEngine.builder(Topology.standalone("redis://127.0.0.1:" + port))
+        .commandTimeout(Duration.ofSeconds(5)).denialCache(false)
+        .timeSource(dev.sluice.TimeSource.system()).build()) {
       RedisRateLimiter limiter = engine.limiter(rule);
       List<CompletableFuture<Decision>> batch = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
