@@ -322,17 +322,18 @@ public final class RegionalEngine implements RateLimiterEngine {
     RegionLink own = links.get(region);
     long t0 = System.nanoTime();
     List<CompletableFuture<?>> ownCalls = new ArrayList<>();
+    java.util.Set<SlotState> discovered = ConcurrentHashMap.newKeySet();
     for (RegionalRule rr : rulesByTag.values()) {
       long e = now / rr.epochMicros;
       List<String> mine = new ArrayList<>();
       for (SlotState s : slots.values()) {
-        if (s.rule == rr && s.ownDemand(e)) {
+        if (s.rule == rr && (s.ownDemand(e) || s.active(e))) {
           mine.add(s.key);
         }
       }
       for (long x = e - 1; x <= e; x++) {
         ownCalls.add(own.announce(setKey(rr, x), x == e ? mine : List.of(), ttlMillis(rr))
-            .thenAccept(keys -> keys.forEach(k -> slot(rr, k))));
+            .thenAccept(keys -> keys.forEach(k -> discovered.add(slot(rr, k)))));
       }
       for (Map.Entry<String, RegionLink> l : links.entrySet()) {
         if (!l.getKey().equals(region) && !mine.isEmpty()) {
@@ -346,7 +347,7 @@ public final class RegionalEngine implements RateLimiterEngine {
     List<SlotState> active = new ArrayList<>();
     for (SlotState s : slots.values()) {
       long e = now / s.rule.epochMicros;
-      if (!s.active(e) && !s.ownDemand(e)) {
+      if (!s.active(e) && !s.ownDemand(e) && !discovered.contains(s)) {
         slots.remove(s.rule.tag + "|" + s.key, s);
         continue;
       }
