@@ -21,6 +21,8 @@
 #             [seconds] [scenario...] (peers throughput hotset latency memory breaker)
 #   lab       the accuracy lab (dev.sluice.bench.lab.AccuracyLab; plots into docs/img, tables on
 #             stdout, docs/distributed.md); program arguments: --quick, --seed N, --targets-only
+#   regions   the multi-region lab (dev.sluice.bench.lab.regions.RegionsLab; three redis-servers,
+#             plots into docs/img/regions-*.png, tables on stdout, docs/regions.md)
 #   all       hot, many, versus and heap at the default (quick) sizes
 #
 # JMH settings suit a 2-core machine shared with other work: 1 fork, 3 x 2 s warm-up, 5 x 3 s
@@ -62,7 +64,8 @@ java="$JAVA_HOME/bin/java"
 build_if_needed() {
   local newest
   newest="$(find "$root/sluice-core/src" "$root/sluice-grpc/src/main" "$root/sluice-redis/src/main" \
-    "$root/sluice-server/src/main" "$root/sluice-synced/src" "$here/src" "$root/pom.xml" \
+    "$root/sluice-server/src/main" "$root/sluice-synced/src" "$root/sluice-regions/src" \
+    "$here/src" "$root/pom.xml" \
     "$here/pom.xml" "$root/sluice-core/pom.xml" -newer "$jar" -print -quit 2>/dev/null || true)"
   if [[ ! -f "$jar" || -n "$newest" ]]; then
     echo "run.sh: building $jar" >&2
@@ -76,7 +79,7 @@ build_if_needed() {
 }
 
 suite="${1:-}"
-[[ -n "$suite" ]] || { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ -n "$suite" ]] || { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 
 build_if_needed
@@ -174,8 +177,13 @@ case "$suite" in
     (cd "$root" && "$java" -cp "$jar" dev.sluice.bench.lab.AccuracyLab --img docs/img "$@") \
       | tee "$out/$stamp-lab.md"
     ;;
+  regions)
+    echo "run.sh: regions -> $out/$stamp-regions.md" >&2
+    (cd "$root" && "$java" -cp "$jar" dev.sluice.bench.lab.regions.RegionsLab --img docs/img "$@") \
+      | tee "$out/$stamp-regions.md"
+    ;;
   all)
     "$0" hot; "$0" many; "$0" versus; "$0" heap
     ;;
-  *) echo "run.sh: unknown suite '$suite' (hot, many, versus, heap, rls, redis, synced, lab, all)" >&2; exit 2 ;;
+  *) echo "run.sh: unknown suite '$suite' (hot, many, versus, heap, rls, redis, synced, lab, regions, all)" >&2; exit 2 ;;
 esac

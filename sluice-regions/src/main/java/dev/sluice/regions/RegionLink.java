@@ -122,6 +122,21 @@ final class RegionLink implements AutoCloseable {
         });
   }
 
+  /**
+   * Sets {@code key} to {@code value} unless it exists; completes with whether it was missing
+   * (a Redis that never saw this engine's key space, or restarted without its data).
+   */
+  CompletableFuture<Boolean> markIfMissing(String key, String value) {
+    RedisClusterAsyncCommands<String, String> c;
+    try {
+      c = commands();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return c.set(key, value, io.lettuce.core.SetArgs.Builder.nx()).toCompletableFuture()
+        .thenApply(r -> "OK".equals(r));
+  }
+
   /** Adds slot names to a discovery set (with a time to live) and returns all its members. */
   CompletableFuture<List<String>> announce(String setKey, List<String> members, long ttlMillis) {
     RedisClusterAsyncCommands<String, String> c;

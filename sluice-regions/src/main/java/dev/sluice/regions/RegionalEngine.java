@@ -69,6 +69,8 @@ public final class RegionalEngine implements RateLimiterEngine {
   private final ConcurrentHashMap<String, SlotState> slots = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
   private volatile long rounds;
+  /** When the own region's Redis was found without its marker (engine time), -1 never. */
+  private volatile long lostStateMicros = -1;
 
   /** One link's exchange statistics. */
   private static final class LinkStats {
@@ -186,14 +188,17 @@ public final class RegionalEngine implements RateLimiterEngine {
     SlotState s = slot(rr, key.toString());
     long e = now / rr.epochMicros;
     Rule regional = rr.regional(s.allocation(e));
-    boolean guarded = s.ownAdmitted(e) + cost > rr.epochCap(regional);
+    long lost = lostStateMicros;
+    boolean guarded = lost >= 0 && e <= lost / rr.epochMicros + 1
+        && s.ownAdmitted(e) + cost > rr.epochCap(regional);
     return new Prepared(s, e, regional, guarded, cost, now);
   }
 
   /**
-   * The denial of a check the region's epoch guard refused: the region has already admitted its
-   * allocation's worth in this epoch as the exchange knows it (its Redis lost state, e.g. after
-   * a restart); retry at the epoch's end.
+   * The denial of a check the region's epoch guard refused: the region's Redis lost its state
+   * (it was found without the engine's marker, e.g. after a restart) in this epoch or the one
+   * before, and the region has already admitted its allocation's worth in this epoch as the
+   * exchange knows it; retry at the epoch's end.
    */
   private static Decision guardDenial(Prepared p) {
     long end = (p.epoch + 1) * p.slot.rule.epochMicros;
@@ -322,17 +327,18 @@ public final class RegionalEngine implements RateLimiterEngine {
     RegionLink own = links.get(region);
     long t0 = System.nanoTime();
     List<CompletableFuture<?>> ownCalls = new ArrayList<>();
+    java.util.Set<SlotState> discovered = ConcurrentHashMap.newKeySet();
     for (RegionalRule rr : rulesByTag.values()) {
       long e = now / rr.epochMicros;
       List<String> mine = new ArrayList<>();
       for (SlotState s : slots.values()) {
-        if (s.rule == rr && s.ownDemand(e)) {
+        if (s.rule == rr && (s.ownDemand(e) || s.active(e))) {
           mine.add(s.key);
         }
       }
       for (long x = e - 1; x <= e; x++) {
         ownCalls.add(own.announce(setKey(rr, x), x == e ? mine : List.of(), ttlMillis(rr))
-            .thenAccept(keys -> keys.forEach(k -> slot(rr, k))));
+            .thenAccept(keys -> keys.forEach(k -> discovered.add(slot(rr, k)))));
       }
       for (Map.Entry<String, RegionLink> l : links.entrySet()) {
         if (!l.getKey().equals(region) && !mine.isEmpty()) {
@@ -340,13 +346,20 @@ public final class RegionalEngine implements RateLimiterEngine {
         }
       }
     }
+    // A Redis without the marker lost what the Redis engine kept there (or never had it): until
+    // the end of the next epoch, the epoch guard holds the region to its allocation as exchanged.
+    ownCalls.add(own.markIfMissing(prefix + "alive", Long.toString(now)).thenAccept(missing -> {
+      if (missing) {
+        lostStateMicros = now;
+      }
+    }));
     boolean ownOk = await(ownCalls);
     // Own region: counts, seals, and the join.
     ownCalls.clear();
     List<SlotState> active = new ArrayList<>();
     for (SlotState s : slots.values()) {
       long e = now / s.rule.epochMicros;
-      if (!s.active(e) && !s.ownDemand(e)) {
+      if (!s.active(e) && !s.ownDemand(e) && !discovered.contains(s)) {
         slots.remove(s.rule.tag + "|" + s.key, s);
         continue;
       }
