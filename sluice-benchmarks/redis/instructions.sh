@@ -49,7 +49,7 @@ measure() {  # measure NAME redis-benchmark-command...
   callgrind_control -d "$(cat "$work/pid")" >/dev/null 2>&1
   local ir="" i
   for i in $(seq 3000); do
-    ir="$(grep -h '^summary:' "$work"/cg.*.[0-9]* 2>/dev/null | awk '{s+=$2} END {print s}')"
+    ir="$(grep -h '^summary:' "$work"/cg.*.[0-9]* 2>/dev/null | awk '{s+=$2} END {if (NR) printf "%.0f", s}')"
     [[ -n "$ir" ]] && break
     sleep 0.1
   done
