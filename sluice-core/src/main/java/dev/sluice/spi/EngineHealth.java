@@ -10,15 +10,23 @@ import java.util.List;
  * @param syncs one entry per periodic exchange the engine depends on (a synced engine's sync
  *     with its shared store, a region's exchange with another region); empty for an engine that
  *     decides every check against its backend
+ * @param regions for an engine that splits global limits between regions, one entry per region
+ *     as this instance sees it (its own included); empty otherwise
  */
-public record EngineHealth(List<Breaker> breakers, List<Sync> syncs) {
+public record EngineHealth(List<Breaker> breakers, List<Sync> syncs, List<Region> regions) {
   /** The health of an engine with nothing to lose. */
-  public static final EngineHealth HEALTHY = new EngineHealth(List.of(), List.of());
+  public static final EngineHealth HEALTHY = new EngineHealth(List.of(), List.of(), List.of());
 
   /** Copies the lists. */
   public EngineHealth {
     breakers = List.copyOf(breakers);
     syncs = List.copyOf(syncs);
+    regions = List.copyOf(regions);
+  }
+
+  /** The health of an engine with breakers and periodic exchanges, and no regions. */
+  public EngineHealth(List<Breaker> breakers, List<Sync> syncs) {
+    this(breakers, syncs, List.of());
   }
 
   /** The health of an engine with breakers and no periodic exchange. */
@@ -85,6 +93,20 @@ public record EngineHealth(List<Breaker> breakers, List<Sync> syncs) {
       return lastSuccessAgeMillis < 0 ? -1 : Math.max(0, lastSuccessAgeMillis - intervalMillis);
     }
   }
+
+  /**
+   * One region of a global limit split between regions, as this instance sees it.
+   *
+   * @param region the region's name
+   * @param own whether it is this instance's region
+   * @param partitioned whether the last exchange with it failed (or none has completed yet): its
+   *     usage is known only as of the last exchange
+   * @param allocation the permits allocated to the region in the current epoch, summed over the
+   *     limits this instance exchanges
+   * @param admitted the permits the region admitted in the current epoch, summed likewise
+   */
+  public record Region(String region, boolean own, boolean partitioned, long allocation,
+      long admitted) {}
 
   /** A circuit breaker's state, from best to worst. */
   public enum Circuit {

@@ -128,19 +128,23 @@ public final class RegionalEngineProvider implements EngineProvider {
   }
 
   /**
-   * The engine's health: one {@link EngineHealth.Sync} per region ({@code region:NAME}, this
+   * The engine's health: one {@link EngineHealth.Region} (allocation, admitted, partitioned) and
+   * one {@link EngineHealth.Sync} per region ({@code region:NAME}, this
    * one's own Redis included), with the slots exchanged as pending keys. Allocation, usage and
    * partition of each region are in {@link RegionalEngine#stats()}.
    */
   static EngineHealth health(RegionalEngine engine) {
     RegionalStats s = engine.stats();
     List<EngineHealth.Sync> syncs = new ArrayList<>();
+    List<EngineHealth.Region> regions = new ArrayList<>();
     for (RegionalStats.RegionView v : s.regions()) {
       syncs.add(new EngineHealth.Sync("region:" + v.region(), s.intervalMicros() / 1000,
           v.lastExchangeAgeMicros() < 0 ? -1 : v.lastExchangeAgeMicros() / 1000,
           v.lastRoundMicros() < 0 ? -1 : v.lastRoundMicros() / 1000, v.consecutiveFailures(),
           s.slots(), 0));
+      regions.add(new EngineHealth.Region(v.region(), v.own(), v.partitioned(), v.allocation(),
+          v.admitted()));
     }
-    return new EngineHealth(List.of(), syncs);
+    return new EngineHealth(List.of(), syncs, regions);
   }
 }

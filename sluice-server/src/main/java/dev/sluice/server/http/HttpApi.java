@@ -164,6 +164,19 @@ public final class HttpApi {
       }
       b.append(']');
     }
+    List<EngineHealth.Region> regions = pipeline.engineHealth().regions();
+    if (!regions.isEmpty()) {
+      b.append(",\"regions\":[");
+      for (int i = 0; i < regions.size(); i++) {
+        EngineHealth.Region g = regions.get(i);
+        b.append(i == 0 ? "" : ",").append("{\"region\":\"").append(g.region())
+            .append("\",\"own\":").append(g.own())
+            .append(",\"partitioned\":").append(g.partitioned())
+            .append(",\"allocation\":").append(g.allocation())
+            .append(",\"admitted\":").append(g.admitted()).append('}');
+      }
+      b.append(']');
+    }
     String bodyText = b.append('}').toString();
     json(ctx.response(), storeOk && engineOk ? 200 : 503, bodyText);
   }

@@ -41,6 +41,9 @@ import java.util.function.Supplier;
  *       {@code sluice_sync_last_success_age_seconds}, {@code sluice_sync_lag_seconds},
  *       {@code sluice_sync_round_seconds}, {@code sluice_sync_consecutive_failures},
  *       {@code sluice_sync_pending_keys}, {@code sluice_sync_leased_permits};
+ *   <li>for an engine that splits global limits between regions, per {@code region}:
+ *       {@code sluice_region_allocation}, {@code sluice_region_admitted} (permits of the current
+ *       epoch) and {@code sluice_region_partitioned} (1 while the last exchange with it failed);
  *   <li>{@code sluice_rules_reloads_total{store, result}} (result {@code success} or
  *       {@code failure}), {@code sluice_rules_reload_failures_total{store, reason}} and
  *       {@code sluice_rules_last_reload_failed{store}} (1 while the last attempt failed and the
@@ -211,6 +214,24 @@ public final class ServerMetrics
           engine, peer, health, s -> s.pendingKeys(), at);
       gauge("sluice_sync_leased_permits", "Permits held in leases and not yet spent", engine,
           peer, health, s -> s.leasedPermits(), at);
+    }
+    regionGauges(engine, health);
+  }
+
+  private void regionGauges(String engine, Supplier<EngineHealth> health) {
+    EngineHealth now = health.get();
+    for (int i = 0; i < now.regions().size(); i++) {
+      final int at = i;
+      String region = now.regions().get(i).region();
+      java.util.function.BiFunction<String, java.util.function.ToDoubleFunction<
+          EngineHealth.Region>, Gauge> g = (name, value) -> Gauge.builder(name, health, h -> {
+            var rs = h.get().regions();
+            return at < rs.size() ? value.applyAsDouble(rs.get(at)) : Double.NaN;
+          }).tag("engine", engine).tag("region", region).strongReference(true)
+          .register(registry);
+      g.apply("sluice_region_allocation", r -> r.allocation());
+      g.apply("sluice_region_admitted", r -> r.admitted());
+      g.apply("sluice_region_partitioned", r -> r.partitioned() ? 1 : 0);
     }
   }
 
