@@ -377,7 +377,12 @@ final class KeyState {
         // this instance's last two syncs (their phases are spread over the interval).
         long unseen;
         if (a[i * F + SYNCS_IN_WINDOW] == 0) {
-          unseen = Math.max(0, instances - counted[i]) * ceilDiv(permits[i], instances);
+          // Both what the instances without a count may spend of their first share and what
+          // the others with a count may still spend of theirs (skewed first rounds: one that
+          // pushed part of its first share goes on spending the rest).
+          long first = ceilDiv(permits[i], instances);
+          unseen = Math.max(Math.max(0, instances - counted[i]) * first,
+              Math.max(0, (instances - 1) * first - (tc - o)));
         } else {
           unseen = (long) (STALENESS
               * Math.max(0, (tc - a[i * F + SYNCED_TOTAL_CUR]) - (o - a[i * F + SYNCED_OWN_CUR])));
