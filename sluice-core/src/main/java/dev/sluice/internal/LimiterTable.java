@@ -29,6 +29,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * is a denial (which writes nothing), returns it. Throttled clients therefore only read shared
  * memory, and admit-heavy traffic never pays for the extra attempt.
  *
+ * <p>Row locks. An admission of a client whose row exists (the common case: a hot key) does not
+ * take the segment lock either: it locks the row itself, by setting bit {@link #ROW_LOCK} of the
+ * row's hash word with a CAS, so the lock and the data it guards travel between cores as one
+ * cache line instead of two. Stored hashes never have that bit ({@link #key}). The rules that
+ * make this safe beside the segment lock and the optimistic reads:
+ *
+ * <ul>
+ *   <li>a row-lock writer reads the segment's sequence number (even), then the hint (it must say
+ *       admissions are likely), finds the row, sets the row's bit, and then reads the sequence
+ *       number again: only if it is unchanged does it write the row; otherwise it clears the bit
+ *       (with a CAS: the row may have been moved meanwhile) and takes the segment lock;
+ *   <li>every path holding the segment lock waits, before it reads or moves a row, until the row's
+ *       bit is clear, and writes moved rows' hash words without the bit. A writer that validated
+ *       the sequence number before the segment was locked therefore finishes first, and one that
+ *       validates after sees the change and writes nothing;
+ *   <li>the hint changes only under the segment lock, so it is constant for each even sequence
+ *       number; an optimistic reader (hint: denials likely) and a row-lock writer (hint:
+ *       admissions likely) can only overlap on a row if the sequence number changed between, and
+ *       the optimistic reader also requires the row's bit clear before and after its reads, so it
+ *       never returns a decision made on a row half written.
+ * </ul>
+ *
+ * Rules with a sliding-window log (per-row {@link GrantLog}s) always take the segment lock.
+ *
  * <p>Memory. A segment grows when three quarters full; before growing it drops rows whose state
  * has returned to initial (eviction, see {@code docs/algorithms.md}), and it sizes the new array
  * for the rows that are left, so a population that comes and goes does not grow it. With a client
@@ -45,11 +69,20 @@ public final class LimiterTable {
   private static final int MIN_CAPACITY = 16;
   private static final int DISPLACEMENT_SAMPLE = 16;
   private static final VarHandle LOCK;
+  /** The long elements of a row array, for the row locks' CAS and volatile reads. */
+  private static final VarHandle ROW = MethodHandles.arrayElementVarHandle(long[].class);
+  /**
+   * The bit of a row's hash word that locks the row (see "Row locks" above): above every bit a
+   * segment index or a slot index uses, and clear in every stored hash.
+   */
+  static final long ROW_LOCK = 1L << 57;
   /** Where segments get their ids: the global lock order of multi-key checks. */
   private static final AtomicLong SEGMENT_IDS = new AtomicLong();
   private static final Comparator<Segment> BY_ID = Comparator.comparingLong(s -> s.id);
   /** What {@code Segment.optimistic} returns for a denial nobody asked to describe. */
   private static final Decision OPTIMISTIC_DENIAL = new Decision(false, 0, 0, 0, 0, 0, false);
+  /** What {@code Segment.rowLocked} returns for an admission nobody asked to describe. */
+  private static final Decision ROW_LOCKED_ADMISSION = new Decision(true, 0, 0, 0, 0, 0, false);
 
   static {
     try {
@@ -137,15 +170,29 @@ public final class LimiterTable {
     }
   }
 
+  /**
+   * The hash as stored: without the {@link #ROW_LOCK} bit, and never 0 (the empty row). Two
+   * hashes that differ only in that bit share a row, as two equal hashes would: the stored hash
+   * has 63 bits.
+   */
+  static long key(long hash) {
+    long h = hash & ~ROW_LOCK;
+    return h != 0 ? h : ROW_LOCK << 1;
+  }
+
   private Segment segmentFor(long hash) {
     return segmentShift == 64 ? segments[0] : segments[(int) (hash >>> segmentShift)];
   }
 
   /** Decides a request and says only whether it was admitted; allocates nothing. */
   public boolean tryAcquire(long hash, long cost, long now) {
+    hash = key(hash);
     Segment s = segmentFor(hash);
     if (s.optimistic(hash, cost, now, false) != null) {
       return false;
+    }
+    if (s.rowLocked(hash, cost, now, false) != null) {
+      return true;
     }
     s.lock();
     try {
@@ -157,8 +204,12 @@ public final class LimiterTable {
 
   /** Decides a request and describes the decision. */
   public Decision check(long hash, long cost, long now) {
+    hash = key(hash);
     Segment s = segmentFor(hash);
     Decision d = s.optimistic(hash, cost, now, true);
+    if (d == null) {
+      d = s.rowLocked(hash, cost, now, true);
+    }
     if (d != null) {
       return d;
     }
@@ -180,8 +231,10 @@ public final class LimiterTable {
   public static Decision[] checkAll(LimiterTable[] tables, long[] hashes, long[] costs,
       long now) {
     int m = tables.length;
+    hashes = hashes.clone();
     Segment[] segments = new Segment[m];
     for (int i = 0; i < m; i++) {
+      hashes[i] = key(hashes[i]);
       segments[i] = tables[i].segmentFor(hashes[i]);
     }
     Segment[] order = segments.clone();
@@ -314,13 +367,18 @@ public final class LimiterTable {
         return null;  // read across a resize: mask and array of different tables
       }
       int i = (int) hash & m;
-      for (int probes = 0; r[i * width] != hash; probes++) {
-        if (r[i * width] == 0 || probes > m) {
+      long w;
+      for (int probes = 0; ((w = (long) ROW.getVolatile(r, i * width)) & ~ROW_LOCK) != hash;
+          probes++) {
+        if (w == 0 || probes > m) {
           return null;
         }
         i = (i + 1) & m;
       }
       int base = i * width;
+      if (w != hash) {
+        return null;  // a row-lock writer holds the row
+      }
       int denied = 0;
       for (int k = 0; k < meters.length; k++) {
         Meter meter = meters[k];
@@ -333,15 +391,87 @@ public final class LimiterTable {
       }
       Decision d = describe ? describe(r, base, null, 0, denied, cost, now) : OPTIMISTIC_DENIAL;
       VarHandle.loadLoadFence();
-      return lock == v ? d : null;
+      return (long) ROW.getVolatile(r, base) == hash && lock == v ? d : null;
     }
 
+    /**
+     * An admission decided under the row's own lock (see "Row locks" in the class comment), or
+     * null when the segment-locked path must decide: the hint says denials are likely, the rule
+     * keeps logs, the segment is locked or changes meanwhile, the client is absent, or the answer
+     * is a denial (the locked path then records the hint, so throttled clients move to the
+     * optimistic denials).
+     */
+    Decision rowLocked(long hash, long cost, long now, boolean describe) {
+      if (logCount > 0) {
+        return null;
+      }
+      int v = (int) LOCK.getVolatile(this);
+      if ((v & 1) != 0 || lastDenied) {
+        return null;
+      }
+      int m = mask;
+      long[] r = rows;
+      if ((long) (m + 1) * width != r.length) {
+        return null;
+      }
+      int i = (int) hash & m;
+      long w;
+      for (int probes = 0; ((w = r[i * width]) & ~ROW_LOCK) != hash; probes++) {
+        if (w == 0 || probes > m) {
+          return null;
+        }
+        i = (i + 1) & m;
+      }
+      int base = i * width;
+      for (int spins = 0; !ROW.compareAndSet(r, base, hash, hash | ROW_LOCK); spins++) {
+        if (((long) ROW.getVolatile(r, base) & ~ROW_LOCK) != hash || spins > 256) {
+          return null;  // moved, or held too long (its holder may be descheduled)
+        }
+        Thread.onSpinWait();
+      }
+      if ((int) LOCK.getVolatile(this) != v) {
+        ROW.compareAndSet(r, base, hash | ROW_LOCK, hash);
+        return null;
+      }
+      for (int k = 0; k < meters.length; k++) {
+        Meter meter = meters[k];
+        if (cost > meter.capacity() || !meter.admits(r, base + offsets[k], null, now, cost)) {
+          ROW.setRelease(r, base, hash);
+          return null;
+        }
+      }
+      for (int k = 0; k < meters.length; k++) {
+        meters[k].consume(r, base + offsets[k], null, now, cost);
+      }
+      if (now >= newest + 1_000) {
+        newest = now;  // racy, and only ever a lower bound of the newest time seen: see decide
+      }
+      Decision d = describe ? describe(r, base, null, 0, 0, cost, now) : ROW_LOCKED_ADMISSION;
+      ROW.setRelease(r, base, hash);
+      return d;
+    }
+
+    /** Waits until no row-lock writer holds the row at {@code base}; holds the segment lock. */
+    private void awaitRow(long[] r, int base) {
+      for (int spins = 0; ((long) ROW.getVolatile(r, base) & ROW_LOCK) != 0; spins++) {
+        if (spins < 64) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();  // its holder was descheduled mid-decision
+        }
+      }
+    }
+
+    /**
+     * The row of {@code hash}, or -1, once no row-lock writer holds it; holds the segment lock.
+     */
     private int find(long hash) {
       long[] r = rows;
       int i = (int) hash & mask;
       while (true) {
-        long h = r[i * width];
+        long h = r[i * width] & ~ROW_LOCK;
         if (h == hash) {
+          awaitRow(r, i * width);
           return i;
         }
         if (h == 0) {
@@ -572,8 +702,11 @@ public final class LimiterTable {
       int oldCapacity = mask + 1;
       int live = 0;
       for (int i = 0; i < oldCapacity; i++) {
-        if (oldRows[i * width] != 0 && !evictable(oldRows, oldLogs, i)) {
-          live++;
+        if (oldRows[i * width] != 0) {
+          awaitRow(oldRows, i * width);
+          if (!evictable(oldRows, oldLogs, i)) {
+            live++;
+          }
         }
       }
       int capacity = Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, live * 2 - 1)) << 1);
@@ -582,8 +715,12 @@ public final class LimiterTable {
       }
       allocate(capacity);
       for (int i = 0; i < oldCapacity; i++) {
-        long h = oldRows[i * width];
-        if (h == 0 || evictable(oldRows, oldLogs, i)) {
+        long h = oldRows[i * width] & ~ROW_LOCK;
+        if (h == 0) {
+          continue;
+        }
+        awaitRow(oldRows, i * width);
+        if (evictable(oldRows, oldLogs, i)) {
           continue;
         }
         int j = (int) h & mask;
@@ -591,6 +728,7 @@ public final class LimiterTable {
           j = (j + 1) & mask;
         }
         System.arraycopy(oldRows, i * width, rows, j * width, width);
+        rows[j * width] = h;  // without a bit a transient row-lock attempt may have set
         if (logCount > 0) {
           System.arraycopy(oldLogs, i * logCount, logs, j * logCount, logCount);
         }
@@ -606,6 +744,7 @@ public final class LimiterTable {
       int sample = Math.min(DISPLACEMENT_SAMPLE, size);
       for (int i = (int) hash & mask; seen < sample; i = (i + 1) & mask) {
         if (rows[i * width] != 0) {
+          awaitRow(rows, i * width);
           long idle = idleAt(rows, logs, i);
           if (victim < 0 || idle < victimIdle) {
             victim = i;
@@ -622,14 +761,16 @@ public final class LimiterTable {
       int j = i;
       while (true) {
         j = (j + 1) & mask;
-        long h = rows[j * width];
+        long h = rows[j * width] & ~ROW_LOCK;
         if (h == 0) {
           break;
         }
         int home = (int) h & mask;
         boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
         if (!stays) {
+          awaitRow(rows, j * width);
           System.arraycopy(rows, j * width, rows, i * width, width);
+          rows[i * width] = h;
           if (logCount > 0) {
             System.arraycopy(logs, j * logCount, logs, i * logCount, logCount);
           }

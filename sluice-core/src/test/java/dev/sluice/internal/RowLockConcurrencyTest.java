@@ -1,0 +1,125 @@
+package dev.sluice.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.Decision;
+import dev.sluice.Limit;
+import dev.sluice.Rule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Row locks beside the segment lock and the optimistic denials: several threads hammer a few hot
+ * keys of one segment with {@code tryAcquire}, {@code check} and multi-key {@code checkAll} while
+ * others insert and drop rows in the same segment (growth, rebuilds that evict, and so moved rows)
+ * and flip the segment's denial hint. Time stands still inside one window, so an exact limiter
+ * admits each hot key exactly its limit: one lost update or one double admission shows.
+ */
+class RowLockConcurrencyTest {
+  static LongStream seeds() {
+    long base = System.nanoTime();
+    return LongStream.range(0, 4).map(i -> base + i);
+  }
+
+  /** A hash in segment 0 (top bits clear), never 0. */
+  private static long hashIn0(SplittableRandom r) {
+    return (r.nextLong() & ((1L << 57) - 1)) | 1;
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void hotKeysAdmitExactlyTheirLimit_whileRowsMoveAndHintsFlip(long seed) throws Exception {
+    System.out.println("RowLockConcurrencyTest seed " + seed);
+    SplittableRandom setup = new SplittableRandom(seed);
+    long limit = 2_000 + setup.nextInt(3_000);
+    Rule hotRule = Rule.of("hot", Limit.fixedWindow(limit, Duration.ofDays(1)));
+    Rule twoLimits = Rule.of("two", Limit.fixedWindow(limit, Duration.ofDays(1)),
+        Limit.tokenBucket(limit, Duration.ofDays(1)));
+    Rule rule = setup.nextBoolean() ? hotRule : twoLimits;
+    // Grace 0: a row whose state is initial again (a cost-0 admission) is evicted at a rebuild.
+    LimiterTable table = new LimiterTable(rule, Long.MAX_VALUE, 0);
+    LimiterTable other = new LimiterTable(Rule.of("other",
+        Limit.fixedWindow(1_000_000_000, Duration.ofDays(1))), Long.MAX_VALUE, 0);
+    int hotCount = 1 + setup.nextInt(3);
+    long[] hot = new long[hotCount];
+    for (int i = 0; i < hotCount; i++) {
+      hot[i] = hashIn0(setup);
+    }
+    long now = 1_000_000;
+    int threads = 4;
+    int opsPerThread = 20_000;
+    AtomicLongArray admitted = new AtomicLongArray(hotCount);
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<List<Long>>> done = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      long threadSeed = seed * 31 + t;
+      done.add(pool.submit(() -> {
+        SplittableRandom r = new SplittableRandom(threadSeed);
+        List<Long> churned = new ArrayList<>();
+        start.await();
+        for (int op = 0; op < opsPerThread; op++) {
+          int k = r.nextInt(hotCount);
+          int what = r.nextInt(100);
+          if (what < 45) {
+            if (table.tryAcquire(hot[k], 1, now)) {
+              admitted.incrementAndGet(k);
+            }
+          } else if (what < 75) {
+            Decision d = table.check(hot[k], 1, now);
+            if (d.allowed()) {
+              admitted.incrementAndGet(k);
+            }
+          } else if (what < 82) {
+            long x = hashIn0(r);
+            Decision[] ds = LimiterTable.checkAll(new LimiterTable[] {table, other},
+                new long[] {hot[k], x}, new long[] {1, 1}, now);
+            // The other part never denies, so the whole is admitted exactly when the hot part is.
+            assertThat(ds[1].allowed()).isTrue();
+            if (ds[0].allowed()) {
+              admitted.incrementAndGet(k);
+            }
+          } else if (what < 92) {
+            // A new client admitted once: a row inserted (growth, rebuilds move the hot rows).
+            long x = hashIn0(r);
+            if (table.tryAcquire(x, 1, now)) {
+              churned.add(x);
+            }
+          } else if (what < 99) {
+            // A cost-0 admission: a row that is initial again, dropped at the next rebuild.
+            table.tryAcquire(hashIn0(r), 0, now);
+          } else {
+            table.evictExpired();
+          }
+        }
+        return churned;
+      }));
+    }
+    List<Long> churned = new ArrayList<>();
+    for (Future<List<Long>> f : done) {
+      churned.addAll(f.get());
+    }
+    pool.shutdown();
+    for (int k = 0; k < hotCount; k++) {
+      assertThat(admitted.get(k)).as("seed %d: admissions of hot key %d, limit %d", seed, k,
+          limit).isEqualTo(limit);
+      Decision d = table.check(hot[k], 1, now);
+      assertThat(d.allowed()).isFalse();
+      assertThat(d.remaining()).isZero();
+    }
+    for (long x : churned) {
+      assertThat(table.check(x, 0, now).remaining()).as("seed %d: churned client", seed)
+          .isEqualTo(limit - 1);
+    }
+  }
+}
