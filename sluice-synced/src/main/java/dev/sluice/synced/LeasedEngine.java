@@ -540,22 +540,12 @@ public final class LeasedEngine implements RateLimiterEngine {
     private boolean autoSync = true;
 
     private Builder(Topology topology) {
-      if (topology == null) {
-        throw new IllegalArgumentException("topology must not be null");
-      }
-      if (topology instanceof Topology.Sharded s) {
-        throw new IllegalArgumentException("the leased engine supports standalone, sentinel "
-            + "and cluster topologies, not sharded (" + s.shards().size() + " shards)");
-      }
-      this.topology = topology;
+      this.topology = BuilderChecks.sharedStore(topology, "leased");
     }
 
     /** Where decisions read "now" when the caller passes no timestamp, and rounds stamp time. */
     public Builder timeSource(TimeSource source) {
-      if (source == null) {
-        throw new IllegalArgumentException("timeSource must not be null");
-      }
-      this.timeSource = source;
+      this.timeSource = BuilderChecks.notNull("timeSource", source);
       return this;
     }
 
@@ -565,12 +555,8 @@ public final class LeasedEngine implements RateLimiterEngine {
      * @throws IllegalArgumentException if below 1 ms or not whole microseconds
      */
     public Builder syncInterval(Duration interval) {
-      if (interval == null || interval.compareTo(Duration.ofMillis(1)) < 0
-          || interval.getNano() % 1_000 != 0) {
-        throw new IllegalArgumentException(
-            "syncInterval " + interval + " must be >= 1ms and whole microseconds");
-      }
-      this.syncInterval = interval;
+      this.syncInterval = BuilderChecks.wholeMicros("syncInterval", interval,
+          Duration.ofMillis(1));
       return this;
     }
 
@@ -582,11 +568,7 @@ public final class LeasedEngine implements RateLimiterEngine {
      * @throws IllegalArgumentException if below 3 ms or not whole microseconds
      */
     public Builder leaseTtl(Duration ttl) {
-      if (ttl == null || ttl.compareTo(Duration.ofMillis(3)) < 0 || ttl.getNano() % 1_000 != 0) {
-        throw new IllegalArgumentException(
-            "leaseTtl " + ttl + " must be >= 3ms and whole microseconds");
-      }
-      this.leaseTtl = ttl;
+      this.leaseTtl = BuilderChecks.wholeMicros("leaseTtl", ttl, Duration.ofMillis(3));
       return this;
     }
 
@@ -596,9 +578,7 @@ public final class LeasedEngine implements RateLimiterEngine {
      * @throws IllegalArgumentException if below 1 ms
      */
     public Builder commandTimeout(Duration timeout) {
-      if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0) {
-        throw new IllegalArgumentException("commandTimeout " + timeout + " must be >= 1ms");
-      }
+      BuilderChecks.atLeast("commandTimeout", timeout, Duration.ofMillis(1));
       this.commandTimeout = timeout;
       return this;
     }
@@ -625,9 +605,7 @@ public final class LeasedEngine implements RateLimiterEngine {
      * @throws IllegalArgumentException if blank
      */
     public Builder keyPrefix(String prefix) {
-      if (prefix == null || prefix.isBlank()) {
-        throw new IllegalArgumentException("keyPrefix '" + prefix + "' must not be blank");
-      }
+      BuilderChecks.notBlank("keyPrefix", prefix);
       this.keyPrefix = prefix;
       return this;
     }
@@ -639,9 +617,7 @@ public final class LeasedEngine implements RateLimiterEngine {
      * @throws IllegalArgumentException if blank
      */
     public Builder instanceId(String id) {
-      if (id == null || id.isBlank()) {
-        throw new IllegalArgumentException("instanceId '" + id + "' must not be blank");
-      }
+      BuilderChecks.notBlank("instanceId", id);
       this.instanceId = id;
       return this;
     }
