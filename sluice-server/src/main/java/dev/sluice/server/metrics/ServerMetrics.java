@@ -13,9 +13,12 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every metric the service exports, in one place so the names are easy to find:
@@ -199,50 +202,63 @@ public final class ServerMetrics
         .tag("engine", engine).strongReference(true).register(registry);
     EngineHealth now = health.get();
     for (int i = 0; i < now.syncs().size(); i++) {
-      final int at = i;
-      String peer = now.syncs().get(i).peer();
-      gauge("sluice_sync_last_success_age_seconds", "Age of the synced view: seconds since the "
-          + "last complete exchange (-1 before the first)", engine, peer, health,
-          s -> s.lastSuccessAgeMillis() < 0 ? -1 : s.lastSuccessAgeMillis() / 1000.0, at);
-      gauge("sluice_sync_lag_seconds", "How far the synced view lags beyond one interval",
-          engine, peer, health, s -> s.lagMillis() < 0 ? -1 : s.lagMillis() / 1000.0, at);
-      gauge("sluice_sync_round_seconds", "Duration of the last exchange", engine, peer, health,
-          s -> s.lastRoundMillis() < 0 ? -1 : s.lastRoundMillis() / 1000.0, at);
-      gauge("sluice_sync_consecutive_failures", "Failed exchanges since the last complete one",
-          engine, peer, health, s -> s.consecutiveFailures(), at);
-      gauge("sluice_sync_pending_keys", "Keys with local changes waiting for the next exchange",
-          engine, peer, health, s -> s.pendingKeys(), at);
-      gauge("sluice_sync_leased_permits", "Permits held in leases and not yet spent", engine,
-          peer, health, s -> s.leasedPermits(), at);
+      Entry<EngineHealth.Sync> e = new Entry<>(engine, "peer", now.syncs().get(i).peer(), health,
+          EngineHealth::syncs, i);
+      e.gauge("sluice_sync_last_success_age_seconds", "Age of the synced view: seconds since "
+          + "the last complete exchange (-1 before the first)",
+          s -> s.lastSuccessAgeMillis() < 0 ? -1 : s.lastSuccessAgeMillis() / 1000.0);
+      e.gauge("sluice_sync_lag_seconds", "How far the synced view lags beyond one interval",
+          s -> s.lagMillis() < 0 ? -1 : s.lagMillis() / 1000.0);
+      e.gauge("sluice_sync_round_seconds", "Duration of the last exchange",
+          s -> s.lastRoundMillis() < 0 ? -1 : s.lastRoundMillis() / 1000.0);
+      e.gauge("sluice_sync_consecutive_failures", "Failed exchanges since the last complete one",
+          EngineHealth.Sync::consecutiveFailures);
+      e.gauge("sluice_sync_pending_keys", "Keys with local changes waiting for the next exchange",
+          EngineHealth.Sync::pendingKeys);
+      e.gauge("sluice_sync_leased_permits", "Permits held in leases and not yet spent",
+          EngineHealth.Sync::leasedPermits);
     }
-    regionGauges(engine, health);
-  }
-
-  private void regionGauges(String engine, Supplier<EngineHealth> health) {
-    EngineHealth now = health.get();
     for (int i = 0; i < now.regions().size(); i++) {
-      final int at = i;
-      String region = now.regions().get(i).region();
-      java.util.function.BiFunction<String, java.util.function.ToDoubleFunction<
-          EngineHealth.Region>, Gauge> g = (name, value) -> Gauge.builder(name, health, h -> {
-            var rs = h.get().regions();
-            return at < rs.size() ? value.applyAsDouble(rs.get(at)) : Double.NaN;
-          }).tag("engine", engine).tag("region", region).strongReference(true)
-          .register(registry);
-      g.apply("sluice_region_allocation", r -> r.allocation());
-      g.apply("sluice_region_admitted", r -> r.admitted());
-      g.apply("sluice_region_partitioned", r -> r.partitioned() ? 1 : 0);
+      Entry<EngineHealth.Region> e = new Entry<>(engine, "region", now.regions().get(i).region(),
+          health, EngineHealth::regions, i);
+      e.gauge("sluice_region_allocation", "Permits allocated to the region in the current "
+          + "epoch, summed over the limits exchanged", EngineHealth.Region::allocation);
+      e.gauge("sluice_region_admitted", "Permits the region admitted in the current epoch",
+          EngineHealth.Region::admitted);
+      e.gauge("sluice_region_partitioned", "1 while the last exchange with the region failed",
+          r -> r.partitioned() ? 1 : 0);
     }
   }
 
-  private void gauge(String name, String help, String engine, String peer,
-      Supplier<EngineHealth> health,
-      java.util.function.ToDoubleFunction<EngineHealth.Sync> value, int index) {
-    Gauge.builder(name, health, h -> {
-      var syncs = h.get().syncs();
-      return index < syncs.size() ? value.applyAsDouble(syncs.get(index)) : Double.NaN;
-    }).description(help).tag("engine", engine).tag("peer", peer).strongReference(true)
-        .register(registry);
+  /**
+   * One entry of a list in the engine's health (a sync, a region), labelled by {@code label}:
+   * its gauges read the entry at {@code index} of each new health (NaN if the list shrank).
+   */
+  private final class Entry<T> {
+    private final String engine;
+    private final String label;
+    private final String value;
+    private final Supplier<EngineHealth> health;
+    private final Function<EngineHealth, List<T>> list;
+    private final int index;
+
+    Entry(String engine, String label, String value, Supplier<EngineHealth> health,
+        Function<EngineHealth, List<T>> list, int index) {
+      this.engine = engine;
+      this.label = label;
+      this.value = value;
+      this.health = health;
+      this.list = list;
+      this.index = index;
+    }
+
+    void gauge(String name, String help, ToDoubleFunction<T> of) {
+      Gauge.builder(name, this, e -> {
+        List<T> entries = e.list.apply(e.health.get());
+        return e.index < entries.size() ? of.applyAsDouble(entries.get(e.index)) : Double.NaN;
+      }).description(help).tag("engine", engine).tag(label, value).strongReference(true)
+          .register(registry);
+    }
   }
 
   /** Records a successful rule (re)load. */
