@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * deterministic bounds: the true count lies in {@code [lower, upper]}, whose width is at most the
  * sketch's maximum error, itself at most {@code 3.5 / capacity} of the period's total (see
  * {@link RuleSnapshot.TopList}). Unique clients come from DataSketches' HyperLogLog
- * ({@code HLL_4}).
+ * ({@code HLL_8} per slice, the type with the cheapest update, fed a 64-bit hash of the key).
  *
  * <p><b>Sliding period.</b> Each rule keeps {@link StatsConfig#slices} sub-period sketches in a
  * ring; a read merges those of the asked period, so the period slides by one slice.
@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
  * <p><b>Memory per rule</b> is bounded by
  * {@code slices × (2 × frequent-items map + HLL) + stripes × buffer}: a frequent-items map of
  * capacity {@code c} holds at most {@code 0.75 c} clients (about {@code 18 c} bytes of arrays
- * plus the retained client key strings), an {@code HLL_4} sketch about {@code 2^(lgK-1)} bytes,
+ * plus the retained client key strings), an {@code HLL_8} sketch about {@code 2^lgK} bytes,
  * a stripe's buffer {@value RuleTraffic#BUFFER} entries; see {@link #boundBytesPerRule}.
  *
  * <p>Thread-safe. Reads the clock only through the supplied {@code nowMillis}.
@@ -163,7 +163,7 @@ public final class TrafficStats {
     long c = config.topCapacity();
     long keyBytes = 24 + 16 + maxKeyChars; // String + byte[] (Latin-1) headers and content
     long items = 64 + c * (4 + 8 + 2) + (c * 3 / 4) * keyBytes; // arrays + retained keys
-    long hll = 64 + (1L << (config.hllLgK() - 1)) + 256;
+    long hll = 64 + (1L << config.hllLgK()) + 256;
     long slice = 2 * items + hll + 32;
     long stripe = 64 + RuleTraffic.BUFFER * (4 + 8 + 1)
         + RuleTraffic.SECONDS * (8 + 8L * 4) + 64;

@@ -310,50 +310,53 @@ public final class HttpApi {
   private void respond(HttpServerResponse res, Outcome o, ClientIdentity who,
       boolean showClient) {
     long now = pipeline.engine().timeSource().nowMicros();
-    StringBuilder sb = new StringBuilder(192);
-    writeOutcome(sb, o, now, showClient ? who : null);
+    JsonOut out = new JsonOut(192);
+    writeOutcome(out, o, now, showClient ? who : null);
     MultiMap h = res.headers();
     RateLimitHeaders.add(h, o, now);
     h.add(HttpHeaders.CONTENT_TYPE, JSON_TYPE);
-    res.setStatusCode(o.allowed() ? 200 : 429).end(sb.toString());
+    res.setStatusCode(o.allowed() ? 200 : 429).end(out.toBuffer());
   }
 
-  private static void writeOutcome(StringBuilder sb, Outcome o, long now, ClientIdentity who) {
+  private static void writeOutcome(JsonOut out, Outcome o, long now, ClientIdentity who) {
     Decision d = o.decision();
-    sb.append("{\"allowed\":").append(o.allowed());
+    out.ascii("{\"allowed\":").bool(o.allowed());
     if (o.rule() == null) {
-      sb.append(",\"rule_id\":null,\"limited\":false");
+      out.ascii(",\"rule_id\":null,\"limited\":false");
     } else {
-      sb.append(",\"rule_id\":\"").append(o.rule().id()).append('"');
+      out.ascii(",\"rule_id\":").string(o.rule().id());
       if (d == null) {
-        sb.append(",\"limited\":false");
+        out.ascii(",\"limited\":false");
       } else {
-        sb.append(",\"limit\":").append(RateLimitHeaders.capacity(o.rule(), d))
-            .append(",\"remaining\":").append(d.remaining())
-            .append(",\"reset_at\":").append(d.resetAtMicros() == Decision.NEVER ? "null"
-                : Long.toString(RateLimitHeaders.epochSecondsCeil(d.resetAtMicros())))
-            .append(",\"retry_after\":");
-        if (d.allowed()) {
-          sb.append('0');
-        } else if (d.retryAfterMicros() == Decision.NEVER) {
-          sb.append("null");
+        out.ascii(",\"limit\":").num(RateLimitHeaders.capacity(o.rule(), d))
+            .ascii(",\"remaining\":").num(d.remaining())
+            .ascii(",\"reset_at\":");
+        if (d.resetAtMicros() == Decision.NEVER) {
+          out.ascii("null");
         } else {
-          sb.append(Math.max(1, (d.retryAfterMicros() + 999_999) / 1_000_000));
+          out.num(RateLimitHeaders.epochSecondsCeil(d.resetAtMicros()));
         }
-        sb.append(",\"limit_index\":").append(d.limitIndex());
+        out.ascii(",\"retry_after\":");
+        if (d.allowed()) {
+          out.ch('0');
+        } else if (d.retryAfterMicros() == Decision.NEVER) {
+          out.ascii("null");
+        } else {
+          out.num(Math.max(1, (d.retryAfterMicros() + 999_999) / 1_000_000));
+        }
+        out.ascii(",\"limit_index\":").num(d.limitIndex());
         if (o.shadowDenied()) {
-          sb.append(",\"shadow_denied\":true");
+          out.ascii(",\"shadow_denied\":true");
         }
         if (d.degraded()) {
-          sb.append(",\"degraded\":true");
+          out.ascii(",\"degraded\":true");
         }
       }
     }
     if (who != null) {
-      sb.append(",\"client\":");
-      appendString(sb, displayKey(who.key()));
+      out.ascii(",\"client\":").string(displayKey(who.key()));
     }
-    sb.append('}');
+    out.ch('}');
   }
 
   /** API keys are secrets: responses (and stats) show a digest of them, never the key. */
@@ -390,8 +393,7 @@ public final class HttpApi {
                 break;
               }
               List<Violation> iv = new ArrayList<>(0);
-              CheckRequest r = CheckRequest.read(p, "$.checks[" + i + "]",
-                  config.maxKeyLength(), iv);
+              CheckRequest r = CheckRequest.read(p, itemPath(i), config.maxKeyLength(), iv);
               items.add(r != null ? r : iv);
               i++;
             }
@@ -460,34 +462,33 @@ public final class HttpApi {
   }
 
   /** {@code {"results":[outcome | {"error": problem}]}}, in the order of the request. */
-  private String writeBatch(Object[] decided) {
+  private Buffer writeBatch(Object[] decided) {
     long now = pipeline.engine().timeSource().nowMicros();
-    StringBuilder sb = new StringBuilder(32 + decided.length * 110);
-    sb.append("{\"results\":[");
+    JsonOut out = new JsonOut(32 + decided.length * 128);
+    out.ascii("{\"results\":[");
     for (int i = 0; i < decided.length; i++) {
       if (i > 0) {
-        sb.append(',');
+        out.ch(',');
       }
       Object it = decided[i];
       if (it instanceof CompletableFuture<?> f) {
         it = f.join(); // complete: written after allOf
       }
       switch (it) {
-        case Outcome o -> writeOutcome(sb, o, now, null);
-        case UnknownRuleException e -> {
-          sb.append("{\"error\":{\"status\":404,\"title\":\"Unknown rule\",\"detail\":");
-          appendString(sb, "no rule with id '" + CheckRequest.abbreviate(e.ruleId) + "'");
-          sb.append("}}");
-        }
+        case Outcome o -> writeOutcome(out, o, now, null);
+        case UnknownRuleException e -> out
+            .ascii("{\"error\":{\"status\":404,\"title\":\"Unknown rule\",\"detail\":")
+            .string("no rule with id '" + CheckRequest.abbreviate(e.ruleId) + "'")
+            .ascii("}}");
         default -> {
           @SuppressWarnings("unchecked")
           List<Violation> iv = (List<Violation>) it;
-          sb.append("{\"error\":").append(Problem.body(400, "invalid-request", "Invalid check",
-              iv.size() + " invalid field(s); see errors", iv)).append('}');
+          out.ascii("{\"error\":").json(Problem.body(400, "invalid-request", "Invalid check",
+              iv.size() + " invalid field(s); see errors", iv).toString()).ch('}');
         }
       }
     }
-    return sb.append("]}").toString();
+    return out.ascii("]}").toBuffer();
   }
 
   private void backendFailure(HttpServerResponse res, Throwable e) {
@@ -662,6 +663,10 @@ public final class HttpApi {
     res.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(body);
   }
 
+  private static void json(HttpServerResponse res, int status, Buffer body) {
+    res.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_TYPE).end(body);
+  }
+
   private static String firstLine(IOException e) {
     String m = e instanceof com.fasterxml.jackson.core.JacksonException je
         ? je.getOriginalMessage() : e.getMessage();
@@ -669,19 +674,20 @@ public final class HttpApi {
     return CheckRequest.abbreviate(m);
   }
 
-  static void appendString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        sb.append('\\').append(c);
-      } else if (c < 0x20) {
-        sb.append(String.format("\\u%04x", (int) c));
-      } else {
-        sb.append(c);
-      }
+  /** The JSON paths of batch items, built once: a batch names its items only in errors. */
+  private static final String[] ITEM_PATHS = new String[4096];
+
+  /** {@code $.checks[i]}, the path of batch item {@code i} in violations. */
+  private static String itemPath(int i) {
+    if (i >= ITEM_PATHS.length) {
+      return "$.checks[" + i + "]";
     }
-    sb.append('"');
+    String at = ITEM_PATHS[i];
+    if (at == null) {
+      at = "$.checks[" + i + "]";
+      ITEM_PATHS[i] = at;  // a benign race: every thread writes the same string
+    }
+    return at;
   }
 
   private static byte[] sha256(String s) {
