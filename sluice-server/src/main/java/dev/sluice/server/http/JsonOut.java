@@ -19,6 +19,22 @@ import java.util.Arrays;
 final class JsonOut {
   private static final byte[] DIGITS_MIN = Long.toString(Long.MIN_VALUE)
       .getBytes(StandardCharsets.US_ASCII);
+  private static final long[] POW10 = new long[19];
+  private static final byte[] TENS = new byte[100];
+  private static final byte[] ONES = new byte[100];
+
+  static {
+    long p = 1;
+    for (int i = 0; i < POW10.length; i++) {
+      POW10[i] = p;
+      p *= 10;
+    }
+    for (int i = 0; i < 100; i++) {
+      TENS[i] = (byte) ('0' + i / 10);
+      ONES[i] = (byte) ('0' + i % 10);
+    }
+  }
+
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private byte[] b;
@@ -68,34 +84,49 @@ final class JsonOut {
       v = -v;
     }
     int digits = 1;
-    for (long x = v; x >= 10; x /= 10) {
+    while (digits < 19 && v >= POW10[digits]) {
       digits++;
     }
-    int end = n + digits;
-    for (int i = end - 1; i >= n; i--) {
-      b[i] = (byte) ('0' + (int) (v % 10));
-      v /= 10;
+    int i = n + digits;
+    n = i;
+    // Two digits per step from the right; int arithmetic once the rest fits.
+    while (v > Integer.MAX_VALUE) {
+      long q = v / 100;
+      int r = (int) (v - q * 100);
+      v = q;
+      b[--i] = ONES[r];
+      b[--i] = TENS[r];
     }
-    n = end;
+    int x = (int) v;
+    while (x >= 100) {
+      int q = x / 100;
+      int r = x - q * 100;
+      x = q;
+      b[--i] = ONES[r];
+      b[--i] = TENS[r];
+    }
+    b[--i] = ONES[x];
+    if (x >= 10) {
+      b[--i] = TENS[x];
+    }
     return this;
   }
 
-  /** A JSON string: quoted, with {@code "}, {@code \} and control characters escaped. */
+  /** A JSON string: quoted, with {@code "}, {@code \\} and control characters escaped. */
   JsonOut string(String s) {
     int len = s.length();
-    room(len + 2);
+    room(len + 2);  // enough for ASCII; every escape reserves what it adds
     b[n++] = '"';
     for (int i = 0; i < len; i++) {
       char c = s.charAt(i);
       if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-        room(1);
         b[n++] = (byte) c;
       } else if (c == '"' || c == '\\') {
-        room(2);
+        room(2 + len - i);
         b[n++] = '\\';
         b[n++] = (byte) c;
       } else if (c < 0x20) {
-        room(6);
+        room(6 + len - i);
         b[n++] = '\\';
         b[n++] = 'u';
         b[n++] = '0';
@@ -103,20 +134,18 @@ final class JsonOut {
         b[n++] = HEX[c >> 4];
         b[n++] = HEX[c & 0xf];
       } else {
-        // Non-ASCII: encode the rest as UTF-8 (surrogate pairs included) in one go.
-        int from = i;
-        int to = from;
+        // Non-ASCII: encode the run up to the next escape as UTF-8 (surrogate pairs kept whole).
+        int to = i;
         while (to < len && s.charAt(to) != '"' && s.charAt(to) != '\\' && s.charAt(to) >= 0x20) {
           to++;
         }
-        byte[] utf8 = s.substring(from, to).getBytes(StandardCharsets.UTF_8);
-        room(utf8.length);
+        byte[] utf8 = s.substring(i, to).getBytes(StandardCharsets.UTF_8);
+        room(utf8.length + len - to + 1);
         System.arraycopy(utf8, 0, b, n, utf8.length);
         n += utf8.length;
         i = to - 1;
       }
     }
-    room(1);
     b[n++] = '"';
     return this;
   }
