@@ -51,7 +51,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       never returns a decision made on a row half written.
  * </ul>
  *
- * Rules with a sliding-window log (per-row {@link GrantLog}s) always take the segment lock.
+ * Rules with a sliding-window log (per-row {@link GrantLog}s) always take the segment lock. A
+ * thread that finds a row locked waits for that row alone (test and test-and-set, see
+ * {@code lockRow}); it leaves for the segment lock only when the row moves or the segment is
+ * locked, never because of contention, since taking the segment lock changes the sequence number
+ * and would send the other admissions of the segment to the locked path too.
+ * {@code RowLockConcurrencyTest} fails when the locked path's wait for a row's bit or the
+ * writer's second read of the sequence number is removed.
  *
  * <p>Memory. A segment grows when three quarters full; before growing it drops rows whose state
  * has returned to initial (eviction, see {@code docs/algorithms.md}), and it sizes the new array
