@@ -51,7 +51,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       never returns a decision made on a row half written.
  * </ul>
  *
- * Rules with a sliding-window log (per-row {@link GrantLog}s) always take the segment lock.
+ * Rules with a sliding-window log (per-row {@link GrantLog}s) always take the segment lock. A
+ * thread that finds a row locked waits for that row alone (test and test-and-set, see
+ * {@code lockRow}); it leaves for the segment lock only when the row moves or the segment is
+ * locked, never because of contention, since taking the segment lock changes the sequence number
+ * and would send the other admissions of the segment to the locked path too.
+ * {@code RowLockConcurrencyTest} fails when the locked path's wait for a row's bit or the
+ * writer's second read of the sequence number is removed.
  *
  * <p>Memory. A segment grows when three quarters full; before growing it drops rows whose state
  * has returned to initial (eviction, see {@code docs/algorithms.md}), and it sizes the new array
@@ -423,11 +429,8 @@ public final class LimiterTable {
         i = (i + 1) & m;
       }
       int base = i * width;
-      for (int spins = 0; !ROW.compareAndSet(r, base, hash, hash | ROW_LOCK); spins++) {
-        if (((long) ROW.getVolatile(r, base) & ~ROW_LOCK) != hash || spins > 256) {
-          return null;  // moved, or held too long (its holder may be descheduled)
-        }
-        Thread.onSpinWait();
+      if (!lockRow(r, base, hash, v)) {
+        return null;
       }
       if ((int) LOCK.getVolatile(this) != v) {
         ROW.compareAndSet(r, base, hash | ROW_LOCK, hash);
@@ -449,6 +452,32 @@ public final class LimiterTable {
       Decision d = describe ? describe(r, base, null, 0, 0, cost, now) : ROW_LOCKED_ADMISSION;
       ROW.setRelease(r, base, hash);
       return d;
+    }
+
+    /**
+     * Sets the row lock of the row at {@code base} holding {@code hash}, or returns false when the
+     * row was moved or the segment's sequence number is no longer {@code v} (the segment-locked
+     * path must decide). Test and test-and-set: a waiter reads the word until the bit is clear
+     * and only then tries the CAS, so it does not pull the line away from the holder in the middle
+     * of its decision; contention alone never sends a thread to the segment lock, because that
+     * changes the sequence number and sends every other admission there too. A holder that keeps
+     * the row for long was descheduled mid-decision: the waiter then yields its core to it.
+     */
+    private boolean lockRow(long[] r, int base, long hash, int v) {
+      for (int spins = 0; ; spins++) {
+        long w = (long) ROW.getVolatile(r, base);
+        if (w == hash) {
+          if (ROW.compareAndSet(r, base, hash, hash | ROW_LOCK)) {
+            return true;
+          }
+        } else if ((w & ~ROW_LOCK) != hash || lock != v) {
+          return false;  // moved, or the segment is locked or changed: no point waiting
+        } else if (spins < 1_024) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
+      }
     }
 
     /** Waits until no row-lock writer holds the row at {@code base}; holds the segment lock. */

@@ -9,10 +9,13 @@ import dev.sluice.Limit;
  */
 final class TokenBucketMeter extends BucketMeter {
   private final long full;
+  /** The longest elapsed time whose refill {@code elapsed * n} cannot overflow. */
+  private final long maxElapsed;
 
   TokenBucketMeter(Limit limit) {
     super(limit);
     this.full = burst * w;
+    this.maxElapsed = Long.MAX_VALUE / n;
   }
 
   @Override
@@ -21,14 +24,23 @@ final class TokenBucketMeter extends BucketMeter {
     a[off + 1] = full;
   }
 
-  /** Units held at effective time {@code te}, refilled without overflow. */
+  /**
+   * Units held at effective time {@code te}, refilled without overflow and without a division
+   * (this is every admission's hot path): {@code elapsed >= ceil((full - s) / n)} exactly when
+   * {@code elapsed * n >= full - s}, and an elapsed time above {@link #maxElapsed} refills more
+   * than any bucket holds.
+   */
   private long units(long[] a, int off, long te) {
     long s = a[off + 1];
     if (s >= full) {
       return full;
     }
     long elapsed = te - a[off];
-    return elapsed >= Math.ceilDiv(full - s, n) ? full : s + elapsed * n;
+    if (elapsed > maxElapsed) {
+      return full;
+    }
+    long refill = elapsed * n;
+    return refill >= full - s ? full : s + refill;
   }
 
   @Override
