@@ -57,9 +57,13 @@ class RegionalEngineProviderTest {
     assertThat(spec.name()).isEqualTo("regional-eu");
     try (ProvidedEngine pe = spec.create()) {
       Rule rule = Rule.of("prov", Limit.fixedWindow(100, java.time.Duration.ofMinutes(1)));
+      // One instant in the middle of the current minute: a loop crossing the window's (and the
+      // epoch's) end would start a fresh allocation and admit more than the weight's share.
+      long minute = 60_000_000L;
+      long at = System.currentTimeMillis() * 1000 / minute * minute + minute / 2;
       int admitted = 0;
       for (int i = 0; i < 100; i++) {
-        if (pe.engine().limiter(rule).tryAcquire("k")) {
+        if (pe.engine().limiter(rule).tryAcquire("k", 1, at)) {
           admitted++;
         }
       }
