@@ -255,8 +255,9 @@ public final class RedisEngine implements RateLimiterEngine {
 
   /**
    * The command a check of {@code client} under {@code rule} sends, at the server's time:
-   * {@code EVALSHA sha 1 key t cost pad k ...} (for tools, and for running the same script with
-   * {@code redis-benchmark}); the script itself is {@link #scriptSource(Rule)}.
+   * {@code EVALSHA sha 1 key t cost pad} when the rule's parameters are compiled into its script,
+   * else {@code EVALSHA sha 1 key t cost pad k ...} (for tools, and for running the same script
+   * with {@code redis-benchmark}); the script itself is {@link #scriptSource(Rule)}.
    */
   public List<String> scriptCall(CharSequence client, Rule rule, long cost) {
     RuleScript script = new RuleScript(rule);

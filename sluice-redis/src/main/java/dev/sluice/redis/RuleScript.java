@@ -21,6 +21,7 @@ final class RuleScript {
   private final String keySuffix;
   private final long[] capacity;
   private final ScriptSource check;
+  private final boolean compiled;
 
   RuleScript(Rule rule) {
     this.rule = rule;
@@ -46,12 +47,23 @@ final class RuleScript {
     }
     this.limitArgs = a.toArray(String[]::new);
     this.keySuffix = ":" + tag(rule);
-    this.check = ScriptSource.check(limits.stream().map(Limit::algorithm).toList());
+    List<Algorithm> shape = limits.stream().map(Limit::algorithm).toList();
+    ScriptSource c = ScriptSource.compiled(shape, limitArgs);
+    this.compiled = c != null;
+    this.check = compiled ? c : ScriptSource.check(shape);
   }
 
-  /** The check script of this rule's shape. */
+  /**
+   * The check script of this rule: its parameters compiled in when {@link #compiled()}, else
+   * its shape's (or the library's) with the parameters in ARGV. Called with {@link #args}.
+   */
   ScriptSource check() {
     return check;
+  }
+
+  /** Whether {@link #check()} has this rule's parameters compiled in (ARGV is t, cost, pad). */
+  boolean compiled() {
+    return compiled;
   }
 
   private static int code(Algorithm a) {
@@ -102,8 +114,22 @@ final class RuleScript {
     return keySuffix;
   }
 
-  /** The script's ARGV for one request: {@code t} (negative for server time), cost, grace. */
+  /**
+   * {@link #check()}'s ARGV for one request: {@code t} (negative for server time), cost, grace,
+   * and when the script is not {@link #compiled()} the rule's {@link #limitArgs()}.
+   */
   String[] args(long t, long cost, long graceMillis) {
+    if (compiled) {
+      return new String[] {Long.toString(t), Long.toString(cost), Long.toString(graceMillis)};
+    }
+    return fullArgs(t, cost, graceMillis);
+  }
+
+  /**
+   * The ARGV of {@link ScriptSource#CHECK} and of the shape's script for one request: t, cost,
+   * grace and the rule's {@link #limitArgs()}.
+   */
+  String[] fullArgs(long t, long cost, long graceMillis) {
     String[] args = new String[3 + limitArgs.length];
     args[0] = Long.toString(t);
     args[1] = Long.toString(cost);

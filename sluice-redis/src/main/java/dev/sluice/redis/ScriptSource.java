@@ -7,11 +7,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A script assembled once from its {@code .lua} resources: the exact-arithmetic helpers, one file
@@ -25,11 +29,27 @@ import java.util.concurrent.ConcurrentHashMap;
  * after it the library and {@code 90_check.lua}, which decide the calls the fast path leaves
  * (docs/redis.md, "Performance"). Rules of more than {@link #MAX_FAST_LIMITS} limits, or with a
  * sliding log, use the library alone ({@link #CHECK}).
+ *
+ * <p>A rule's parameters can also be compiled into its check ({@link #compiled(List, String[])}):
+ * the same script with every {@code tonumber(ARGV[...])} of the fast path replaced by the rule's
+ * constant, and the library given the rule's part of ARGV as a table of constants, so that a call
+ * sends only t, cost and pad (three arguments instead of four and three or four per limit) and the
+ * script converts only those. At most {@link #MAX_COMPILED} rules are compiled per process (each
+ * is a script of its own in the server's script cache, about 30 KB); later ones run their shape's
+ * script with the parameters in ARGV.
  */
 final class ScriptSource {
   // before the scripts below, which are built from sections at class initialisation
   private static final Map<List<Algorithm>, ScriptSource> CHECKS = new ConcurrentHashMap<>();
   private static final Map<String, Map<String, String>> SECTIONS = new ConcurrentHashMap<>();
+  private static final Map<List<String>, ScriptSource> COMPILED = new ConcurrentHashMap<>();
+  private static final Pattern PARAMETER = Pattern.compile("tonumber\\(ARGV\\[@ \\+ (\\d)\\]\\)");
+
+  /**
+   * Most rules compiled into scripts of their own per process: bounds the server's script cache
+   * (about 30 KB a script) whatever the number of rules, rule edits or regional allocations.
+   */
+  static final int MAX_COMPILED = 128;
 
   static final String[] LIBRARY = {
     "00_arith.lua", "10_fixed_window.lua", "20_sliding_window_log.lua",
@@ -72,10 +92,52 @@ final class ScriptSource {
     if (shape.size() > MAX_FAST_LIMITS || shape.contains(Algorithm.SLIDING_WINDOW_LOG)) {
       return CHECK;
     }
-    return CHECKS.computeIfAbsent(List.copyOf(shape), ScriptSource::buildCheck);
+    return CHECKS.computeIfAbsent(List.copyOf(shape), s -> buildCheck(s, null));
   }
 
-  private static ScriptSource buildCheck(List<Algorithm> shape) {
+  /**
+   * The check script of one rule with its parameters compiled in, or null when its shape has no
+   * fast path or {@link #MAX_COMPILED} other rules were compiled already (the caller then runs
+   * {@link #check(List)} with the parameters in ARGV).
+   *
+   * @param shape the rule's algorithms, in order
+   * @param limitArgs the rule's part of ARGV as {@link RuleScript#limitArgs()} gives it: k, then
+   *     per limit its code and parameters
+   */
+  static ScriptSource compiled(List<Algorithm> shape, String[] limitArgs) {
+    return compiled(shape, limitArgs, MAX_COMPILED);
+  }
+
+  /** As {@link #compiled(List, String[])} with a bound of {@code max} compiled rules (tests). */
+  static ScriptSource compiled(List<Algorithm> shape, String[] limitArgs, int max) {
+    if (check(shape) == CHECK) {
+      return null;
+    }
+    List<String> id = new ArrayList<>(shape.size() + limitArgs.length);
+    shape.forEach(a -> id.add(a.name()));
+    id.addAll(Arrays.asList(limitArgs));
+    ScriptSource known = COMPILED.get(id);
+    if (known != null) {
+      return known;
+    }
+    synchronized (COMPILED) {
+      if (COMPILED.size() >= max && !COMPILED.containsKey(id)) {
+        return null;
+      }
+      return COMPILED.computeIfAbsent(List.copyOf(id), i -> buildCheck(shape, limitArgs));
+    }
+  }
+
+  /** How many rules this process has compiled into scripts of their own. */
+  static int compiledCount() {
+    return COMPILED.size();
+  }
+
+  /**
+   * The fast path and the library for {@code shape}; with {@code limitArgs}, the fast path reads
+   * the parameters as constants and the library reads them from a local ARGV of constants.
+   */
+  private static ScriptSource buildCheck(List<Algorithm> shape, String[] limitArgs) {
     String glue = "95_check.lua";
     StringBuilder sb = new StringBuilder();
     sb.append(section(glue, "time")).append(section(glue, "head"));
@@ -83,7 +145,11 @@ final class ScriptSource {
     int[] at = new int[shape.size()];
     for (int i = 0; i < shape.size(); i++) {
       at[i] = arg;
-      sb.append(unrolled(section(fast(shape.get(i)), "evaluate"), i + 1, arg));
+      String evaluate = section(fast(shape.get(i)), "evaluate");
+      if (limitArgs != null) {
+        evaluate = constants(evaluate, arg, limitArgs);
+      }
+      sb.append(unrolled(evaluate, i + 1, arg));
       arg += shape.get(i) == Algorithm.TOKEN_BUCKET || shape.get(i) == Algorithm.GCRA ? 4 : 3;
     }
     for (int i = 0; i < shape.size(); i++) {
@@ -103,8 +169,39 @@ final class ScriptSource {
       sb.append(unrolled(section(glue, "denied").replace("--@body\n", body), i + 1, at[i]));
     }
     sb.append(section(glue, "denied_reply"));
+    if (limitArgs != null) {
+      // The library reads the rule from ARGV[4] on: give it the compiled rule's as a local.
+      sb.append("local ARGV = { ARGV[1], ARGV[2], ARGV[3]");
+      for (String a : limitArgs) {
+        sb.append(", '").append(a).append('\'');
+      }
+      sb.append(" }\n");
+    }
     sb.append(read(LIBRARY)).append(read("90_check.lua"));
     return new ScriptSource(sb.toString());
+  }
+
+  /**
+   * A fast-path section with {@code tonumber(ARGV[@ + j])} replaced by the parameter it reads (a
+   * Lua number literal is converted as {@code tonumber} converts the string: the same double).
+   */
+  private static String constants(String section, int arg, String[] limitArgs) {
+    Matcher m = PARAMETER.matcher(section);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      // ARGV index arg + j holds limitArgs[arg + j - 4] (ARGV[4] is limitArgs[0], k)
+      String v = limitArgs[arg + Integer.parseInt(m.group(1)) - 4];
+      if (!v.chars().allMatch(Character::isDigit)) {
+        throw new IllegalArgumentException("rule parameter '" + v + "' is not a number");
+      }
+      m.appendReplacement(out, v);
+    }
+    m.appendTail(out);
+    if (out.indexOf("ARGV") >= 0) {
+      throw new IllegalStateException("a fast-path section reads ARGV in a form the compiler does"
+          + " not replace: " + section);
+    }
+    return out.toString();
   }
 
   private static String fast(Algorithm a) {

@@ -54,6 +54,28 @@ class FastPathEquivalenceTest {
     assertThat(denied).as("denied reply of the fast path").hasSize(6);
   }
 
+  @Test
+  void rulesOfAFastShape_areCompiledWithTheirParameters_upToTheBound() {
+    Rule rule = Rule.of("compiled", Limit.tokenBucket(100, java.time.Duration.ofSeconds(1)));
+    RuleScript script = new RuleScript(rule);
+    assertThat(script.compiled()).isTrue();
+    assertThat(script.args(5, 1, 0)).containsExactly("5", "1", "0");
+    assertThat(script.check().text()).doesNotContain("tonumber(ARGV[5 + 1])")
+        .contains("local ARGV = { ARGV[1], ARGV[2], ARGV[3], '1', '4', '100', '1', '10000' }");
+    assertThat(new RuleScript(rule).check()).as("one script per rule").isSameAs(script.check());
+    List<dev.sluice.Algorithm> shape = List.of(dev.sluice.Algorithm.TOKEN_BUCKET);
+    int count = ScriptSource.compiledCount();
+    assertThat(ScriptSource.compiled(shape, new String[] {"1", "4", "7", "1", "3"}, count))
+        .as("a new rule beyond the bound is not compiled").isNull();
+    assertThat(ScriptSource.compiled(shape, script.limitArgs(), count))
+        .as("a compiled rule stays compiled").isSameAs(script.check());
+    assertThat(ScriptSource.compiledCount()).isEqualTo(count);
+    Rule log = Rule.of("log", Limit.of(dev.sluice.Algorithm.SLIDING_WINDOW_LOG, 5,
+        java.time.Duration.ofSeconds(1)));
+    assertThat(new RuleScript(log).compiled()).as("no fast path, nothing to compile").isFalse();
+    assertThat(new RuleScript(log).args(5, 1, 0)).hasSize(3 + 4);
+  }
+
   private void run(long seed, boolean huge) {
     System.out.println("FastPathEquivalenceTest seed " + seed + " huge=" + huge);
     SplittableRandom r = new SplittableRandom(seed);
@@ -69,7 +91,10 @@ class FastPathEquivalenceTest {
         }
       }
       RuleScript script = new RuleScript(rule);
+      ScriptSource shapeScript = ScriptSource.check(
+          rule.limits().stream().map(Limit::algorithm).toList());
       String fast = "fp:" + UUID.randomUUID();
+      String shape = "fp:" + UUID.randomUUID();
       String exact = "fp:" + UUID.randomUUID();
       long t = huge ? Limit.MAX_TIME - (1L << 44) - r.nextLong(1L << 40)
           : 1_700_000_000_000_000L + r.nextLong(1_000_000_000L);
@@ -84,22 +109,30 @@ class FastPathEquivalenceTest {
         }
         t = Math.max(0, Math.min(t, Limit.MAX_TIME));
         long cost = r.nextInt(8) == 0 ? 1 + r.nextInt(20) : 1 + r.nextInt(2);
-        String[] args = script.args(t, cost, 60_000);
+        String[] full = script.fullArgs(t, cost, 60_000);
         String step = "seed " + seed + " rule " + rule + " step " + i + " cost " + cost + " t " + t;
         long start = System.nanoTime();
-        long[] got = fields(eval(redis, script.check(), fast, args));
-        long[] want = fields(eval(redis, ScriptSource.CHECK, exact, args));
+        // the rule's own script (its parameters compiled in when it is compiled), the shape's
+        // script with the parameters in ARGV, and the library alone
+        long[] got = fields(eval(redis, script.check(), fast, script.args(t, cost, 60_000)));
+        long[] gotShape = fields(eval(redis, shapeScript, shape, full));
+        long[] want = fields(eval(redis, ScriptSource.CHECK, exact, full));
         assertThat(got).as(step).containsExactly(want);
-        assertThat(redis.call("EVAL", HEX, "1", fast)).as(step + " (state)")
-            .isEqualTo(redis.call("EVAL", HEX, "1", exact));
+        assertThat(gotShape).as(step + " (shape script)").containsExactly(want);
+        Object state = redis.call("EVAL", HEX, "1", exact);
+        assertThat(redis.call("EVAL", HEX, "1", fast)).as(step + " (state)").isEqualTo(state);
+        assertThat(redis.call("EVAL", HEX, "1", shape)).as(step + " (state, shape script)")
+            .isEqualTo(state);
         if (got[0] == 1) {
-          // both keys were just written with a TTL; they differ by the wall time between the
-          // writes and between the two reads, both within this step's elapsed time
-          long ttlFast = (Long) redis.call("PTTL", fast);
+          // the keys were just written with a TTL; they differ by the wall time between the
+          // writes and between the reads, all within this step's elapsed time
           long ttlExact = (Long) redis.call("PTTL", exact);
           long elapsedMs = (System.nanoTime() - start) / 1_000_000 + 2;
-          assertThat(Math.abs(ttlFast - ttlExact)).as(step + " (TTL " + ttlFast + " against "
-              + ttlExact + ")").isLessThanOrEqualTo(elapsedMs);
+          for (String k : List.of(fast, shape)) {
+            long ttl = (Long) redis.call("PTTL", k);
+            assertThat(Math.abs(ttl - ttlExact)).as(step + " (TTL " + ttl + " of " + k
+                + " against " + ttlExact + ")").isLessThanOrEqualTo(elapsedMs);
+          }
         }
       }
     }
