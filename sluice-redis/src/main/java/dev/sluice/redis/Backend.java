@@ -6,7 +6,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -67,7 +67,7 @@ sealed interface Backend {
 
     /** An endpoint named {@code name}, observed as shard {@code label}. */
     Endpoint newEndpoint(String name, String label, Duration timeout,
-        java.util.function.Supplier<CompletableFuture<RedisScriptingAsyncCommands<String, String>>>
+        java.util.function.Supplier<CompletableFuture<BaseRedisAsyncCommands<String, String>>>
             commands) {
       EngineObserver.Shard shard = observer.shard(label);
       return new Endpoint(name, new CircuitBreaker(breaker, nanoTicker, shard), timeout,
@@ -185,7 +185,7 @@ sealed interface Backend {
     private final LazyConnection<StatefulRedisClusterConnection<String, String>> connection;
     private final ConcurrentHashMap<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final java.util.function.Supplier<
-        CompletableFuture<RedisScriptingAsyncCommands<String, String>>> commands;
+        CompletableFuture<BaseRedisAsyncCommands<String, String>>> commands;
 
     Clustered(Settings s, Topology.Cluster t) {
       this.settings = s;
@@ -213,7 +213,7 @@ sealed interface Backend {
           () -> client.refreshPartitionsAsync().toCompletableFuture()
               .thenCompose(loaded -> client.connectAsync(StringCodec.UTF8)));
       this.commands = () -> connection.get().thenApply(
-          c -> (RedisScriptingAsyncCommands<String, String>) c.async());
+          c -> (BaseRedisAsyncCommands<String, String>) c.async());
     }
 
     @Override

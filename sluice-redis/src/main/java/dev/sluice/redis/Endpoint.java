@@ -6,12 +6,16 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,13 +36,13 @@ final class Endpoint {
   private final String name;
   private final CircuitBreaker breaker;
   private final Duration timeout;
-  private final Supplier<CompletableFuture<RedisScriptingAsyncCommands<String, String>>> commands;
+  private final Supplier<CompletableFuture<BaseRedisAsyncCommands<String, String>>> commands;
   private final EngineObserver.Shard observer;
   private final boolean observed;
   private final LongSupplier nanoTicker;
 
   Endpoint(String name, CircuitBreaker breaker, Duration timeout,
-      Supplier<CompletableFuture<RedisScriptingAsyncCommands<String, String>>> commands,
+      Supplier<CompletableFuture<BaseRedisAsyncCommands<String, String>>> commands,
       EngineObserver.Shard observer, LongSupplier nanoTicker) {
     this.name = name;
     this.breaker = breaker;
@@ -68,12 +72,12 @@ final class Endpoint {
 
   /** As {@link #eval(String, String[])}, for any of the scripts, on keys of this endpoint. */
   CompletableFuture<List<Object>> eval(ScriptSource script, String[] keys, String[] args) {
-    CompletableFuture<RedisScriptingAsyncCommands<String, String>> connected = commands.get();
-    CompletableFuture<List<Object>> f = connected.thenCompose(cmds -> cmds
-        .<List<Object>>evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args)
-        .exceptionallyCompose(e -> isNoScript(e)
-            ? cmds.<List<Object>>eval(script.text(), ScriptOutputType.MULTI, keys, args)
-            : CompletableFuture.failedStage(e)));
+    CompletableFuture<BaseRedisAsyncCommands<String, String>> connected = commands.get();
+    CompletableFuture<List<Object>> f = connected.thenCompose(cmds ->
+        call(cmds, CommandType.EVALSHA, script.sha1(), keys, args)
+            .exceptionallyCompose(e -> isNoScript(e)
+                ? call(cmds, CommandType.EVAL, script.text(), keys, args)
+                : CompletableFuture.failedStage(e)));
     if (!connected.isDone()) {
       // Lettuce's command timeout (TimeoutOptions) bounds each command once connected; this
       // guard is for the wait on a connection, and scheduling it on every check costs the hot
@@ -88,6 +92,22 @@ final class Endpoint {
           e == null ? null : failureOf(e)));
     }
     return f;
+  }
+
+  /**
+   * {@code EVALSHA sha n keys... args...} or {@code EVAL text n keys... args...}, as Lettuce's
+   * {@code evalsha}/{@code eval} send it (the keys through the codec, so a Cluster routes the
+   * call by the first), with the script and the arguments written straight into the command's
+   * buffer: Lettuce's own methods encode every value into a temporary buffer of its own first.
+   */
+  private static CompletionStage<List<Object>> call(BaseRedisAsyncCommands<String, String> cmds,
+      CommandType type, String script, String[] keys, String[] args) {
+    CommandArgs<String, String> a = new CommandArgs<>(StringCodec.UTF8).add(script)
+        .add(keys.length).addKeys(keys);
+    for (String arg : args) {
+      a.add(arg);
+    }
+    return cmds.dispatch(type, new NestedMultiOutput<>(StringCodec.UTF8), a);
   }
 
   /** How a call failed, from its exception (unwrapped from completion wrappers). */
