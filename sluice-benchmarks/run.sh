@@ -156,14 +156,9 @@ case "$suite" in
     base="$out/$stamp-redis"
     port="${REDIS_BENCH_PORT:-6391}"
     dir="$(mktemp -d)"
-    pin_server=() pin_client=()
-    if (( $(nproc) >= 2 )) && command -v taskset >/dev/null; then
-      pin_server=(taskset -c 0) pin_client=(taskset -c 1)
-    fi
-    "${pin_server[@]}" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
-      --daemonize yes --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
-    for _ in $(seq 50); do [[ -s "$dir/redis.pid" ]] && break; sleep 0.1; done
-    trap 'kill "$(cat "$dir/redis.pid")" 2>/dev/null; rm -rf "$dir"' EXIT
+    trap 'kill "$(cat "$dir/pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$dir"' EXIT
+    source "$here/redis/pinned-redis.sh"
+    start_pinned_redis "$port" "$dir"
     echo "run.sh: redis -> $base.txt (redis-server ${pin_server[*]:-unpinned}, client ${pin_client[*]:-unpinned})" >&2
     { echo "before: $(machine_load)"
       echo "redis-server: ${pin_server[*]:-unpinned}; client: ${pin_client[*]:-unpinned}"

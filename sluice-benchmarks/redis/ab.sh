@@ -18,14 +18,9 @@ read -r -a scenarios <<< "${SCENARIOS:-peers}"
 (( $# > 0 )) || { echo "usage: ab.sh JAR [JAR...]" >&2; exit 2; }
 for jar in "$@"; do [[ -f "$jar" ]] || { echo "ab.sh: no jar $jar" >&2; exit 2; }; done
 work="$(mktemp -d)"
-pin_server=() pin_client=()
-if (( $(nproc) >= 2 )) && command -v taskset >/dev/null; then
-  pin_server=(taskset -c 0) pin_client=(taskset -c 1)
-fi
-"${pin_server[@]}" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
-  --daemonize yes --dir "$work" --pidfile "$work/pid" --logfile "$work/redis.log"
 trap 'kill "$(cat "$work/pid" 2>/dev/null)" 2>/dev/null || true; sleep 1; rm -rf "$work"' EXIT
-for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+source "$here/pinned-redis.sh"
+start_pinned_redis "$port" "$work"
 for jar in "$@"; do
   echo "=== $jar $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)"
   redis-cli -p "$port" flushall >/dev/null

@@ -17,14 +17,9 @@ calls="${1:-400000}"
 port="${REDIS_FLOOR_PORT:-6394}"
 java="${JAVA_HOME:-$("$root/bin/find-jdk")}/bin/java"
 work="$(mktemp -d)"
-pin_server=() pin_client=()
-if (( $(nproc) >= 2 )) && command -v taskset >/dev/null; then
-  pin_server=(taskset -c 0) pin_client=(taskset -c 1)
-fi
-"${pin_server[@]}" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
-  --daemonize yes --dir "$work" --pidfile "$work/pid" --logfile "$work/redis.log"
 trap 'kill "$(cat "$work/pid" 2>/dev/null)" 2>/dev/null || true; sleep 1; rm -rf "$work"' EXIT
-for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+source "$here/pinned-redis.sh"
+start_pinned_redis "$port" "$work"
 
 "$java" -cp "$jar" dev.sluice.bench.redis.RedisBenchmarks scripts "$work"
 # Sluice's bench1 fast path alone (what runs; the library after it is never reached here)
