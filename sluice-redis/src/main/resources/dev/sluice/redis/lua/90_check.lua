@@ -1,8 +1,9 @@
 -- Sluice check, the exact path: decides one request against every limit of one rule,
--- atomically, with wide arithmetic wherever a product may pass 2^53. ScriptSource wraps the
--- library and this driver in `local function check_exact(t)`, which 95_check.lua (the fast path
--- and the script's entry) calls with the time it already read, so that the library's closures
--- are only created by the calls that need them.
+-- atomically, with wide arithmetic wherever a product may pass 2^53. ScriptSource places the
+-- library and this driver after 95_check.lua's fast path, which reads t first: execution reaches
+-- them (and builds the library's closures) only when the fast path leaves its block without
+-- answering. In a compiled rule's script a local ARGV of constants just before the library
+-- stands for the rule's part of ARGV (ScriptSource.compiled).
 --
 -- KEYS[1]  the (client, rule) state: one string of little-endian int64 fields, limit after limit
 -- ARGV[1]  t, microseconds since the epoch; negative: read the server's TIME (95_check.lua does)
