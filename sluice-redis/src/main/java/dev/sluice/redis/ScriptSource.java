@@ -7,8 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -89,10 +87,14 @@ final class ScriptSource {
    * shape, then shared.
    */
   static ScriptSource check(List<Algorithm> shape) {
-    if (shape.size() > MAX_FAST_LIMITS || shape.contains(Algorithm.SLIDING_WINDOW_LOG)) {
+    if (!hasFastPath(shape)) {
       return CHECK;
     }
     return CHECKS.computeIfAbsent(List.copyOf(shape), s -> buildCheck(s, null));
+  }
+
+  private static boolean hasFastPath(List<Algorithm> shape) {
+    return shape.size() <= MAX_FAST_LIMITS && !shape.contains(Algorithm.SLIDING_WINDOW_LOG);
   }
 
   /**
@@ -110,12 +112,17 @@ final class ScriptSource {
 
   /** As {@link #compiled(List, String[])} with a bound of {@code max} compiled rules (tests). */
   static ScriptSource compiled(List<Algorithm> shape, String[] limitArgs, int max) {
-    if (check(shape) == CHECK) {
+    if (!hasFastPath(shape)) {
       return null;
     }
-    List<String> id = new ArrayList<>(shape.size() + limitArgs.length);
-    shape.forEach(a -> id.add(a.name()));
-    id.addAll(Arrays.asList(limitArgs));
+    for (String a : limitArgs) {
+      // they become Lua literals and quoted strings in the script's text
+      if (a.isEmpty() || !a.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        throw new IllegalArgumentException("rule parameter '" + a + "' is not a number");
+      }
+    }
+    // the limit arguments hold every limit's algorithm code: they name the rule's script alone
+    List<String> id = List.of(limitArgs);
     ScriptSource known = COMPILED.get(id);
     if (known != null) {
       return known;
@@ -124,7 +131,7 @@ final class ScriptSource {
       if (COMPILED.size() >= max && !COMPILED.containsKey(id)) {
         return null;
       }
-      return COMPILED.computeIfAbsent(List.copyOf(id), i -> buildCheck(shape, limitArgs));
+      return COMPILED.computeIfAbsent(id, i -> buildCheck(shape, limitArgs));
     }
   }
 
@@ -190,11 +197,7 @@ final class ScriptSource {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       // ARGV index arg + j holds limitArgs[arg + j - 4] (ARGV[4] is limitArgs[0], k)
-      String v = limitArgs[arg + Integer.parseInt(m.group(1)) - 4];
-      if (!v.chars().allMatch(Character::isDigit)) {
-        throw new IllegalArgumentException("rule parameter '" + v + "' is not a number");
-      }
-      m.appendReplacement(out, v);
+      m.appendReplacement(out, limitArgs[arg + Integer.parseInt(m.group(1)) - 4]);
     }
     m.appendTail(out);
     if (out.indexOf("ARGV") >= 0) {
