@@ -78,6 +78,12 @@ final class RegionLink implements AutoCloseable {
     return region;
   }
 
+  /** Whether the connection is open now (false before the first command and while reconnecting). */
+  boolean connected() {
+    StatefulConnection<String, String> c = connection;
+    return c != null && c.isOpen();
+  }
+
   private RedisClusterAsyncCommands<String, String> commands() {
     RedisClusterAsyncCommands<String, String> c = commands;
     if (c != null) {

@@ -312,6 +312,11 @@ public final class RegionalEngine implements RateLimiterEngine {
     return 3 * rr.epochMicros / 1000 + 60_000;
   }
 
+  /** Whether every link to a region's Redis has an open connection now (for tests). */
+  boolean linksConnected() {
+    return links.values().stream().allMatch(RegionLink::connected);
+  }
+
   /**
    * Runs one exchange round now: joins this instance's counts and seals into its own region's
    * Redis, then its whole view into every other region's Redis, each answering with the join.

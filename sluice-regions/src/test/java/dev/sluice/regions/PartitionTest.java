@@ -8,6 +8,7 @@ import dev.sluice.Rule;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,7 +91,10 @@ class PartitionTest {
       // Frozen: us kept what it had, and nobody grew into its share.
       assertThat(allocation(t, "us", 4)).isEqualTo(allocation(t, "us", 2));
       t.heal();
-      Thread.sleep(t.interval.toMillis() + 50); // the links' reconnect back-off is one interval
+      // The links reconnect on their own (back-off up to one interval); a loaded machine may
+      // take longer, and the claim is about exchange rounds once the links are back.
+      Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+          .until(() -> ThreeRegions.NAMES.stream().allMatch(r -> t.engine(r).linksConnected()));
       long now = t.clock.nowMicros();
       int rounds = 0;
       while (!converged(t, now) && rounds < 5) {
