@@ -59,6 +59,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code RowLockConcurrencyTest} fails when the locked path's wait for a row's bit or the
  * writer's second read of the sequence number is removed.
  *
+ * <p>Packed rows. A rule of one token-bucket limit whose capacity in units ({@code B * w}) leaves
+ * at least {@value #MIN_PACKED_TIME_BITS} bits of time keeps its rows, where it can, packed:
+ * {@code [hash, B, PACKED | (t - B) << unitBits | s]}, the bucket's time {@code t} relative to a
+ * base {@code B} and its units {@code s} in one word, so that a decision is one CAS on that word
+ * with no lock at all ({@code Segment.packed}): the cache line moves once per admission, and a
+ * descheduled thread blocks nobody. A denial writes nothing. The two-word form {@code [hash, t,
+ * s]} (second word >= 0) is the other meters' and stays for everything else; the segment-locked
+ * paths only ever work on it. The rules that keep a stale CAS from landing on the wrong state:
+ *
+ * <ul>
+ *   <li>while a row is packed its base never changes, so two equal packed words in one slot mean
+ *       one state, and a CAS that succeeds on an old value is still exact;
+ *   <li>the segment-locked path turns a packed row into the two-word form with a CAS before it
+ *       reads, moves or changes it ({@code unpack}, in {@code find}, rebuilds and displacement),
+ *       so every CAS that read the packed word fails after it;
+ *   <li>a row is packed only where no stale decision can reach it: a row just inserted into a slot
+ *       never used in this array (none is once a row has been removed in place, at the cap: the
+ *       {@code reused} flag), or a row written into a new array by a rebuild (with {@code B = t});
+ *       in an array, a slot that has left the packed form therefore never returns to it;
+ *   <li>a decision whose new time does not fit the packed range, or that finds the row in the
+ *       two-word form, goes to the other paths; a row unpacked that way stays so until its
+ *       segment is next rebuilt (growth, {@link #evictExpired}).
+ * </ul>
+ *
+ * The optimistic and row-lock paths leave packed rows alone. {@code PackedRowTest} compares a
+ * packing table with one that never packs; {@code PackedRowConcurrencyTest} fails when the
+ * rebuild's unpacking, or the CAS itself, is removed.
+ *
  * <p>Memory. A segment grows when three quarters full; before growing it drops rows whose state
  * has returned to initial (eviction, see {@code docs/algorithms.md}), and it sizes the new array
  * for the rows that are left, so a population that comes and goes does not grow it. With a client
@@ -82,6 +110,10 @@ public final class LimiterTable {
    * segment index or a slot index uses, and clear in every stored hash.
    */
   static final long ROW_LOCK = 1L << 57;
+  /** The sign bit of a token bucket's second state word: set when the row is packed. */
+  static final long PACKED = Long.MIN_VALUE;
+  /** The least range of {@code t - B} a packed row must cover, in bits (2^24 us: 16.8 s). */
+  private static final int MIN_PACKED_TIME_BITS = 24;
   /** Where segments get their ids: the global lock order of multi-key checks. */
   private static final AtomicLong SEGMENT_IDS = new AtomicLong();
   private static final Comparator<Segment> BY_ID = Comparator.comparingLong(s -> s.id);
@@ -99,6 +131,12 @@ public final class LimiterTable {
   }
 
   private final Rule rule;
+  /** The meter of a one-limit token-bucket rule whose rows pack (see "Packed rows"), or null. */
+  private final TokenBucketMeter packedMeter;
+  /** Bits of {@code s} in a packed word; {@code t - B} takes the bits above, below the sign. */
+  private final int unitBits;
+  /** {@code 2^(63 - unitBits)}: the first {@code t - B} a packed word cannot hold. */
+  private final long packedTimeLimit;
   private final Meter[] meters;
   private final int[] offsets;
   private final int[] logSlots;
@@ -116,6 +154,11 @@ public final class LimiterTable {
    * @param graceMicros how long after returning to initial a state may be dropped
    */
   public LimiterTable(Rule rule, long maxClients, long graceMicros) {
+    this(rule, maxClients, graceMicros, true);
+  }
+
+  /** As above; {@code packRows} false keeps every row in the two-word form (for tests). */
+  LimiterTable(Rule rule, long maxClients, long graceMicros, boolean packRows) {
     this.rule = rule;
     int k = rule.limits().size();
     this.meters = new Meter[k];
@@ -132,6 +175,12 @@ public final class LimiterTable {
     }
     this.width = off;
     this.logCount = logs;
+    int bits = k == 1 && meters[0] instanceof TokenBucketMeter tb && tb.permits > 0
+        ? 64 - Long.numberOfLeadingZeros(tb.full()) : 64;
+    this.packedMeter = packRows && 63 - bits >= MIN_PACKED_TIME_BITS
+        ? (TokenBucketMeter) meters[0] : null;
+    this.unitBits = bits;
+    this.packedTimeLimit = packedMeter == null ? 0 : 1L << (63 - bits);
     this.graceMicros = graceMicros;
     // Enough segments for two cores to rarely meet, few enough that a small cap is not split
     // into shares of one.
@@ -157,6 +206,24 @@ public final class LimiterTable {
       s.lock();
       try {
         total += s.size;
+      } finally {
+        s.unlock();
+      }
+    }
+    return total;
+  }
+
+  /** Rows held in the packed form now (for tests: whether the packed path is in use). */
+  long packedRows() {
+    long total = 0;
+    for (Segment s : segments) {
+      s.lock();
+      try {
+        for (int i = 0; packedMeter != null && i < s.rows.length; i += width) {
+          if (s.rows[i] != 0 && s.rows[i + 2] < 0) {
+            total++;
+          }
+        }
       } finally {
         s.unlock();
       }
@@ -194,6 +261,12 @@ public final class LimiterTable {
   public boolean tryAcquire(long hash, long cost, long now) {
     hash = key(hash);
     Segment s = segmentFor(hash);
+    if (packedMeter != null) {
+      Decision d = s.packed(hash, cost, now, false);
+      if (d != null) {
+        return d.allowed();
+      }
+    }
     if (s.optimistic(hash, cost, now, false) != null) {
       return false;
     }
@@ -202,7 +275,9 @@ public final class LimiterTable {
     }
     s.lock();
     try {
-      return s.decide(hash, cost, now) == 0;
+      boolean admitted = s.decide(hash, cost, now) == 0;
+      s.packInserted();
+      return admitted;
     } finally {
       s.unlock();
     }
@@ -212,7 +287,10 @@ public final class LimiterTable {
   public Decision check(long hash, long cost, long now) {
     hash = key(hash);
     Segment s = segmentFor(hash);
-    Decision d = s.optimistic(hash, cost, now, true);
+    Decision d = packedMeter != null ? s.packed(hash, cost, now, true) : null;
+    if (d == null) {
+      d = s.optimistic(hash, cost, now, true);
+    }
     if (d == null) {
       d = s.rowLocked(hash, cost, now, true);
     }
@@ -221,7 +299,9 @@ public final class LimiterTable {
     }
     s.lock();
     try {
-      return s.describe(hash, s.decide(hash, cost, now), cost, now);
+      d = s.describe(hash, s.decide(hash, cost, now), cost, now);
+      s.packInserted();
+      return d;
     } finally {
       s.unlock();
     }
@@ -307,6 +387,14 @@ public final class LimiterTable {
     private long newest = Long.MIN_VALUE;
     /** Whether the last locked decision was a denial: a hint, read without the lock. */
     private boolean lastDenied;
+    /**
+     * Whether a row of this array was removed in place (displacement at the cap): its slots may
+     * have held other rows, so rows inserted into them stay in the two-word form until the
+     * next rebuild (see "Packed rows").
+     */
+    private boolean reused;
+    /** The row {@link #decide} just inserted, to pack once described; -1 for none. */
+    private int inserted = -1;
     private final long[] scratch = new long[width];
     private final GrantLog[] emptyLogs = new GrantLog[logCount];
     /** This segment's place in the global lock order of multi-key checks. */
@@ -325,6 +413,7 @@ public final class LimiterTable {
       mask = capacity - 1;
       threshold = capacity / 4 * 3;
       size = 0;
+      reused = false;
     }
 
     /** Takes the lock: makes the sequence number odd. */
@@ -385,6 +474,9 @@ public final class LimiterTable {
       if (w != hash) {
         return null;  // a row-lock writer holds the row
       }
+      if (packedMeter != null && r[base + 2] < 0) {
+        return null;  // packed: only the packed path reads it
+      }
       int denied = 0;
       for (int k = 0; k < meters.length; k++) {
         Meter meter = meters[k];
@@ -429,6 +521,9 @@ public final class LimiterTable {
         i = (i + 1) & m;
       }
       int base = i * width;
+      if (packedMeter != null && (long) ROW.getVolatile(r, base + 2) < 0) {
+        return null;  // packed, and the packed path declined: the segment lock decides
+      }
       if (!lockRow(r, base, hash, v)) {
         return null;
       }
@@ -452,6 +547,100 @@ public final class LimiterTable {
       Decision d = describe ? describe(r, base, null, 0, 0, cost, now) : ROW_LOCKED_ADMISSION;
       ROW.setRelease(r, base, hash);
       return d;
+    }
+
+    /**
+     * A decision made by one CAS on a packed row's second word (see "Packed rows" in the class
+     * comment), or null when another path must decide: the client is absent or its row is in the
+     * two-word form, or the new state does not fit a packed word. A denial writes nothing: the
+     * state it was decided on is the one word read. Lock-free: a failed CAS means another
+     * decision landed first, and the decision is made again on what it wrote.
+     */
+    Decision packed(long hash, long cost, long now, boolean describe) {
+      int m = mask;
+      long[] r = rows;
+      if ((long) (m + 1) * width != r.length) {
+        return null;
+      }
+      int i = (int) hash & m;
+      long w;
+      for (int probes = 0; ((w = r[i * width]) & ~ROW_LOCK) != hash; probes++) {
+        if (w == 0 || probes > m) {
+          return null;
+        }
+        i = (i + 1) & m;
+      }
+      int base = i * width;
+      TokenBucketMeter tb = packedMeter;
+      while (true) {
+        long p = (long) ROW.getVolatile(r, base + 2);
+        if (p >= 0) {
+          return null;
+        }
+        long b = r[base + 1];  // read after p: constant while the row is packed
+        long t = b + ((p & ~PACKED) >>> unitBits);
+        long held = p & ~(-1L << unitBits);
+        long te = Math.max(now, t);
+        long units = tb.unitsAt(t, held, te);
+        if (cost > tb.burst || units < cost * tb.w) {
+          return describe ? describe(new long[] {0, t, held}, 0, null, 0, 1, cost, now)
+              : OPTIMISTIC_DENIAL;
+        }
+        long left = units - cost * tb.w;
+        long dt = te - b;
+        if (Long.compareUnsigned(dt, packedTimeLimit) >= 0) {
+          return null;  // beyond the packed range: the locked path unpacks the row
+        }
+        if (ROW.compareAndSet(r, base + 2, p, PACKED | dt << unitBits | left)) {
+          if (now >= newest + 1_000) {
+            newest = now;  // racy, and only ever a lower bound of the newest time seen
+          }
+          return describe ? describe(new long[] {0, te, left}, 0, null, 0, 0, cost, now)
+              : ROW_LOCKED_ADMISSION;
+        }
+      }
+    }
+
+    /**
+     * Turns the packed row at {@code base} into the two-word form {@code [t, s]}, which the
+     * packed path leaves alone from then on; holds the segment lock. The CAS is what stops the
+     * packed path: a decision that read the packed word fails its own CAS after it.
+     */
+    private void unpack(long[] r, int base) {
+      if (packedMeter == null) {
+        return;
+      }
+      while (true) {
+        long p = (long) ROW.getVolatile(r, base + 2);
+        if (p >= 0) {
+          return;
+        }
+        long t = r[base + 1] + ((p & ~PACKED) >>> unitBits);
+        if (ROW.compareAndSet(r, base + 2, p, p & ~(-1L << unitBits))) {
+          r[base + 1] = t;  // nobody reads it before the lock is released
+          return;
+        }
+      }
+    }
+
+    /**
+     * Packs the two-word row at {@code base} with {@code B = t} into a slot no stale decision
+     * can reach (a row just inserted into a slot never used in this array, or a new array);
+     * holds the segment lock. Rows of the absent state stay as they are.
+     */
+    private void pack(long[] r, int base) {
+      if (packedMeter == null || r[base + 1] == Meter.ABSENT) {
+        return;
+      }
+      ROW.setRelease(r, base + 2, PACKED | r[base + 2]);
+    }
+
+    /** Packs the row the last {@link #decide} inserted, if any; holds the segment lock. */
+    void packInserted() {
+      if (inserted >= 0) {
+        pack(rows, inserted);
+        inserted = -1;
+      }
     }
 
     /**
@@ -501,6 +690,7 @@ public final class LimiterTable {
         long h = r[i * width] & ~ROW_LOCK;
         if (h == hash) {
           awaitRow(r, i * width);
+          unpack(r, i * width);
           return i;
         }
         if (h == 0) {
@@ -558,6 +748,9 @@ public final class LimiterTable {
           base = idx * width;
           l = logs;
           logBase = idx * logCount;
+          if (packedMeter != null && !reused) {
+            inserted = base;
+          }
         }
         for (int i = 0; i < meters.length; i++) {
           meters[i].consume(a, base + offsets[i], log(l, logBase, i), now, cost);
@@ -733,6 +926,7 @@ public final class LimiterTable {
       for (int i = 0; i < oldCapacity; i++) {
         if (oldRows[i * width] != 0) {
           awaitRow(oldRows, i * width);
+          unpack(oldRows, i * width);
           if (!evictable(oldRows, oldLogs, i)) {
             live++;
           }
@@ -758,6 +952,7 @@ public final class LimiterTable {
         }
         System.arraycopy(oldRows, i * width, rows, j * width, width);
         rows[j * width] = h;  // without a bit a transient row-lock attempt may have set
+        pack(rows, j * width);
         if (logCount > 0) {
           System.arraycopy(oldLogs, i * logCount, logs, j * logCount, logCount);
         }
@@ -774,6 +969,7 @@ public final class LimiterTable {
       for (int i = (int) hash & mask; seen < sample; i = (i + 1) & mask) {
         if (rows[i * width] != 0) {
           awaitRow(rows, i * width);
+          unpack(rows, i * width);
           long idle = idleAt(rows, logs, i);
           if (victim < 0 || idle < victimIdle) {
             victim = i;
@@ -787,6 +983,7 @@ public final class LimiterTable {
 
     /** Removes row {@code i}, shifting later rows of its probe run back (no tombstones). */
     private void remove(int i) {
+      reused = true;
       int j = i;
       while (true) {
         j = (j + 1) & mask;
@@ -798,6 +995,7 @@ public final class LimiterTable {
         boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
         if (!stays) {
           awaitRow(rows, j * width);
+          unpack(rows, j * width);
           System.arraycopy(rows, j * width, rows, i * width, width);
           rows[i * width] = h;
           if (logCount > 0) {

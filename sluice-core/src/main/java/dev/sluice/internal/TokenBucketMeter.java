@@ -24,18 +24,26 @@ final class TokenBucketMeter extends BucketMeter {
     a[off + 1] = full;
   }
 
-  /**
-   * Units held at effective time {@code te}, refilled without overflow and without a division
-   * (this is every admission's hot path): {@code elapsed >= ceil((full - s) / n)} exactly when
-   * {@code elapsed * n >= full - s}, and an elapsed time above {@link #maxElapsed} refills more
-   * than any bucket holds.
-   */
+  /** The bucket's capacity in units, {@code B * w}: the largest {@code s} a state holds. */
+  long full() {
+    return full;
+  }
+
   private long units(long[] a, int off, long te) {
-    long s = a[off + 1];
+    return unitsAt(a[off], a[off + 1], te);
+  }
+
+  /**
+   * Units held at effective time {@code te >= t} by the state {@code [t, s]}, refilled without
+   * overflow and without a division (this is every admission's hot path): {@code elapsed >=
+   * ceil((full - s) / n)} exactly when {@code elapsed * n >= full - s}, and an elapsed time above
+   * {@link #maxElapsed} refills more than any bucket holds.
+   */
+  long unitsAt(long t, long s, long te) {
     if (s >= full) {
       return full;
     }
-    long elapsed = te - a[off];
+    long elapsed = te - t;
     if (elapsed > maxElapsed) {
       return full;
     }

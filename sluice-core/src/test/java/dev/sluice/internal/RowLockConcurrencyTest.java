@@ -9,10 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,53 +25,6 @@ class RowLockConcurrencyTest {
   static LongStream seeds() {
     long base = System.nanoTime();
     return LongStream.range(0, 4).map(i -> base + i);
-  }
-
-  /** A hash in segment 0 (top bits clear), never 0. */
-  private static long hashIn0(SplittableRandom r) {
-    return (r.nextLong() & ((1L << 57) - 1)) | 1;
-  }
-
-  /** {@code count} distinct-enough hot keys of segment 0. */
-  private static long[] hotKeys(SplittableRandom setup, int count) {
-    long[] hot = new long[count];
-    for (int i = 0; i < count; i++) {
-      hot[i] = hashIn0(setup);
-    }
-    return hot;
-  }
-
-  /** One thread's work: its own random source in, its result out. */
-  private interface Worker<T> {
-    T run(SplittableRandom r) throws Exception;
-  }
-
-  /**
-   * Runs {@code worker} on {@code threads} threads released together, thread {@code t} seeded
-   * from {@code seed} and {@code t}; returns their results once all have finished.
-   */
-  private static <T> List<T> concurrently(int threads, long seed, Worker<T> worker)
-      throws Exception {
-    CyclicBarrier start = new CyclicBarrier(threads);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<T>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        long threadSeed = seed * 31 + t;
-        done.add(pool.submit(() -> {
-          SplittableRandom r = new SplittableRandom(threadSeed);
-          start.await();
-          return worker.run(r);
-        }));
-      }
-      List<T> results = new ArrayList<>();
-      for (Future<T> f : done) {
-        results.add(f.get());
-      }
-      return results;
-    } finally {
-      pool.shutdown();
-    }
   }
 
   /**
@@ -101,11 +50,11 @@ class RowLockConcurrencyTest {
     LimiterTable other = new LimiterTable(Rule.of("other",
         Limit.fixedWindow(limit, Duration.ofDays(1))), Long.MAX_VALUE, 0);
     int hotCount = 1 + setup.nextInt(2);
-    long[] hot = hotKeys(setup, hotCount);
+    long[] hot = Concurrently.hotKeys(setup, hotCount);
     long now = 1_000_000;
     int opsPerThread = 200_000;
     AtomicLongArray admitted = new AtomicLongArray(hotCount);
-    concurrently(4, seed, r -> {
+    Concurrently.run(4, seed, r -> {
       for (int op = 0; op < opsPerThread; op++) {
         int k = r.nextInt(hotCount);
         int what = r.nextInt(100);
@@ -115,12 +64,12 @@ class RowLockConcurrencyTest {
           }
         } else if (what < 90) {
           Decision[] ds = LimiterTable.checkAll(new LimiterTable[] {table, other},
-              new long[] {hot[k], hashIn0(r)}, new long[] {1, 1}, now);
+              new long[] {hot[k], Concurrently.hashIn0(r)}, new long[] {1, 1}, now);
           if (ds[0].allowed()) {
             admitted.incrementAndGet(k);
           }
         } else {
-          table.tryAcquire(hashIn0(r), 1, now);  // an insert: the segment lock, rows move
+          table.tryAcquire(Concurrently.hashIn0(r), 1, now);  // an insert: the segment lock, rows move
         }
       }
       return null;
@@ -149,11 +98,11 @@ class RowLockConcurrencyTest {
     LimiterTable other = new LimiterTable(Rule.of("other",
         Limit.fixedWindow(1_000_000_000, Duration.ofDays(1))), Long.MAX_VALUE, 0);
     int hotCount = 1 + setup.nextInt(3);
-    long[] hot = hotKeys(setup, hotCount);
+    long[] hot = Concurrently.hotKeys(setup, hotCount);
     long now = 1_000_000;
     int opsPerThread = 20_000;
     AtomicLongArray admitted = new AtomicLongArray(hotCount);
-    List<List<Long>> perThread = concurrently(4, seed, r -> {
+    List<List<Long>> perThread = Concurrently.run(4, seed, r -> {
       List<Long> churned = new ArrayList<>();
       for (int op = 0; op < opsPerThread; op++) {
         int k = r.nextInt(hotCount);
@@ -168,7 +117,7 @@ class RowLockConcurrencyTest {
             admitted.incrementAndGet(k);
           }
         } else if (what < 82) {
-          long x = hashIn0(r);
+          long x = Concurrently.hashIn0(r);
           Decision[] ds = LimiterTable.checkAll(new LimiterTable[] {table, other},
               new long[] {hot[k], x}, new long[] {1, 1}, now);
           // The other part never denies, so the whole is admitted exactly when the hot part is.
@@ -178,13 +127,13 @@ class RowLockConcurrencyTest {
           }
         } else if (what < 92) {
           // A new client admitted once: a row inserted (growth, rebuilds move the hot rows).
-          long x = hashIn0(r);
+          long x = Concurrently.hashIn0(r);
           if (table.tryAcquire(x, 1, now)) {
             churned.add(x);
           }
         } else if (what < 99) {
           // A cost-0 admission: a row that is initial again, dropped at the next rebuild.
-          table.tryAcquire(hashIn0(r), 0, now);
+          table.tryAcquire(Concurrently.hashIn0(r), 0, now);
         } else {
           table.evictExpired();
         }
