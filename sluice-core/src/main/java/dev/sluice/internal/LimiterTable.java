@@ -275,6 +275,12 @@ public final class LimiterTable {
     }
     s.lock();
     try {
+      // A thread that found no row may meet the row another one just inserted and packed:
+      // deciding it by the CAS keeps it packed (find would unpack it for good).
+      Decision p = packedMeter != null ? s.packed(hash, cost, now, false) : null;
+      if (p != null) {
+        return p.allowed();
+      }
       boolean admitted = s.decide(hash, cost, now) == 0;
       s.packInserted();
       return admitted;
@@ -299,6 +305,10 @@ public final class LimiterTable {
     }
     s.lock();
     try {
+      d = packedMeter != null ? s.packed(hash, cost, now, true) : null;  // as in tryAcquire
+      if (d != null) {
+        return d;
+      }
       d = s.describe(hash, s.decide(hash, cost, now), cost, now);
       s.packInserted();
       return d;
