@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The state of every client of one rule, in primitive arrays: the in-memory engine's hot path.
@@ -64,7 +65,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code [hash, B, PACKED | (t - B) << unitBits | s]}, the bucket's time {@code t} relative to a
  * base {@code B} and its units {@code s} in one word, so that a decision is one CAS on that word
  * with no lock at all ({@code Segment.packed}): the cache line moves once per admission, and a
- * descheduled thread blocks nobody. A denial writes nothing. The two-word form {@code [hash, t,
+ * descheduled thread blocks nobody. A thread whose CAS fails parks for a timer tick before it
+ * tries again, so two threads on one hot key take turns instead of moving its line between
+ * their cores on every decision. A denial writes nothing. The two-word form {@code [hash, t,
  * s]} (second word >= 0) is the other meters' and stays for everything else; the segment-locked
  * paths only ever work on it. The rules that keep a stale CAS from landing on the wrong state:
  *
@@ -262,7 +265,7 @@ public final class LimiterTable {
     hash = key(hash);
     Segment s = segmentFor(hash);
     if (packedMeter != null) {
-      Decision d = s.packed(hash, cost, now, false);
+      Decision d = s.packed(hash, cost, now, false, false);
       if (d != null) {
         return d.allowed();
       }
@@ -277,7 +280,7 @@ public final class LimiterTable {
     try {
       // A thread that found no row may meet the row another one just inserted and packed:
       // deciding it by the CAS keeps it packed (find would unpack it for good).
-      Decision p = packedMeter != null ? s.packed(hash, cost, now, false) : null;
+      Decision p = packedMeter != null ? s.packed(hash, cost, now, false, true) : null;
       if (p != null) {
         return p.allowed();
       }
@@ -293,7 +296,7 @@ public final class LimiterTable {
   public Decision check(long hash, long cost, long now) {
     hash = key(hash);
     Segment s = segmentFor(hash);
-    Decision d = packedMeter != null ? s.packed(hash, cost, now, true) : null;
+    Decision d = packedMeter != null ? s.packed(hash, cost, now, true, false) : null;
     if (d == null) {
       d = s.optimistic(hash, cost, now, true);
     }
@@ -305,7 +308,7 @@ public final class LimiterTable {
     }
     s.lock();
     try {
-      d = packedMeter != null ? s.packed(hash, cost, now, true) : null;  // as in tryAcquire
+      d = packedMeter != null ? s.packed(hash, cost, now, true, true) : null;  // as in tryAcquire
       if (d != null) {
         return d;
       }
@@ -564,9 +567,10 @@ public final class LimiterTable {
      * comment), or null when another path must decide: the client is absent or its row is in the
      * two-word form, or the new state does not fit a packed word. A denial writes nothing: the
      * state it was decided on is the one word read. Lock-free: a failed CAS means another
-     * decision landed first, and the decision is made again on what it wrote.
+     * decision landed first, and the decision is made again on what it wrote, after a timer tick
+     * unless {@code locked} (the caller holds the segment lock, and others may be waiting).
      */
-    Decision packed(long hash, long cost, long now, boolean describe) {
+    Decision packed(long hash, long cost, long now, boolean describe, boolean locked) {
       int m = mask;
       long[] r = rows;
       if ((long) (m + 1) * width != r.length) {
@@ -607,6 +611,13 @@ public final class LimiterTable {
           }
           return describe ? describe(new long[] {0, te, left}, 0, null, 0, 0, cost, now)
               : ROW_LOCKED_ADMISSION;
+        }
+        // Another thread decided the row meanwhile: step aside for one timer tick (at least
+        // the kernel's timer slack, 50 us on Linux) and let it decide on with the line in its
+        // core, rather than move the line on every decision (which a host whose cores are far
+        // apart makes 2.5x slower: docs/benchmarks.md). Resilience4j backs off the same way.
+        if (!locked) {
+          LockSupport.parkNanos(1);  // never while holding the segment lock
         }
       }
     }
