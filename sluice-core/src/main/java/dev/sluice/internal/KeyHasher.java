@@ -51,14 +51,9 @@ public final class KeyHasher {
       v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
       v0 ^= m;
     }
-    // The 0 to 3 characters left, first to last at shifts 2 * 16, 16, 0 (as the loop above
-    // packs them); written out: a loop with a variable shift costs a quarter of the hash.
     long last = (long) len << 56;
-    switch (i) {
-      case 2 -> last |= key.charAt(2) | (long) key.charAt(1) << 16 | (long) key.charAt(0) << 32;
-      case 1 -> last |= key.charAt(1) | (long) key.charAt(0) << 16;
-      case 0 -> last |= key.charAt(0);
-      default -> { }
+    for (int shift = 0; i >= 0; i--, shift += 16) {
+      last |= (long) key.charAt(i) << shift;
     }
     return finish(v0, v1, v2, v3, last);
   }
@@ -111,19 +106,12 @@ public final class KeyHasher {
     v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
     v0 ^= last;
     v2 ^= 0xff;
-    // The three finalisation rounds, unrolled.
-    v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-    v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
-    v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-    v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
-    v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
-    v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+    for (int r = 0; r < 3; r++) {
+      v0 += v1; v1 = Long.rotateLeft(v1, 13); v1 ^= v0; v0 = Long.rotateLeft(v0, 32);
+      v2 += v3; v3 = Long.rotateLeft(v3, 16); v3 ^= v2;
+      v0 += v3; v3 = Long.rotateLeft(v3, 21); v3 ^= v0;
+      v2 += v1; v1 = Long.rotateLeft(v1, 17); v1 ^= v2; v2 = Long.rotateLeft(v2, 32);
+    }
     long h = v0 ^ v1 ^ v2 ^ v3;
     return h == 0 ? 1 : h;
   }
