@@ -22,7 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * clients happens with probability about 2^-25 (n^2 / 2^65).
  *
  * <p>Thread-safe without a global lock: each table is split into segments, each guarded by its
- * own short spin lock held only for the few hundred nanoseconds of one decision.
+ * own short spin lock held only for the few hundred nanoseconds of one decision. Most decisions
+ * take no segment lock at all: a known client of a one-limit token-bucket rule is decided by one
+ * CAS on its row, other known clients under a lock bit in their own row, and denials of a
+ * throttled client by reads alone.
  *
  * <p>Memory is bounded three ways: states that have returned to their initial value are dropped
  * (see {@code docs/algorithms.md}, "Eviction"); {@link Builder#maxClientsPerRule} caps the rows
