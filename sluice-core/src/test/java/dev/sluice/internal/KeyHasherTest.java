@@ -55,7 +55,7 @@ class KeyHasherTest {
   }
 
   /**
-   * The hand-unrolled hash against SipHash-1-3 written from its definition, over the 64-bit words
+   * The hash against SipHash-1-3 written from its definition, over the 64-bit words
    * the class comment describes (four UTF-16 units a word, last character first; the final word
    * holds the 0 to 3 left and the length in its top byte): every length from 0 to 40, any chars.
    */
