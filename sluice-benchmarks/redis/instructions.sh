@@ -7,9 +7,10 @@
 # Starts its own redis-server under valgrind --tool=callgrind, then for each command: warms it up,
 # zeroes the counters, runs it `calls` times with redis-benchmark (-c 1 -P 32 -r 100000, keys
 # spread over 100,000 clients), dumps the counters and prints instructions per call. Commands:
-# bare INCR, the two reference scripts of RedisBenchmarks, Sluice's check before issue 12 (the
-# library, from git revision $BASE, default e6db67a) and now, for bench1 and bench3. Needs the
-# benchmarks jar (sluice-benchmarks/run.sh builds it), valgrind and redis-benchmark.
+# bare INCR, the two reference scripts of RedisBenchmarks, Sluice's check as it was before its
+# scripts were reworked (the library alone, from git revision $BASE, default e6db67a) and now,
+# for bench1 and bench3. Needs the benchmarks jar (sluice-benchmarks/run.sh builds it), valgrind
+# and redis-benchmark.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$(dirname "$here")")"

@@ -614,8 +614,10 @@ public final class LimiterTable {
         }
         // Another thread decided the row meanwhile: step aside for one timer tick (at least
         // the kernel's timer slack, 50 us on Linux) and let it decide on with the line in its
-        // core, rather than move the line on every decision (which a host whose cores are far
-        // apart makes 2.5x slower: docs/benchmarks.md). Resilience4j backs off the same way.
+        // core, rather than move the line on every decision: two threads that retry at once
+        // bounce the line between cores on every attempt, which costs far more than the pause
+        // on hosts whose cores are far apart (HotKeyBenchmark, admit mode at 2 threads, in
+        // sluice-benchmarks). Resilience4j's AtomicRateLimiter backs off the same way.
         if (!locked) {
           LockSupport.parkNanos(1);  // never while holding the segment lock
         }

@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
 /**
  * Envoy's RLS (sluice-grpc) under load, side by side in one run with its ceiling, an empty
  * grpc-java unary service answering a constant response, and with the same decisions through the
- * HTTP check endpoint (issue 8, "Performance"; docs/benchmarks.md, "Envoy RLS").
+ * HTTP check endpoint (docs/benchmarks.md, "Envoy RLS").
  *
  * <p>Not JMH: the latency figure needs an open-loop paced load, and the figures need the CPU the
  * load generator itself took, which this harness measures per thread. Everything runs in this

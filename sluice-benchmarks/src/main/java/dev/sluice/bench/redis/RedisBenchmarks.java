@@ -58,8 +58,8 @@ import org.redisson.config.Config;
  * <p>Not JMH: two of the figures need what JMH cannot give, the Redis server's own CPU time
  * ({@code INFO cpu}, to compare throughput per Redis core with {@code redis-benchmark} running the
  * same script) and an open-loop paced load (p99 latency at half of saturation). Each scenario runs
- * for a fixed time after a warm-up and prints one line; docs/benchmarks.md ("Redis backend") has the commands
- * and the figures.
+ * for a fixed time after a warm-up and prints one line; docs/benchmarks.md ("Redis engine") has
+ * the commands and the figures.
  *
  * <pre>
  *   java -cp ... dev.sluice.bench.redis.RedisBenchmarks PORT [seconds] [scenario...]
