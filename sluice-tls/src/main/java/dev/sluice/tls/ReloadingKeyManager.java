@@ -86,33 +86,91 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
     return id == null ? null : id.privateKey();
   }
 
+  /**
+   * The name decides before the key type: the JDK asks once per signature scheme the client
+   * accepts (EC first, usually), so the chain to serve is chosen from the whole handshake, and
+   * only the call for its key type gets it. The candidates are the chains whose DNS names match
+   * the SNI name exactly, else by a wildcard, else all chains (no SNI name: {@code localhost}
+   * and IP addresses send none); the first candidate whose key type the client accepts is
+   * served, so the first chain configured is the default.
+   */
   private String chooseServer(String keyType, SSLSession handshake) {
     Generation g = current;
+    List<TlsMaterial.Identity> ids = g.identities();
     String sni = sniName(handshake);
-    int fallback = -1;
-    int wildcard = -1;
-    for (int i = 0; i < g.identities().size(); i++) {
-      TlsMaterial.Identity id = g.identities().get(i);
-      if (!fits(id, keyType)) {
-        continue;
-      }
-      if (fallback < 0) {
-        fallback = i;
-      }
-      if (sni != null) {
-        for (String name : id.dnsNames()) {
-          if (name.equals(sni)) {
-            return alias(g, i);
-          }
-          if (wildcard < 0 && name.startsWith("*.") && sni.indexOf('.') > 0
-              && sni.substring(sni.indexOf('.')).equals(name.substring(1))) {
-            wildcard = i;
+    List<Integer> candidates = new ArrayList<>();
+    if (sni != null) {
+      for (boolean exact : new boolean[] {true, false}) {
+        for (int i = 0; i < ids.size() && candidates.isEmpty(); i++) {
+          if (serves(ids.get(i), sni, exact)) {
+            for (int j = i; j < ids.size(); j++) {
+              if (serves(ids.get(j), sni, exact)) {
+                candidates.add(j);
+              }
+            }
           }
         }
       }
     }
-    int chosen = wildcard >= 0 ? wildcard : fallback;
-    return chosen < 0 ? null : alias(g, chosen);
+    if (candidates.isEmpty()) {
+      for (int i = 0; i < ids.size(); i++) {
+        candidates.add(i);
+      }
+    }
+    String[] accepted = peerAlgorithms(handshake);
+    if (accepted.length > 0) {
+      for (int i : candidates) {
+        if (accepts(accepted, ids.get(i))) {
+          return fits(ids.get(i), keyType) ? alias(g, i) : null;
+        }
+      }
+    }
+    for (int i : candidates) {
+      if (fits(ids.get(i), keyType)) {
+        return alias(g, i);
+      }
+    }
+    return null;
+  }
+
+  private static String[] peerAlgorithms(SSLSession handshake) {
+    if (handshake instanceof ExtendedSSLSession e) {
+      try {
+        String[] a = e.getPeerSupportedSignatureAlgorithms();
+        return a == null ? new String[0] : a;
+      } catch (UnsupportedOperationException ignored) {
+        // an engine that does not tell: choose by the key type asked
+      }
+    }
+    return new String[0];
+  }
+
+  /** Whether the client's signature schemes (TLS names or JCA names) include the key's type. */
+  private static boolean accepts(String[] schemes, TlsMaterial.Identity id) {
+    String have = id.privateKey().getAlgorithm().toLowerCase(Locale.ROOT);
+    for (String scheme : schemes) {
+      String s = scheme.toLowerCase(Locale.ROOT);
+      boolean ok = switch (have) {
+        case "rsa" -> s.startsWith("rsa") || s.contains("withrsa");
+        case "rsassa-pss" -> s.startsWith("rsa_pss_pss") || s.contains("rsassa-pss");
+        case "ec" -> s.startsWith("ecdsa") || s.contains("withecdsa");
+        default -> s.startsWith(have);
+      };
+      if (ok) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean serves(TlsMaterial.Identity id, String sni, boolean exact) {
+    for (String name : id.dnsNames()) {
+      if (exact ? name.equals(sni) : name.startsWith("*.") && sni.indexOf('.') > 0
+          && sni.substring(sni.indexOf('.')).equals(name.substring(1))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String chooseClient(String[] keyTypes, Principal[] issuers) {
