@@ -212,7 +212,8 @@ public record TlsSettings(String key, Role role, List<CertificateFiles> certific
    * @param tls the section, such as {@code server.tls}
    * @param baseDir the directory relative paths resolve against (the configuration file's)
    * @param role whether the block configures a listener or a link
-   * @return the settings, or null when a problem was recorded
+   * @return the settings, or null when the block cannot be used (its problems recorded; an
+   *     unknown key is recorded without making the block unusable)
    */
   public static TlsSettings read(ConfigSection tls, Path baseDir, Role role) {
     String prefix = tls.key("x");
