@@ -279,8 +279,9 @@ public final class TlsContext implements AutoCloseable {
     inForce = seen;
     refused = null;
     reloads.incrementAndGet();
-    LOG.info("{}: new certificates in force for new connections ({})", settings.key(),
-        next.expiries());
+    LOG.info("{}: new certificates in force for new connections: {}", settings.key(),
+        next.expiries().stream().map(e -> e.key() + " " + e.subject() + " until " + e.notAfter())
+            .collect(java.util.stream.Collectors.joining(", ")));
     return true;
   }
 
