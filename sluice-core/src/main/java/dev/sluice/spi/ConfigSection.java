@@ -26,6 +26,17 @@ public interface ConfigSection {
   /** A child section; an absent one reads as empty. */
   ConfigSection section(String name);
 
+  /**
+   * A list of sections ({@code certificates: [{...}, {...}]}), each keyed {@code name[i]};
+   * empty when absent. A host that cannot read lists of sections records a problem instead.
+   */
+  default List<? extends ConfigSection> sections(String name) {
+    if (has(name)) {
+      problem(name, "a list of sections is not supported here");
+    }
+    return List.of();
+  }
+
   /** A string (environment variables expanded); {@code def} when absent. */
   String string(String name, String def);
 

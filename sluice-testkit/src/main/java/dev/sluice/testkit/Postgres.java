@@ -3,6 +3,9 @@ package dev.sluice.testkit;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -43,6 +46,30 @@ public final class Postgres {
       return EmbeddedPostgres.builder().start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start PostgreSQL", e);
+    }
+  }
+
+  /**
+   * A server of the caller's own with {@code ssl=on}, serving the PEM chain {@code cert} with
+   * {@code key} (copied beside the data with the owner-only mode PostgreSQL demands of a key);
+   * plaintext connections are still accepted, as PostgreSQL's default {@code pg_hba} allows.
+   */
+  public static EmbeddedPostgres startPrivateWithSsl(Path cert, Path key) {
+    try {
+      Path dir = Files.createTempDirectory("sluice-pg-ssl");
+      dir.toFile().deleteOnExit();
+      Path c = Files.copy(cert, dir.resolve("server.crt"));
+      Path k = Files.copy(key, dir.resolve("server.key"));
+      c.toFile().deleteOnExit();
+      k.toFile().deleteOnExit();
+      Files.setPosixFilePermissions(k, PosixFilePermissions.fromString("rw-------"));
+      return EmbeddedPostgres.builder()
+          .setServerConfig("ssl", "on")
+          .setServerConfig("ssl_cert_file", c.toString())
+          .setServerConfig("ssl_key_file", k.toString())
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start PostgreSQL with ssl=on", e);
     }
   }
 

@@ -18,17 +18,37 @@ public final class RedisProcess implements AutoCloseable {
   private final Path dir;
   private final Path config;
   private final List<String> args;
+  private final int tlsPort;
   private volatile Process process;
 
   RedisProcess(int port, Path dir, Path config, List<String> args) {
+    this(port, 0, dir, config, args);
+  }
+
+  RedisProcess(int port, int tlsPort, Path dir, Path config, List<String> args) {
     this.port = port;
+    this.tlsPort = tlsPort;
     this.dir = dir;
     this.config = config;
     this.args = List.copyOf(args);
   }
 
+  /** The plaintext port (the harness's own checks use it even on a TLS server). */
   public int port() {
     return port;
+  }
+
+  /** The TLS port of a server started by {@link RedisServers#standaloneTls}, otherwise 0. */
+  public int tlsPort() {
+    return tlsPort;
+  }
+
+  /** {@code rediss://127.0.0.1:<tls port>} for a server started with TLS. */
+  public String tlsUri() {
+    if (tlsPort == 0) {
+      throw new IllegalStateException("redis on port " + port + " was started without TLS");
+    }
+    return "rediss://127.0.0.1:" + tlsPort;
   }
 
   public String uri() {

@@ -133,12 +133,39 @@ public final class RedisServers {
     return start(port, List.of(extraArgs));
   }
 
+  /**
+   * A new standalone server that also speaks TLS on a port of its own ({@link
+   * RedisProcess#tlsPort()}), serving the PEM chain {@code cert} with {@code key}; with
+   * {@code requireClientCert} a client must present a certificate signed by {@code ca}. Its
+   * plaintext port stays open for the harness's own checks. Needs a redis-server built with TLS
+   * (Debian's is; the bundled 6.2 binary is not).
+   */
+  public static RedisProcess standaloneTls(Path cert, Path key, Path ca,
+      boolean requireClientCert, String... extraArgs) {
+    int port = freePort(false);
+    int tlsPort = freePort(false);
+    while (tlsPort == port) {
+      tlsPort = freePort(false);
+    }
+    List<String> args = new ArrayList<>(List.of("--tls-port", Integer.toString(tlsPort),
+        "--tls-cert-file", cert.toAbsolutePath().toString(),
+        "--tls-key-file", key.toAbsolutePath().toString(),
+        "--tls-ca-cert-file", ca.toAbsolutePath().toString(),
+        "--tls-auth-clients", requireClientCert ? "yes" : "no"));
+    args.addAll(List.of(extraArgs));
+    return start(port, tlsPort, args);
+  }
+
   /** A loopback port free now, for a server started later. */
   public static int freePort() {
     return freePort(false);
   }
 
   static RedisProcess start(int port, List<String> extra) {
+    return start(port, 0, extra);
+  }
+
+  static RedisProcess start(int port, int tlsPort, List<String> extra) {
     try {
       Path dir = Files.createTempDirectory("sluice-redis-" + port + "-");
       List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port),
@@ -146,7 +173,7 @@ public final class RedisServers {
           "--dir", dir.toString(), "--daemonize", "no", "--protected-mode", "no",
           "--logfile", dir.resolve("redis.log").toString()));
       args.addAll(extra);
-      RedisProcess p = new RedisProcess(port, dir, null, args);
+      RedisProcess p = new RedisProcess(port, tlsPort, dir, null, args);
       register(p);
       p.launch();
       return p;

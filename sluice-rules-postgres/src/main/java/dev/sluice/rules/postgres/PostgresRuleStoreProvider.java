@@ -9,7 +9,8 @@ import java.time.Duration;
 /**
  * {@code rules.store: postgres}: the keys of the {@code rules.postgres} section are {@code url}
  * (required, {@code jdbc:postgresql://...}), {@code user}, {@code password},
- * {@code poll-interval} (default 1s) and {@code pool-size} (default 4).
+ * {@code poll-interval} (default 1s) and {@code pool-size} (default 4). TLS is the driver's, set
+ * in the URL: {@code ?sslmode=verify-full&sslrootcert=/abs/root.crt} (docs/tls.md).
  *
  * <p>Public only for {@link java.util.ServiceLoader}.
  */
