@@ -6,12 +6,14 @@ import static dev.sluice.tck.ConformanceFixture.denied;
 import static dev.sluice.tck.ConformanceFixture.micros;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Algorithm;
 import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Fixed window, as "Fixed window" in docs/algorithms.md specifies it. */
+@Requires(algorithms = Algorithm.FIXED_WINDOW)
 public interface FixedWindowContract extends ConformanceFixture {
 
   @Test

@@ -6,6 +6,7 @@ import static dev.sluice.tck.ConformanceFixture.denied;
 import static dev.sluice.tck.ConformanceFixture.micros;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Algorithm;
 import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * GCRA, as "GCRA (leaky bucket as a meter)" in docs/algorithms.md specifies it. Most cases use
  * 4 per 10us: an emission interval E of 2.5us, kept exactly.
  */
+@Requires(algorithms = Algorithm.GCRA)
 public interface GcraContract extends ConformanceFixture {
 
   @Test

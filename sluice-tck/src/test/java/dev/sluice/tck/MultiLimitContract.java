@@ -6,6 +6,7 @@ import static dev.sluice.tck.ConformanceFixture.denied;
 import static dev.sluice.tck.ConformanceFixture.micros;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Algorithm;
 import dev.sluice.Decision;
 import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Rules of several limits, as "Several limits (a rule)" in docs/algorithms.md specifies them. */
 public interface MultiLimitContract extends ConformanceFixture {
 
+  @Requires(algorithms = Algorithm.FIXED_WINDOW)
   @Test
   default void check_whenTheFirstLimitDeniesTheSecondConsumesNothing() {
     RateLimiter rl = limiter(Limit.fixedWindow(2, micros(10)), Limit.fixedWindow(3, micros(100)));
@@ -29,6 +31,7 @@ public interface MultiLimitContract extends ConformanceFixture {
     assertThat(rl.check("a", 1, 100)).isEqualTo(allowed(2, 1, 110, 0));
   }
 
+  @Requires(algorithms = {Algorithm.FIXED_WINDOW, Algorithm.SLIDING_WINDOW_LOG})
   @Test
   default void check_whenTheSecondLimitDeniesTheFirstConsumesNothing() {
     RateLimiter rl = limiter(Limit.fixedWindow(2, micros(100)),
@@ -44,6 +47,7 @@ public interface MultiLimitContract extends ConformanceFixture {
     assertThat(rl.check("a", 1, 100)).isEqualTo(allowed(1, 0, 110, 1));
   }
 
+  @Requires(algorithms = Algorithm.FIXED_WINDOW)
   @Test
   default void check_deniedReportsTheLimitThatFreesLast() {
     RateLimiter rl = limiter(Limit.fixedWindow(1, micros(10)), Limit.fixedWindow(2, micros(100)));
@@ -53,6 +57,7 @@ public interface MultiLimitContract extends ConformanceFixture {
     assertThat(rl.check("a", 1, 11)).isEqualTo(denied(2, 0, 100, 89, 1));
   }
 
+  @Requires(algorithms = {Algorithm.FIXED_WINDOW, Algorithm.SLIDING_WINDOW_LOG})
   @Test
   default void check_tiesGoToTheLowerIndex() {
     RateLimiter rl = limiter(Limit.fixedWindow(1, micros(10)),
@@ -66,6 +71,7 @@ public interface MultiLimitContract extends ConformanceFixture {
     assertThat(later.check("a", 1, 0)).isEqualTo(allowed(5, 4, 100, 1));
   }
 
+  @Requires(algorithms = {Algorithm.FIXED_WINDOW, Algorithm.TOKEN_BUCKET, Algorithm.GCRA})
   @Test
   default void check_neverBeatsAnyRetryAfter() {
     RateLimiter rl = limiter(Limit.fixedWindow(10, micros(10)), Limit.fixedWindow(2, micros(10)));
@@ -80,6 +86,7 @@ public interface MultiLimitContract extends ConformanceFixture {
         .isEqualTo(new Decision(false, 0, 0, NEVER, NEVER, 1, false));
   }
 
+  @Requires(algorithms = Algorithm.FIXED_WINDOW)
   @Test
   default void check_enforcesPerSecondPerMinuteAndPerHourTogether() {
     long second = 1_000_000;

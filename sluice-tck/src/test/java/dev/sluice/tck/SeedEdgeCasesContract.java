@@ -55,6 +55,7 @@ public interface SeedEdgeCasesContract extends ConformanceFixture {
     assertThat(rl.tryAcquire("a", 1, t + SECOND)).isFalse();
   }
 
+  @Requires(algorithms = Algorithm.SLIDING_WINDOW_COUNTER)
   @Test
   default void slidingCounter_fullWindowStillWeighsOnTheNextWindowStart() {
     // The counter approximates: at the very start of the next window the previous one weighs in
@@ -160,6 +161,7 @@ public interface SeedEdgeCasesContract extends ConformanceFixture {
   }
 
   /** The seed's worked example: N = 2, T = 5us; t = 1 and 2 allowed, 3 denied, 6 allowed. */
+  @Requires(algorithms = {Algorithm.FIXED_WINDOW, Algorithm.SLIDING_WINDOW_LOG, Algorithm.TOKEN_BUCKET, Algorithm.GCRA, Algorithm.SLIDING_WINDOW_COUNTER})
   @Test
   default void check_workedExampleTwoPerFiveMicros() {
     Duration five = micros(5);

@@ -6,6 +6,7 @@ import static dev.sluice.tck.ConformanceFixture.denied;
 import static dev.sluice.tck.ConformanceFixture.micros;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Algorithm;
 import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * cases use N = 10 per W = 100us, so the weighted estimate is {@code prev * (100 - e) + cur * 100}
  * against {@code 1000}.
  */
+@Requires(algorithms = Algorithm.SLIDING_WINDOW_COUNTER)
 public interface SlidingWindowCounterContract extends ConformanceFixture {
 
   private RateLimiter tenPerHundred() {

@@ -6,11 +6,13 @@ import static dev.sluice.tck.ConformanceFixture.denied;
 import static dev.sluice.tck.ConformanceFixture.micros;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Algorithm;
 import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import org.junit.jupiter.api.Test;
 
 /** Sliding window log, as "Sliding window log" in docs/algorithms.md specifies it. */
+@Requires(algorithms = Algorithm.SLIDING_WINDOW_LOG)
 public interface SlidingWindowLogContract extends ConformanceFixture {
 
   @Test

@@ -6,11 +6,13 @@ import static dev.sluice.tck.ConformanceFixture.denied;
 import static dev.sluice.tck.ConformanceFixture.micros;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.Algorithm;
 import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import org.junit.jupiter.api.Test;
 
 /** Token bucket, as "Token bucket" in docs/algorithms.md specifies it. */
+@Requires(algorithms = Algorithm.TOKEN_BUCKET)
 public interface TokenBucketContract extends ConformanceFixture {
 
   @Test
