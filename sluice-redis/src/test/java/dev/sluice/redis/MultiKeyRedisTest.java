@@ -18,9 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Multi-key checks on real servers with two engines (two clients, two connections) and many
@@ -32,19 +31,8 @@ import org.junit.jupiter.api.Test;
 class MultiKeyRedisTest {
   static final long T = 1_800_000_000_000_000L;
   static final int THREADS = 8;
-  private static RedisCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = RedisCluster.start(3);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final Servers<RedisCluster> CLUSTER = Servers.cluster();
 
   private static RedisEngine engine(Topology topology, String prefix) {
     return RedisEngine.builder(topology).keyPrefix(prefix)
@@ -53,7 +41,7 @@ class MultiKeyRedisTest {
   }
 
   private static Topology clusterTopology() {
-    return new Topology.Cluster(cluster.seedUris(), Duration.ofSeconds(30));
+    return CLUSTER.topology();
   }
 
   static final Rule USER = Rule.of("user", Limit.fixedWindow(1_000, Duration.ofMinutes(1)));
