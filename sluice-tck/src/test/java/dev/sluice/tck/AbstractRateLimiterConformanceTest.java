@@ -71,9 +71,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * }</pre>
  *
- * <p>Override {@link #capabilities()} for an engine that claims less than everything, exact, and
- * {@link #sync()} for one with rounds. Override {@link #closeEngine} when closing the engine is not all the cleanup a test needs,
- * and {@link #longRunSteps} when a million requests in one test is too many for the backend.
+ * <p>Override {@link #capabilities()} for an engine that claims less than everything, exact,
+ * and {@link #sync()} for one with rounds. Override {@link #closeEngine} when closing the engine
+ * is not all the cleanup a test needs, and {@link #longRunSteps} when a million requests in one
+ * test is too many for the backend.
  * A failing model-based test names its seed; rerun just that one with
  * {@code -Dsluice.tck.seed=<seed>}.
  *

@@ -64,6 +64,8 @@ final class CapabilityGate implements InvocationInterceptor {
         needed.add(l.algorithm());
       } else if (argument instanceof Rule rule) {
         rule.limits().forEach(l -> needed.add(l.algorithm()));
+      } else if (argument instanceof HandCases.HandCase handCase) {
+        handCase.rules().forEach(r -> r.limits().forEach(l -> needed.add(l.algorithm())));
       }
     }
     List<String> lacks = new ArrayList<>();

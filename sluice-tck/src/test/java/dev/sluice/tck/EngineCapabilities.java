@@ -24,8 +24,9 @@ import java.util.Set;
  *     limit one instance may admit per sync interval; 0 otherwise
  * @param callerClock whether the engine decides at any timestamp a caller passes (replays, times
  *     far from its clock); without it requests are sent at the engine's clock
- * @param syncInterval how often the engine exchanges state in rounds ({@link ConformanceFixture#sync}
- *     runs one); {@link Duration#ZERO} for an engine that decides on its state directly
+ * @param syncInterval how often the engine exchanges state in rounds
+ *     ({@link ConformanceFixture#sync} runs one); {@link Duration#ZERO} for an engine that
+ *     decides on its state directly
  */
 public record EngineCapabilities(Set<Algorithm> algorithms, Accuracy accuracy,
     long overAdmission, boolean callerClock, Duration syncInterval) {

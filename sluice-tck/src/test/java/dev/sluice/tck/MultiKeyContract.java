@@ -85,7 +85,8 @@ public interface MultiKeyContract extends ConformanceFixture {
     assertThat(user.check("u2", 5, 21).allowed()).isTrue();
   }
 
-  @Requires(algorithms = {Algorithm.TOKEN_BUCKET, Algorithm.SLIDING_WINDOW_LOG, Algorithm.GCRA, Algorithm.SLIDING_WINDOW_COUNTER})
+  @Requires(algorithms = {Algorithm.TOKEN_BUCKET, Algorithm.SLIDING_WINDOW_LOG, Algorithm.GCRA,
+      Algorithm.SLIDING_WINDOW_COUNTER})
   @Test
   default void checkAll_partsAreTheDecisionsEachRuleMakesAlone() {
     Rule a = Rule.of("a", Limit.tokenBucket(10, micros(100)).withBurst(4),

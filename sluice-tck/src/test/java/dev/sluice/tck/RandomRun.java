@@ -217,7 +217,8 @@ public final class RandomRun {
 
   /**
    * A random valid limit: any of {@code algorithms}, usually 0 to 20 permits, sometimes
-   * millions, rarely up to {@link Limit#MAX_PERMITS}; windows from 1us to seconds, rarely up to {@link Limit#MAX_WINDOW}.
+   * millions, rarely up to {@link Limit#MAX_PERMITS}; windows from 1us to seconds, rarely up to
+   * {@link Limit#MAX_WINDOW}.
    */
   static Limit randomLimit(SplittableRandom random, List<Algorithm> algorithms) {
     while (true) {

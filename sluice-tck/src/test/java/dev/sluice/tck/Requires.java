@@ -17,7 +17,7 @@ import java.lang.annotation.Target;
  * {@link #callerClock}. A test without any {@code Requires} needs an exact engine at any caller's
  * timestamp, which is what the hand-computed cases check. Besides the algorithms named here, a
  * test needs every algorithm among its arguments (an {@link Algorithm}, a
- * {@link dev.sluice.Limit} or a {@link dev.sluice.Rule}).
+ * {@link dev.sluice.Limit}, a {@link dev.sluice.Rule} or a {@link HandCases.HandCase}).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
