@@ -12,9 +12,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * because {@code docs/algorithms.md} is a bit-for-bit contract.
  *
  * <p>The suite is the sum of its contracts, one interface of default test methods per concern:
- * the five algorithms ({@link FixedWindowContract}, {@link SlidingWindowLogContract},
- * {@link SlidingWindowCounterContract}, {@link TokenBucketContract}, {@link GcraContract}), the
- * rules common to all ({@link CommonRulesContract}), the edge cases of the seed implementation
+ * the hand-computed cases of every algorithm, kept as data ({@link HandComputedContract}), what
+ * they cannot say (the algorithms' long runs and computed timestamps: {@link FixedWindowContract},
+ * {@link TokenBucketContract}, {@link GcraContract}), the rules common to all
+ * ({@link CommonRulesContract}), the edge cases of the seed implementation
  * ({@link SeedEdgeCasesContract}), rules of several limits ({@link MultiLimitContract}), seeded
  * random runs against the reference models ({@link ModelBasedContract}) and threads racing on one
  * key ({@link ConcurrencyContract}), and the bound every engine keeps under random traffic
@@ -83,7 +84,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(CapabilityGate.class)
 public abstract class AbstractRateLimiterConformanceTest implements FixedWindowContract,
-    SlidingWindowLogContract, SlidingWindowCounterContract, TokenBucketContract, GcraContract,
+    HandComputedContract, TokenBucketContract, GcraContract,
     CommonRulesContract, SeedEdgeCasesContract, MultiLimitContract, MultiKeyContract,
     ModelBasedContract, ConcurrencyContract, AdmissionBoundsContract {
 

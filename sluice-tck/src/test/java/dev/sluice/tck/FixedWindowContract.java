@@ -9,19 +9,10 @@ import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Fixed window, as "Fixed window" in docs/algorithms.md specifies it. */
 @Requires(algorithms = Algorithm.FIXED_WINDOW)
 public interface FixedWindowContract extends ConformanceFixture {
-
-  /** The hand-computed cases of {@code cases/fixed-window.cases} (see {@link HandCases}). */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("dev.sluice.tck.HandCases#fixedWindow")
-  default void fixedWindow_decidesAsComputedByHand(HandCases.HandCase handCase) {
-    handCase.run(engine());
-  }
 
   @Test
   default void fixedWindow_alignsWindowsToTheEpochNotToTheFirstRequest() {

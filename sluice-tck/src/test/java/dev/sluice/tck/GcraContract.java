@@ -9,8 +9,6 @@ import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * GCRA, as "GCRA (leaky bucket as a meter)" in docs/algorithms.md specifies it. Most cases use
@@ -18,13 +16,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Requires(algorithms = Algorithm.GCRA)
 public interface GcraContract extends ConformanceFixture {
-
-  /** The hand-computed cases of {@code cases/gcra.cases} (see {@link HandCases}). */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("dev.sluice.tck.HandCases#gcra")
-  default void gcra_decidesAsComputedByHand(HandCases.HandCase handCase) {
-    handCase.run(engine());
-  }
 
   @Test
   default void gcra_admitsOneRequestPerIntervalWithoutBurst() {

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The hand-computed cases of the contracts, kept as data ({@code dev/sluice/tck/cases/*.cases}
- * on the test class path), each decision worked out from docs/algorithms.md and explained in the
+ * The hand-computed cases that {@link HandComputedContract} runs, kept as data
+ * ({@code dev/sluice/tck/cases/*.cases} on the test class path), each decision worked out from docs/algorithms.md and explained in the
  * comment above it. A file is a list of cases:
  *
  * <pre>
@@ -85,39 +85,10 @@ public final class HandCases {
   public record Step(Rule rule, String key, long cost, long t, Decision expected, int line,
       String text, String why) {}
 
-  /** The fixed window's cases. */
-  public static Stream<HandCase> fixedWindow() {
-    return load("fixed-window");
-  }
-
-  /** The sliding window log's cases. */
-  public static Stream<HandCase> slidingWindowLog() {
-    return load("sliding-window-log");
-  }
-
-  /** The sliding window counter's cases. */
-  public static Stream<HandCase> slidingWindowCounter() {
-    return load("sliding-window-counter");
-  }
-
-  /** The token bucket's cases. */
-  public static Stream<HandCase> tokenBucket() {
-    return load("token-bucket");
-  }
-
-  /** GCRA's cases. */
-  public static Stream<HandCase> gcra() {
-    return load("gcra");
-  }
-
-  /** The cases of rules of several limits. */
-  public static Stream<HandCase> multiLimit() {
-    return load("multi-limit");
-  }
-
-  /** The seed implementation's worked example, on every algorithm. */
-  public static Stream<HandCase> seedEdgeCases() {
-    return load("seed-edge-cases");
+  /** Every case: the five algorithms, rules of several limits, the seed's worked example. */
+  public static Stream<HandCase> all() {
+    return Stream.of("fixed-window", "sliding-window-log", "sliding-window-counter",
+        "token-bucket", "gcra", "multi-limit", "seed-edge-cases").flatMap(HandCases::load);
   }
 
   /** The cases of {@code cases/<name>.cases}, in file order. */

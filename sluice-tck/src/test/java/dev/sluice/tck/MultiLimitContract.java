@@ -10,18 +10,9 @@ import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Rules of several limits, as "Several limits (a rule)" in docs/algorithms.md specifies them. */
 public interface MultiLimitContract extends ConformanceFixture {
-
-  /** The hand-computed cases of {@code cases/multi-limit.cases} (see {@link HandCases}). */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("dev.sluice.tck.HandCases#multiLimit")
-  default void multiLimit_decidesAsComputedByHand(HandCases.HandCase handCase) {
-    handCase.run(engine());
-  }
 
   @Requires(algorithms = Algorithm.FIXED_WINDOW)
   @Test

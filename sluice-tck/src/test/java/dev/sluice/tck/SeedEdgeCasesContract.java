@@ -14,7 +14,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The edge cases the seed implementation was tested with, for a limiter of N per T (see
@@ -22,13 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * window algorithms care.
  */
 public interface SeedEdgeCasesContract extends ConformanceFixture {
-
-  /** The hand-computed cases of {@code cases/seed-edge-cases.cases} (see {@link HandCases}). */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("dev.sluice.tck.HandCases#seedEdgeCases")
-  default void check_workedExampleDecidesAsComputedByHand(HandCases.HandCase handCase) {
-    handCase.run(engine());
-  }
 
   long SECOND = 1_000_000;
   long DAY = 86_400 * SECOND;

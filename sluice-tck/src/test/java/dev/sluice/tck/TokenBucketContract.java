@@ -7,19 +7,10 @@ import dev.sluice.Algorithm;
 import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Token bucket, as "Token bucket" in docs/algorithms.md specifies it. */
 @Requires(algorithms = Algorithm.TOKEN_BUCKET)
 public interface TokenBucketContract extends ConformanceFixture {
-
-  /** The hand-computed cases of {@code cases/token-bucket.cases} (see {@link HandCases}). */
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("dev.sluice.tck.HandCases#tokenBucket")
-  default void tokenBucket_decidesAsComputedByHand(HandCases.HandCase handCase) {
-    handCase.run(engine());
-  }
 
   @Test
   default void tokenBucket_doesNotDriftAtAnUnevenRate() {
