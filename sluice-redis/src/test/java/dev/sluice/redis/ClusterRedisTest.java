@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Decision;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
+import dev.sluice.redis.Servers.Kind;
+import dev.sluice.redis.Servers.OnRedis;
 import dev.sluice.testkit.Poll;
 import dev.sluice.testkit.RedisCluster;
 import dev.sluice.testkit.RedisProcess;
@@ -14,21 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A real Redis Cluster of 3 masters and 3 replicas: the equivalence runs, and a master killed
  * under load with its replica promoted.
  */
+@OnRedis(Kind.OWN_CLUSTER)
 class ClusterRedisTest extends RedisEquivalenceTest {
-  @RegisterExtension
-  static final Servers<RedisCluster> CLUSTER = Servers.clusterPerClass();
-
-  @Override
-  Topology topology() {
-    return CLUSTER.topology();
-  }
-
   @Override
   int rounds() {
     return 2;
@@ -47,7 +41,7 @@ class ClusterRedisTest extends RedisEquivalenceTest {
         String client = "spread-" + i;
         assertThat(engine.limiter(rule).check(client).degraded())
             .as("%s", engine.stats().lastFailure()).isFalse();
-        masters.add(CLUSTER.get().masterOf(SlotHash.getSlot(engine.keyOf(client, rule))).port());
+        masters.add(cluster().masterOf(SlotHash.getSlot(engine.keyOf(client, rule))).port());
       }
       assertThat(masters).hasSize(3);
       assertThat(engine.stats().breakers()).hasSizeGreaterThanOrEqualTo(3);
@@ -71,12 +65,12 @@ class ClusterRedisTest extends RedisEquivalenceTest {
         clients.add("cl-" + i);
         assertThat(engine.limiter(load).check("cl-" + i).degraded()).isFalse();
       }
-      RedisProcess victim = CLUSTER.get().masters().get(0);
+      RedisProcess victim = cluster().masters().get(0);
       List<String> onVictim = new ArrayList<>();
       List<String> elsewhere = new ArrayList<>();
       for (String c : clients) {
         int slot = SlotHash.getSlot(engine.keyOf(c, strict));
-        (CLUSTER.get().masterOf(slot) == victim ? onVictim : elsewhere).add(c);
+        (cluster().masterOf(slot) == victim ? onVictim : elsewhere).add(c);
       }
       assertThat(onVictim).isNotEmpty();
       assertThat(elsewhere).isNotEmpty();
@@ -101,9 +95,13 @@ class ClusterRedisTest extends RedisEquivalenceTest {
         Failover.assertFiveThenDenied(engine.limiter(strict), onVictim.get(0) + "-after");
       } finally {
         victim.restart();
-        CLUSTER.get().awaitOk();
+        cluster().awaitOk();
       }
       assertThat(running.thrown()).isEmpty();
     }
+  }
+
+  private RedisCluster cluster() {
+    return Servers.cluster(getClass());
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Decision;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
+import dev.sluice.redis.Servers.Kind;
+import dev.sluice.redis.Servers.OnRedis;
 import dev.sluice.spi.EngineHealth;
 import dev.sluice.spi.EngineObserver;
 import dev.sluice.testkit.Poll;
@@ -21,20 +23,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The per-shard hook on real Redis servers: every script call reaches the shard's observer with
  * its latency and, on failure, its type (a Lua error, a paused server, a killed server), and
  * every breaker transition is reported in order.
  */
+@OnRedis(value = Kind.RING, servers = 2)
 class EngineObserverTest {
-  @RegisterExtension
-  static final Servers<RedisCluster> SHARED_CLUSTER = Servers.cluster();
-  @RegisterExtension
-  static final Servers<List<RedisProcess>> SERVERS = Servers.ring(2);
   private static final Rule RULE = Rule.of("obs", Limit.fixedWindow(1_000, Duration.ofHours(1)));
-
 
   /** What an observer heard from one shard. */
   static final class Heard implements EngineObserver.Shard {
@@ -90,8 +87,8 @@ class EngineObserverTest {
   @Test
   void ring_reportsEveryCallToTheShardItWentTo_labelledHostPort() {
     List<Topology.Shard> shards = new ArrayList<>();
-    for (int i = 0; i < SERVERS.get().size(); i++) {
-      shards.add(Topology.Shard.of("shard-" + i, SERVERS.get().get(i).uri()));
+    for (int i = 0; i < servers().size(); i++) {
+      shards.add(Topology.Shard.of("shard-" + i, servers().get(i).uri()));
     }
     Recorder r = new Recorder();
     try (RedisEngine e = engine(Topology.sharded(shards), r).build()) {
@@ -100,7 +97,7 @@ class EngineObserverTest {
         assertThat(limiter.check("client-" + i).allowed()).isTrue();
       }
       assertThat(r.shards.keySet()).containsExactlyInAnyOrder(
-          SERVERS.get().get(0).hostPort(), SERVERS.get().get(1).hostPort());
+          servers().get(0).hostPort(), servers().get(1).hostPort());
       assertThat(r.asked.sum()).as("shard() asked once per shard, not per check").isEqualTo(2);
       long total = 0;
       for (Heard h : r.shards.values()) {
@@ -116,7 +113,7 @@ class EngineObserverTest {
 
   @Test
   void cluster_labelsEachMasterByItsAddress() {
-    RedisCluster cluster = SHARED_CLUSTER.get();
+    RedisCluster cluster = Servers.sharedCluster();
     Recorder r = new Recorder();
     try (RedisEngine e = engine(Topology.cluster(cluster.seedUris()), r)
         .commandTimeout(Duration.ofSeconds(2)).build()) {
@@ -144,7 +141,7 @@ class EngineObserverTest {
 
   @Test
   void luaError_isAScriptFailure() {
-    RedisProcess redis = SERVERS.get().get(0);
+    RedisProcess redis = servers().get(0);
     Recorder r = new Recorder();
     try (RedisEngine e = engine(Topology.standalone(redis.uri()), r).build()) {
       String key = e.keyOf("wrong-type", RULE);
@@ -258,5 +255,9 @@ class EngineObserverTest {
         .isEqualTo(EngineObserver.Failure.CONNECTION);
     assertThat(Endpoint.failureOf(new IllegalStateException("x")))
         .isEqualTo(EngineObserver.Failure.OTHER);
+  }
+
+  private List<RedisProcess> servers() {
+    return Servers.standalones(getClass());
   }
 }

@@ -5,23 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Decision;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
+import dev.sluice.redis.Servers.Kind;
+import dev.sluice.redis.Servers.OnRedis;
 import dev.sluice.testkit.Poll;
 import dev.sluice.testkit.RedisSentinelGroup;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A real Sentinel group: the equivalence runs, and a failover under load. */
+@OnRedis(Kind.SENTINELS)
 class SentinelRedisTest extends RedisEquivalenceTest {
-  @RegisterExtension
-  static final Servers<RedisSentinelGroup> SENTINELS = Servers.sentinels();
-
-  @Override
-  Topology topology() {
-    return SENTINELS.topology();
-  }
-
   @Override
   int rounds() {
     return 1;
@@ -37,11 +31,11 @@ class SentinelRedisTest extends RedisEquivalenceTest {
         .defaultPolicy(FailurePolicy.local())
         .build()) {
       assertThat(engine.limiter(strict).check("warm").degraded()).isFalse();
-      int oldMaster = SENTINELS.get().currentMasterPort();
+      int oldMaster = sentinels().currentMasterPort();
       Failover.Load load = new Failover.Load(2,
           i -> engine.limiter(strict).check("load-" + (i % 50)));
       try (load) {
-        SENTINELS.get().master().kill();
+        sentinels().master().kill();
         Poll.until("checks degrade to the local engine", Duration.ofSeconds(30),
             () -> engine.limiter(strict).check("during-" + System.nanoTime()).degraded());
         // local policy: the in-memory engine enforces the rule meanwhile
@@ -54,13 +48,17 @@ class SentinelRedisTest extends RedisEquivalenceTest {
           assertThat(sixth.allowed()).isFalse();
         }
         Poll.until("sentinels promote the replica", Duration.ofSeconds(60),
-            () -> SENTINELS.get().currentMasterPort() != oldMaster);
+            () -> sentinels().currentMasterPort() != oldMaster);
         Poll.until("engine reconnects to the new master", Duration.ofSeconds(60),
             () -> !engine.limiter(strict).check("after-" + System.nanoTime()).degraded());
-        assertThat(SENTINELS.get().currentMasterPort()).isEqualTo(SENTINELS.get().replica().port());
+        assertThat(sentinels().currentMasterPort()).isEqualTo(sentinels().replica().port());
         Failover.assertFiveThenDenied(engine.limiter(strict), "fresh-" + System.nanoTime());
       }
       assertThat(load.thrown()).isEmpty();
     }
+  }
+
+  private RedisSentinelGroup sentinels() {
+    return Servers.sentinels(getClass());
   }
 }

@@ -4,125 +4,150 @@ import dev.sluice.testkit.RedisCluster;
 import dev.sluice.testkit.RedisProcess;
 import dev.sluice.testkit.RedisSentinelGroup;
 import dev.sluice.testkit.RedisServers;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Real Redis servers for a test class, as a field it registers
- * ({@code @RegisterExtension static final Servers<RedisCluster> CLUSTER = Servers.cluster();}),
- * with the {@link Topology} that reaches them: either started before the class and stopped after
- * it, for a class that kills or fails them over, or started once and shared by every class of
- * the test JVM that leaves them as they were ({@link #cluster}), stopped with the JVM.
- *
- * @param <T> what is started: a cluster, a sentinel group, a list of servers
+ * Real Redis servers for the test classes of this module: a class says which with
+ * {@link OnRedis}, and reaches them with {@link #topology}, {@link #cluster},
+ * {@link #sentinels} or {@link #standalones}. A class that kills or fails its servers over gets
+ * its own, started before it and stopped after it; the shared ones are started on first use and
+ * stopped with the JVM, for the classes that leave them as they were.
  */
-public final class Servers<T> implements BeforeAllCallback, AfterAllCallback {
+public final class Servers implements BeforeAllCallback, AfterAllCallback {
+  private static final Map<Class<?>, Object> STARTED = new ConcurrentHashMap<>();
   private static RedisCluster sharedCluster;
 
-  private final Supplier<T> start;
-  private final Function<T, Topology> topology;
-  private final boolean shared;
-  private T started;
-
-  private Servers(Supplier<T> start, Function<T, Topology> topology, boolean shared) {
-    this.start = start;
-    this.topology = topology;
-    this.shared = shared;
+  /** What a class runs on. */
+  public enum Kind {
+    /** The JVM's standalone server ({@link RedisServers#shared()}). */
+    STANDALONE,
+    /** The JVM's Cluster of three masters with replicas, shared. */
+    CLUSTER,
+    /**
+     * A Cluster of three masters with replicas of the class's own, its slot map refreshed each
+     * second.
+     */
+    OWN_CLUSTER,
+    /** A master, a replica and three sentinels of the class's own. */
+    SENTINELS,
+    /** {@link OnRedis#servers} standalone servers of the class's own, on a client-side ring. */
+    RING
   }
 
-  /** The JVM's Redis Cluster of three masters with replicas, started on first use. */
-  public static Servers<RedisCluster> cluster() {
-    return new Servers<>(Servers::sharedCluster, c -> clusterTopology(c, Duration.ofSeconds(30)),
-        true);
-  }
+  /** Which servers the annotated test class runs on. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.TYPE)
+  @Inherited
+  @ExtendWith(Servers.class)
+  public @interface OnRedis {
+    /** The kind of servers. */
+    Kind value();
 
-  /**
-   * A Redis Cluster of three masters with replicas for the class alone, whose topology refreshes
-   * its slot map every second (it follows a failover soon).
-   */
-  public static Servers<RedisCluster> clusterPerClass() {
-    return new Servers<>(() -> RedisCluster.start(3),
-        c -> clusterTopology(c, Duration.ofSeconds(1)), false);
-  }
-
-  /** A master, a replica and three sentinels for the class alone; the topology asks them. */
-  public static Servers<RedisSentinelGroup> sentinels() {
-    return new Servers<>(RedisSentinelGroup::start,
-        g -> Topology.sentinel(RedisSentinelGroup.MASTER_ID, g.sentinelAddresses()), false);
-  }
-
-  /**
-   * {@code count} standalone servers for the class alone; the topology is a client-side ring of
-   * them, equal weights.
-   */
-  public static Servers<List<RedisProcess>> ring(int count) {
-    return new Servers<>(() -> startStandalones(count), servers -> {
-      List<Topology.Shard> shards = new ArrayList<>();
-      for (int i = 0; i < servers.size(); i++) {
-        shards.add(Topology.Shard.of("s" + i, servers.get(i).uri()));
-      }
-      return Topology.sharded(shards);
-    }, false);
-  }
-
-  /** The topology that reaches what was started. */
-  public Topology topology() {
-    return topology.apply(get());
-  }
-
-  /** What was started for the running class. */
-  public T get() {
-    if (started == null) {
-      throw new IllegalStateException("not started: register the field with @RegisterExtension");
-    }
-    return started;
+    /** How many servers of a {@link Kind#RING}. */
+    int servers() default 3;
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    started = start.get();
+    Class<?> test = context.getRequiredTestClass();
+    OnRedis on = test.getAnnotation(OnRedis.class);
+    STARTED.put(test, switch (on.value()) {
+      case STANDALONE -> RedisServers.shared();
+      case CLUSTER -> sharedCluster();
+      case OWN_CLUSTER -> RedisCluster.start(3);
+      case SENTINELS -> RedisSentinelGroup.start();
+      case RING -> {
+        List<RedisProcess> servers = new ArrayList<>();
+        for (int i = 0; i < on.servers(); i++) {
+          servers.add(RedisServers.standalone());
+        }
+        yield List.copyOf(servers);
+      }
+    });
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
-    T done = started;
-    started = null;
-    if (shared || done == null) {
-      return;
-    }
-    if (done instanceof AutoCloseable c) {
-      c.close();
-    } else if (done instanceof List<?> list) {
-      for (Object server : list) {
-        ((RedisProcess) server).close();
+    Class<?> test = context.getRequiredTestClass();
+    Object done = STARTED.remove(test);
+    switch (test.getAnnotation(OnRedis.class).value()) {
+      case OWN_CLUSTER, SENTINELS -> ((AutoCloseable) done).close();
+      case RING -> {
+        for (Object server : (List<?>) done) {
+          ((RedisProcess) server).close();
+        }
       }
+      default -> { }
     }
   }
 
-  private static Topology clusterTopology(RedisCluster cluster, Duration refresh) {
-    return new Topology.Cluster(cluster.seedUris(), refresh);
+  /** The topology that reaches the servers of {@code test}. */
+  public static Topology topology(Class<?> test) {
+    Object started = started(test);
+    return switch (test.getAnnotation(OnRedis.class).value()) {
+      case STANDALONE -> Topology.standalone(((RedisProcess) started).uri());
+      case CLUSTER -> new Topology.Cluster(((RedisCluster) started).seedUris(),
+          Duration.ofSeconds(30));
+      case OWN_CLUSTER -> new Topology.Cluster(((RedisCluster) started).seedUris(),
+          Duration.ofSeconds(1));
+      case SENTINELS -> Topology.sentinel(RedisSentinelGroup.MASTER_ID,
+          ((RedisSentinelGroup) started).sentinelAddresses());
+      case RING -> {
+        List<Topology.Shard> shards = new ArrayList<>();
+        List<RedisProcess> servers = standalones(test);
+        for (int i = 0; i < servers.size(); i++) {
+          shards.add(Topology.Shard.of("s" + i, servers.get(i).uri()));
+        }
+        yield Topology.sharded(shards);
+      }
+    };
   }
 
-  private static List<RedisProcess> startStandalones(int count) {
-    List<RedisProcess> servers = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      servers.add(RedisServers.standalone());
-    }
-    return servers;
+  /** The Cluster of {@code test}. */
+  public static RedisCluster cluster(Class<?> test) {
+    return (RedisCluster) started(test);
   }
 
-  private static synchronized RedisCluster sharedCluster() {
+  /** The sentinel group of {@code test}. */
+  public static RedisSentinelGroup sentinels(Class<?> test) {
+    return (RedisSentinelGroup) started(test);
+  }
+
+  /** The ring's servers of {@code test}. */
+  @SuppressWarnings("unchecked")
+  public static List<RedisProcess> standalones(Class<?> test) {
+    return (List<RedisProcess>) started(test);
+  }
+
+  /** The JVM's shared Cluster, started on first use, for a class that needs it besides others. */
+  public static synchronized RedisCluster sharedCluster() {
     if (sharedCluster == null) {
       RedisCluster cluster = RedisCluster.start(3);
       Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
       sharedCluster = cluster;
     }
     return sharedCluster;
+  }
+
+  private static Object started(Class<?> test) {
+    Object started = STARTED.get(test);
+    if (started == null) {
+      throw new IllegalStateException(test.getSimpleName() + " has no servers: annotate it "
+          + "with @OnRedis");
+    }
+    return started;
   }
 }

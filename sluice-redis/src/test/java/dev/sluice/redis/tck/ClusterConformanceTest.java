@@ -1,17 +1,8 @@
 package dev.sluice.redis.tck;
 
-import dev.sluice.redis.Servers;
-import dev.sluice.redis.Topology;
-import dev.sluice.testkit.RedisCluster;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.sluice.redis.Servers.Kind;
+import dev.sluice.redis.Servers.OnRedis;
 
 /** The conformance suite, unchanged, on a real Redis Cluster of 3 masters with replicas. */
-class ClusterConformanceTest extends RedisConformanceTest {
-  @RegisterExtension
-  static final Servers<RedisCluster> CLUSTER = Servers.cluster();
-
-  @Override
-  Topology topology() {
-    return CLUSTER.topology();
-  }
-}
+@OnRedis(Kind.CLUSTER)
+class ClusterConformanceTest extends RedisConformanceTest {}

@@ -1,18 +1,8 @@
 package dev.sluice.redis.tck;
 
-import dev.sluice.redis.Servers;
-import dev.sluice.redis.Topology;
-import dev.sluice.testkit.RedisProcess;
-import java.util.List;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.sluice.redis.Servers.Kind;
+import dev.sluice.redis.Servers.OnRedis;
 
 /** The conformance suite, unchanged, on a consistent-hash ring over 3 real standalone servers. */
-class ShardedRingConformanceTest extends RedisConformanceTest {
-  @RegisterExtension
-  static final Servers<List<RedisProcess>> SERVERS = Servers.ring(3);
-
-  @Override
-  Topology topology() {
-    return SERVERS.topology();
-  }
-}
+@OnRedis(Kind.RING)
+class ShardedRingConformanceTest extends RedisConformanceTest {}

@@ -1,12 +1,8 @@
 package dev.sluice.redis.tck;
 
-import dev.sluice.redis.Topology;
-import dev.sluice.testkit.RedisServers;
+import dev.sluice.redis.Servers.Kind;
+import dev.sluice.redis.Servers.OnRedis;
 
 /** The conformance suite, unchanged, on a real standalone redis-server. */
-class StandaloneConformanceTest extends RedisConformanceTest {
-  @Override
-  Topology topology() {
-    return Topology.standalone(RedisServers.shared().uri());
-  }
-}
+@OnRedis(Kind.STANDALONE)
+class StandaloneConformanceTest extends RedisConformanceTest {}
