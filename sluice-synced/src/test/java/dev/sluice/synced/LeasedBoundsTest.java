@@ -10,7 +10,6 @@ import dev.sluice.testkit.RedisServers;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.LongStream;
 
 /**
  * The leased engine's bound, none: 2-7 instances with random lease caps, fixed window or token
@@ -20,19 +19,8 @@ import java.util.stream.LongStream;
  */
 class LeasedBoundsTest extends MultiInstanceBoundsContract {
 
-  @Override
-  LongStream seeds() {
-    return LongStream.rangeClosed(21, 28);
-  }
-
-  @Override
-  Algorithm[] algorithms() {
-    return new Algorithm[] {Algorithm.FIXED_WINDOW, Algorithm.TOKEN_BUCKET};
-  }
-
-  @Override
-  int maxInstances() {
-    return 7;
+  LeasedBoundsTest() {
+    super(21, 28, 7, Algorithm.FIXED_WINDOW, Algorithm.TOKEN_BUCKET);
   }
 
   @Override

@@ -42,14 +42,22 @@ abstract class MultiInstanceBoundsContract {
   /** One run's draw: how many instances, the limit, how often they run rounds. */
   record Setup(int instances, Limit limit, long intervalMicros, double leaseFraction) {}
 
-  /** The seeds this engine runs. */
-  abstract LongStream seeds();
+  private final long firstSeed;
+  private final long lastSeed;
+  private final int maxInstances;
+  private final Algorithm[] algorithms;
 
-  /** The algorithms the engine shares (two: the draw picks one). */
-  abstract Algorithm[] algorithms();
-
-  /** How many instances at most (at least two). */
-  abstract int maxInstances();
+  /**
+   * Runs seeds {@code firstSeed} to {@code lastSeed}, each with two to {@code maxInstances}
+   * instances and a limit of one of the two {@code algorithms} the engine shares.
+   */
+  MultiInstanceBoundsContract(long firstSeed, long lastSeed, int maxInstances,
+      Algorithm... algorithms) {
+    this.firstSeed = firstSeed;
+    this.lastSeed = lastSeed;
+    this.maxInstances = maxInstances;
+    this.algorithms = algorithms;
+  }
 
   /** An instance of the engine, without its own rounds, on {@code clock}. */
   abstract RateLimiterEngine instance(ManualTimeSource clock, String prefix, String id,
@@ -72,17 +80,18 @@ abstract class MultiInstanceBoundsContract {
 
   @TestFactory
   Stream<DynamicTest> admittedStaysWithinTheBound() {
-    return seeds().mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> run(seed)));
+    return LongStream.rangeClosed(firstSeed, lastSeed)
+        .mapToObj(seed -> DynamicTest.dynamicTest("seed " + seed, () -> run(seed)));
   }
 
   private void run(long seed) {
     String name = getClass().getSimpleName();
     System.out.println(name + " seed " + seed);
     SplittableRandom r = new SplittableRandom(seed);
-    int k = 2 + r.nextInt(maxInstances() - 1);
+    int k = 2 + r.nextInt(maxInstances - 1);
     long permits = 20 + r.nextInt(300);
     long interval = WINDOW / (4 + r.nextInt(16));
-    Algorithm algorithm = algorithms()[r.nextInt(2)];
+    Algorithm algorithm = algorithms[r.nextInt(2)];
     Limit limit = Limit.of(algorithm, permits, java.time.Duration.ofSeconds(1));
     Setup setup = new Setup(k, limit, interval, 0.05 + r.nextDouble() * 0.95);
     Rule rule = Rule.of(RULE, limit);

@@ -9,7 +9,6 @@ import dev.sluice.redis.Topology;
 import dev.sluice.testkit.RedisServers;
 import java.time.Duration;
 import java.util.SplittableRandom;
-import java.util.stream.LongStream;
 
 /**
  * The synced engine's bound: 2-6 instances, fixed window or sliding window counter, at most
@@ -25,19 +24,8 @@ class SyncedBoundsTest extends MultiInstanceBoundsContract {
     return permits / 10 + instances;
   }
 
-  @Override
-  LongStream seeds() {
-    return LongStream.rangeClosed(11, 16);
-  }
-
-  @Override
-  Algorithm[] algorithms() {
-    return new Algorithm[] {Algorithm.FIXED_WINDOW, Algorithm.SLIDING_WINDOW_COUNTER};
-  }
-
-  @Override
-  int maxInstances() {
-    return 6;
+  SyncedBoundsTest() {
+    super(11, 16, 6, Algorithm.FIXED_WINDOW, Algorithm.SLIDING_WINDOW_COUNTER);
   }
 
   @Override
