@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Decision;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
+import dev.sluice.redis.Servers.Kind;
+import dev.sluice.redis.Servers.OnRedis;
 import dev.sluice.testkit.Poll;
 import dev.sluice.testkit.RedisCluster;
 import dev.sluice.testkit.RedisProcess;
@@ -13,36 +15,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A real Redis Cluster of 3 masters and 3 replicas: the equivalence runs, and a master killed
  * under load with its replica promoted.
  */
+@OnRedis(Kind.OWN_CLUSTER)
 class ClusterRedisTest extends RedisEquivalenceTest {
-  private static RedisCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = RedisCluster.start(3);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  @Override
-  Topology topology() {
-    return new Topology.Cluster(cluster.seedUris(), Duration.ofSeconds(1));
-  }
-
   @Override
   int rounds() {
     return 2;
@@ -61,7 +41,7 @@ class ClusterRedisTest extends RedisEquivalenceTest {
         String client = "spread-" + i;
         assertThat(engine.limiter(rule).check(client).degraded())
             .as("%s", engine.stats().lastFailure()).isFalse();
-        masters.add(cluster.masterOf(SlotHash.getSlot(engine.keyOf(client, rule))).port());
+        masters.add(cluster().masterOf(SlotHash.getSlot(engine.keyOf(client, rule))).port());
       }
       assertThat(masters).hasSize(3);
       assertThat(engine.stats().breakers()).hasSizeGreaterThanOrEqualTo(3);
@@ -85,37 +65,19 @@ class ClusterRedisTest extends RedisEquivalenceTest {
         clients.add("cl-" + i);
         assertThat(engine.limiter(load).check("cl-" + i).degraded()).isFalse();
       }
-      RedisProcess victim = cluster.masters().get(0);
+      RedisProcess victim = cluster().masters().get(0);
       List<String> onVictim = new ArrayList<>();
       List<String> elsewhere = new ArrayList<>();
       for (String c : clients) {
         int slot = SlotHash.getSlot(engine.keyOf(c, strict));
-        (cluster.masterOf(slot) == victim ? onVictim : elsewhere).add(c);
+        (cluster().masterOf(slot) == victim ? onVictim : elsewhere).add(c);
       }
       assertThat(onVictim).isNotEmpty();
       assertThat(elsewhere).isNotEmpty();
 
-      AtomicBoolean stop = new AtomicBoolean();
-      ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < 3; t++) {
-        Thread th = new Thread(() -> {
-          long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-          int i = 0;
-          while (!stop.get() && System.nanoTime() < deadline) {
-            try {
-              engine.limiter(load).checkAsync(clients.get(i++ % clients.size()), 1)
-                  .toCompletableFuture().join();
-            } catch (Throwable e) {
-              thrown.add(e);
-            }
-          }
-        });
-        th.setDaemon(true);
-        threads.add(th);
-        th.start();
-      }
-      try {
+      Failover.Load running = new Failover.Load(3, i -> engine.limiter(load)
+          .checkAsync(clients.get(i % clients.size()), 1).toCompletableFuture().join());
+      try (running) {
         victim.kill();
         // keys of the dead master degrade (fail-closed), the others keep deciding normally
         Poll.until("keys on the dead master degrade", Duration.ofSeconds(30), () -> {
@@ -130,24 +92,16 @@ class ClusterRedisTest extends RedisEquivalenceTest {
         Poll.until("replica promoted and routed to", Duration.ofSeconds(60),
             () -> !engine.limiter(strict).check(onVictim.get(0) + "-p" + System.nanoTime())
                 .degraded());
-        String client = onVictim.get(0) + "-after";
-        for (int i = 0; i < 5; i++) {
-          Decision d = engine.limiter(strict).check(client);
-          assertThat(d.allowed()).isTrue();
-          assertThat(d.degraded()).isFalse();
-        }
-        Decision sixth = engine.limiter(strict).check(client);
-        assertThat(sixth.allowed()).isFalse();
-        assertThat(sixth.degraded()).isFalse();
+        Failover.assertFiveThenDenied(engine.limiter(strict), onVictim.get(0) + "-after");
       } finally {
-        stop.set(true);
-        for (Thread th : threads) {
-          th.join(10_000);
-        }
         victim.restart();
-        cluster.awaitOk();
+        cluster().awaitOk();
       }
-      assertThat(thrown).isEmpty();
+      assertThat(running.thrown()).isEmpty();
     }
+  }
+
+  private RedisCluster cluster() {
+    return Servers.cluster(getClass());
   }
 }

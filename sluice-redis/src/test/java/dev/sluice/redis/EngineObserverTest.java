@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Decision;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
+import dev.sluice.redis.Servers.Kind;
+import dev.sluice.redis.Servers.OnRedis;
 import dev.sluice.spi.EngineHealth;
 import dev.sluice.spi.EngineObserver;
 import dev.sluice.testkit.Poll;
+import dev.sluice.testkit.RedisCluster;
 import dev.sluice.testkit.RedisProcess;
 import dev.sluice.testkit.RedisServers;
 import java.time.Duration;
@@ -19,8 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,22 +29,9 @@ import org.junit.jupiter.api.Test;
  * its latency and, on failure, its type (a Lua error, a paused server, a killed server), and
  * every breaker transition is reported in order.
  */
+@OnRedis(value = Kind.RING, servers = 2)
 class EngineObserverTest {
-  private static final List<RedisProcess> servers = new ArrayList<>();
   private static final Rule RULE = Rule.of("obs", Limit.fixedWindow(1_000, Duration.ofHours(1)));
-
-  @BeforeAll
-  static void startServers() {
-    for (int i = 0; i < 2; i++) {
-      servers.add(RedisServers.standalone());
-    }
-  }
-
-  @AfterAll
-  static void stopServers() {
-    servers.forEach(RedisProcess::close);
-    servers.clear();
-  }
 
   /** What an observer heard from one shard. */
   static final class Heard implements EngineObserver.Shard {
@@ -99,8 +87,8 @@ class EngineObserverTest {
   @Test
   void ring_reportsEveryCallToTheShardItWentTo_labelledHostPort() {
     List<Topology.Shard> shards = new ArrayList<>();
-    for (int i = 0; i < servers.size(); i++) {
-      shards.add(Topology.Shard.of("shard-" + i, servers.get(i).uri()));
+    for (int i = 0; i < servers().size(); i++) {
+      shards.add(Topology.Shard.of("shard-" + i, servers().get(i).uri()));
     }
     Recorder r = new Recorder();
     try (RedisEngine e = engine(Topology.sharded(shards), r).build()) {
@@ -109,7 +97,7 @@ class EngineObserverTest {
         assertThat(limiter.check("client-" + i).allowed()).isTrue();
       }
       assertThat(r.shards.keySet()).containsExactlyInAnyOrder(
-          servers.get(0).hostPort(), servers.get(1).hostPort());
+          servers().get(0).hostPort(), servers().get(1).hostPort());
       assertThat(r.asked.sum()).as("shard() asked once per shard, not per check").isEqualTo(2);
       long total = 0;
       for (Heard h : r.shards.values()) {
@@ -125,36 +113,35 @@ class EngineObserverTest {
 
   @Test
   void cluster_labelsEachMasterByItsAddress() {
-    try (dev.sluice.testkit.RedisCluster cluster = dev.sluice.testkit.RedisCluster.start(3)) {
-      Recorder r = new Recorder();
-      try (RedisEngine e = engine(Topology.cluster(cluster.seedUris()), r)
-          .commandTimeout(Duration.ofSeconds(2)).build()) {
-        RedisRateLimiter limiter = e.limiter(RULE);
-        for (int i = 0; i < 300; i++) {
-          assertThat(limiter.check("client-" + i).degraded()).isFalse();
-        }
+    RedisCluster cluster = Servers.sharedCluster();
+    Recorder r = new Recorder();
+    try (RedisEngine e = engine(Topology.cluster(cluster.seedUris()), r)
+        .commandTimeout(Duration.ofSeconds(2)).build()) {
+      RedisRateLimiter limiter = e.limiter(RULE);
+      for (int i = 0; i < 300; i++) {
+        assertThat(limiter.check("client-" + i).degraded()).isFalse();
       }
-      List<String> masters = cluster.masters().stream().map(RedisProcess::hostPort).toList();
-      // Checks sent before the slot map is first loaded go through the placeholder "cluster".
-      assertThat(r.shards.keySet()).containsAll(masters);
-      assertThat(r.shards.keySet()).isSubsetOf(
-          java.util.stream.Stream.concat(masters.stream(), java.util.stream.Stream.of("cluster"))
-              .toList());
-      long calls = 0;
-      for (String m : masters) {
-        assertThat(r.shards.get(m).successes.sum()).as(m).isPositive();
-      }
-      for (Heard h : r.shards.values()) {
-        calls += h.successes.sum();
-        assertThat(h.failures).isEmpty();
-      }
-      assertThat(calls).isEqualTo(300);
     }
+    List<String> masters = cluster.masters().stream().map(RedisProcess::hostPort).toList();
+    // Checks sent before the slot map is first loaded go through the placeholder "cluster".
+    assertThat(r.shards.keySet()).containsAll(masters);
+    assertThat(r.shards.keySet()).isSubsetOf(
+        java.util.stream.Stream.concat(masters.stream(), java.util.stream.Stream.of("cluster"))
+            .toList());
+    long calls = 0;
+    for (String m : masters) {
+      assertThat(r.shards.get(m).successes.sum()).as(m).isPositive();
+    }
+    for (Heard h : r.shards.values()) {
+      calls += h.successes.sum();
+      assertThat(h.failures).isEmpty();
+    }
+    assertThat(calls).isEqualTo(300);
   }
 
   @Test
   void luaError_isAScriptFailure() {
-    RedisProcess redis = servers.get(0);
+    RedisProcess redis = servers().get(0);
     Recorder r = new Recorder();
     try (RedisEngine e = engine(Topology.standalone(redis.uri()), r).build()) {
       String key = e.keyOf("wrong-type", RULE);
@@ -268,5 +255,9 @@ class EngineObserverTest {
         .isEqualTo(EngineObserver.Failure.CONNECTION);
     assertThat(Endpoint.failureOf(new IllegalStateException("x")))
         .isEqualTo(EngineObserver.Failure.OTHER);
+  }
+
+  private List<RedisProcess> servers() {
+    return Servers.standalones(getClass());
   }
 }

@@ -7,7 +7,8 @@ import dev.sluice.KeyedCheck;
 import dev.sluice.Limit;
 import dev.sluice.MultiDecision;
 import dev.sluice.Rule;
-import dev.sluice.testkit.RedisCluster;
+import dev.sluice.redis.Servers.Kind;
+import dev.sluice.redis.Servers.OnRedis;
 import dev.sluice.testkit.RedisServers;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
@@ -18,8 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,23 +28,10 @@ import org.junit.jupiter.api.Test;
  * decides (docs/redis.md, "Multi-key checks"). Shared limits are never exceeded, refunds give
  * back exactly what was reserved, and the bound on spurious denials is measured.
  */
+@OnRedis(Kind.CLUSTER)
 class MultiKeyRedisTest {
   static final long T = 1_800_000_000_000_000L;
   static final int THREADS = 8;
-  private static RedisCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = RedisCluster.start(3);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   private static RedisEngine engine(Topology topology, String prefix) {
     return RedisEngine.builder(topology).keyPrefix(prefix)
         .commandTimeout(Duration.ofSeconds(10)).connectTimeout(Duration.ofSeconds(10))
@@ -53,7 +39,7 @@ class MultiKeyRedisTest {
   }
 
   private static Topology clusterTopology() {
-    return new Topology.Cluster(cluster.seedUris(), Duration.ofSeconds(30));
+    return Servers.topology(MultiKeyRedisTest.class);
   }
 
   static final Rule USER = Rule.of("user", Limit.fixedWindow(1_000, Duration.ofMinutes(1)));

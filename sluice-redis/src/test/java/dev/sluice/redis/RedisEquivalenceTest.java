@@ -26,7 +26,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 abstract class RedisEquivalenceTest {
 
   /** Where the engine under test keeps its state. */
-  abstract Topology topology();
+  /** The topology of the servers the subclass names with {@link Servers.OnRedis}. */
+  Topology topology() {
+    return Servers.topology(getClass());
+  }
 
   /** How many random rules each seed runs (fewer on the slower topologies). */
   int rounds() {

@@ -5,39 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Decision;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
+import dev.sluice.redis.Servers.Kind;
+import dev.sluice.redis.Servers.OnRedis;
 import dev.sluice.testkit.Poll;
 import dev.sluice.testkit.RedisSentinelGroup;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A real Sentinel group: the equivalence runs, and a failover under load. */
+@OnRedis(Kind.SENTINELS)
 class SentinelRedisTest extends RedisEquivalenceTest {
-  private static RedisSentinelGroup group;
-
-  @BeforeAll
-  static void startGroup() {
-    group = RedisSentinelGroup.start();
-  }
-
-  @AfterAll
-  static void stopGroup() {
-    if (group != null) {
-      group.close();
-    }
-  }
-
-  @Override
-  Topology topology() {
-    return Topology.sentinel(RedisSentinelGroup.MASTER_ID, group.sentinelAddresses());
-  }
-
   @Override
   int rounds() {
     return 1;
@@ -53,28 +31,11 @@ class SentinelRedisTest extends RedisEquivalenceTest {
         .defaultPolicy(FailurePolicy.local())
         .build()) {
       assertThat(engine.limiter(strict).check("warm").degraded()).isFalse();
-      int oldMaster = group.currentMasterPort();
-      AtomicBoolean stop = new AtomicBoolean();
-      ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < 2; t++) {
-        Thread th = new Thread(() -> {
-          long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-          int i = 0;
-          while (!stop.get() && System.nanoTime() < deadline) {
-            try {
-              engine.limiter(strict).check("load-" + (i++ % 50));
-            } catch (Throwable e) {
-              thrown.add(e);
-            }
-          }
-        });
-        th.setDaemon(true);
-        threads.add(th);
-        th.start();
-      }
-      try {
-        group.master().kill();
+      int oldMaster = sentinels().currentMasterPort();
+      Failover.Load load = new Failover.Load(2,
+          i -> engine.limiter(strict).check("load-" + (i % 50)));
+      try (load) {
+        sentinels().master().kill();
         Poll.until("checks degrade to the local engine", Duration.ofSeconds(30),
             () -> engine.limiter(strict).check("during-" + System.nanoTime()).degraded());
         // local policy: the in-memory engine enforces the rule meanwhile
@@ -87,26 +48,17 @@ class SentinelRedisTest extends RedisEquivalenceTest {
           assertThat(sixth.allowed()).isFalse();
         }
         Poll.until("sentinels promote the replica", Duration.ofSeconds(60),
-            () -> group.currentMasterPort() != oldMaster);
+            () -> sentinels().currentMasterPort() != oldMaster);
         Poll.until("engine reconnects to the new master", Duration.ofSeconds(60),
             () -> !engine.limiter(strict).check("after-" + System.nanoTime()).degraded());
-        assertThat(group.currentMasterPort()).isEqualTo(group.replica().port());
-        String client = "fresh-" + System.nanoTime();
-        for (int i = 0; i < 5; i++) {
-          Decision d = engine.limiter(strict).check(client);
-          assertThat(d.allowed()).isTrue();
-          assertThat(d.degraded()).isFalse();
-        }
-        Decision denied = engine.limiter(strict).check(client);
-        assertThat(denied.allowed()).isFalse();
-        assertThat(denied.degraded()).isFalse();
-      } finally {
-        stop.set(true);
-        for (Thread th : threads) {
-          th.join(10_000);
-        }
+        assertThat(sentinels().currentMasterPort()).isEqualTo(sentinels().replica().port());
+        Failover.assertFiveThenDenied(engine.limiter(strict), "fresh-" + System.nanoTime());
       }
-      assertThat(thrown).isEmpty();
+      assertThat(load.thrown()).isEmpty();
     }
+  }
+
+  private RedisSentinelGroup sentinels() {
+    return Servers.sentinels(getClass());
   }
 }

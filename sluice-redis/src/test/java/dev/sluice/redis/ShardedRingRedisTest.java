@@ -5,41 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Decision;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
+import dev.sluice.redis.Servers.Kind;
+import dev.sluice.redis.Servers.OnRedis;
 import dev.sluice.testkit.Poll;
 import dev.sluice.testkit.RedisProcess;
-import dev.sluice.testkit.RedisServers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Client-side sharding over three real standalone servers on a consistent-hash ring. */
+@OnRedis(Kind.RING)
 class ShardedRingRedisTest extends RedisEquivalenceTest {
-  private static final List<RedisProcess> servers = new ArrayList<>();
-
-  @BeforeAll
-  static void startServers() {
-    for (int i = 0; i < 3; i++) {
-      servers.add(RedisServers.standalone());
-    }
-  }
-
-  @AfterAll
-  static void stopServers() {
-    servers.forEach(RedisProcess::close);
-    servers.clear();
-  }
 
   @Override
   Topology topology() {
     List<Topology.Shard> shards = new ArrayList<>();
-    for (int i = 0; i < servers.size(); i++) {
-      shards.add(new Topology.Shard("shard-" + i, servers.get(i).uri(), i == 2 ? 2 : 1,
+    for (int i = 0; i < servers().size(); i++) {
+      shards.add(new Topology.Shard("shard-" + i, servers().get(i).uri(), i == 2 ? 2 : 1,
           i == 0 ? Duration.ofSeconds(4) : null));
     }
     return Topology.sharded(shards);
@@ -62,8 +48,8 @@ class ShardedRingRedisTest extends RedisEquivalenceTest {
       for (int i = 0; i < 400; i++) {
         String client = "u" + i;
         assertThat(engine.limiter(rule).check(client).degraded()).isFalse();
-        for (int s = 0; s < servers.size(); s++) {
-          if ((Long) servers.get(s).call("EXISTS", engine.keyOf(client, rule)) == 1) {
+        for (int s = 0; s < servers().size(); s++) {
+          if ((Long) servers().get(s).call("EXISTS", engine.keyOf(client, rule)) == 1) {
             byServer.computeIfAbsent(s, k -> new ArrayList<>()).add(client);
           }
         }
@@ -74,7 +60,7 @@ class ShardedRingRedisTest extends RedisEquivalenceTest {
       assertThat(byServer.values().stream().mapToInt(List::size).sum()).isEqualTo(400);
       assertThat(byServer.get(2).size()).isGreaterThan(byServer.get(0).size());
 
-      RedisProcess down = servers.get(1);
+      RedisProcess down = servers().get(1);
       down.kill();
       try {
         Poll.until("breaker of shard-1 opens", Duration.ofSeconds(30), () -> {
@@ -93,5 +79,9 @@ class ShardedRingRedisTest extends RedisEquivalenceTest {
       Poll.until("shard-1 back", Duration.ofSeconds(30),
           () -> !engine.limiter(rule).check(byServer.get(1).get(2)).degraded());
     }
+  }
+
+  private List<RedisProcess> servers() {
+    return Servers.standalones(getClass());
   }
 }

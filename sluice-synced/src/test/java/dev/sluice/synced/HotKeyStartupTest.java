@@ -67,7 +67,7 @@ class HotKeyStartupTest {
       System.out.println("HotKeyStartupTest: admitted per window " + admittedPerWindow
           + ", share denials " + shareDenials);
       for (AtomicLong a : admittedPerWindow.values()) {
-        assertThat(a.get()).isLessThanOrEqualTo(MultiInstanceBoundsTest.bound(PERMITS,
+        assertThat(a.get()).isLessThanOrEqualTo(SyncedBoundsTest.bound(PERMITS,
             INSTANCES) + PERMITS);
       }
       assertThat(shareDenials).isPositive();

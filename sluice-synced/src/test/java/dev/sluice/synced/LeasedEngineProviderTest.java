@@ -15,7 +15,6 @@ import dev.sluice.testkit.Poll;
 import dev.sluice.testkit.RedisServers;
 import java.time.Duration;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,9 +25,7 @@ class LeasedEngineProviderTest {
 
   @Test
   void serviceLoader_findsTheLeasedProvider_whichBuildsAnEngineThatReportsItsLeases() {
-    EngineProvider p = ServiceLoader.load(EngineProvider.class).stream()
-        .map(ServiceLoader.Provider::get).filter(x -> x.type().equals("leased")).findFirst()
-        .orElseThrow();
+    EngineProvider p = SyncedEngineProviderTest.provider("leased");
     MapSection engine = new MapSection(Map.of("uri", RedisServers.shared().uri(),
         "sync-interval", Duration.ofMillis(20), "lease-ttl", Duration.ofSeconds(2),
         "max-lease-percent", 50, "key-prefix", "lprovider:" + System.nanoTime() + ":"));

@@ -1,34 +1,27 @@
 package dev.sluice.synced;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sluice.InMemoryEngine;
 import dev.sluice.KeyedCheck;
 import dev.sluice.Limit;
 import dev.sluice.ManualTimeSource;
 import dev.sluice.MultiDecision;
 import dev.sluice.RateLimiter;
+import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
 import dev.sluice.redis.Topology;
 import dev.sluice.testkit.RedisServers;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * Multi-key checks on the leased engine: all or nothing on this instance's leases (a check that
- * one lease cannot pay spends no other lease), and never past the org limit under threads.
+ * one lease cannot pay spends no other lease).
  */
-class LeasedMultiKeyTest {
+class LeasedMultiKeyTest extends AbstractMultiKeyTest {
   static final Rule USER = Rule.of("lt@user", Limit.fixedWindow(3, Duration.ofMinutes(1)));
   static final Rule ORG = Rule.of("lt@org", Limit.tokenBucket(5, Duration.ofMinutes(1)));
 
@@ -84,50 +77,13 @@ class LeasedMultiKeyTest {
       assertThat(byOrg.allowed()).isFalse();
       assertThat(byOrg.reported()).isEqualTo(1);
       assertThat(leased.stats().leasedPermits()).isEqualTo(bobs);
-      InMemoryEngine other = InMemoryEngine.builder().build();
-      RateLimiter foreign = other.limiter(USER);
-      assertThatThrownBy(() -> leased.checkAll(List.of(KeyedCheck.of(foreign, "x", 1)), t0))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another engine");
-      other.close();
     }
   }
 
-  @Test
-  void threadsOnOneOrg_neverPassTheOrgLimit() throws Exception {
-    try (LeasedEngine leased = LeasedEngine.builder(
-        Topology.standalone(RedisServers.shared().uri())).keyPrefix("lmk" + UUID.randomUUID())
-        .syncInterval(Duration.ofMillis(5)).maxLeaseFraction(1.0).build()) {
-      RateLimiter user = leased.limiter(Rule.of("lh@user",
-          Limit.fixedWindow(1000, Duration.ofHours(1))));
-      RateLimiter org = leased.limiter(Rule.of("lh@org",
-          Limit.fixedWindow(37, Duration.ofHours(1))));
-      int threads = 8;
-      AtomicInteger admitted = new AtomicInteger();
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<?>> done = new ArrayList<>();
-      long until = System.nanoTime() + 2_000_000_000L;
-      for (int t = 0; t < threads; t++) {
-        String u = "u" + t;
-        done.add(pool.submit(() -> {
-          go.await();
-          while (System.nanoTime() < until) {
-            if (leased.checkAllAsync(List.of(KeyedCheck.of(user, u, 1),
-                KeyedCheck.of(org, "acme", 1))).toCompletableFuture().join().allowed()) {
-              admitted.incrementAndGet();
-            }
-            Thread.sleep(1);
-          }
-          return null;
-        }));
-      }
-      go.countDown();
-      for (Future<?> f : done) {
-        f.get();
-      }
-      pool.shutdown();
-      // Leases never pass the limit; within two seconds of rounds every 5 ms they reach it.
-      assertThat(admitted.get()).isEqualTo(37);
-    }
+  @Override
+  RateLimiterEngine liveEngine() {
+    return LeasedEngine.builder(Topology.standalone(RedisServers.shared().uri()))
+        .keyPrefix("lmk" + UUID.randomUUID()).syncInterval(Duration.ofMillis(5))
+        .maxLeaseFraction(1.0).build();
   }
 }

@@ -60,10 +60,10 @@ class SeparateProcessSyncTest {
       System.out.println("SeparateProcessSyncTest: admitted per window " + perWindow);
       assertThat(perWindow).isNotEmpty();
       for (Map.Entry<Long, Long> w : perWindow.entrySet()) {
-        // Not once per process (1,200). The bound of MultiInstanceBoundsTest (662) does not hold
+        // Not once per process (1,200). The bound of SyncedBoundsTest (662) does not hold
         // across processes whose first rounds are skewed: 750 was seen once (docs/distributed.md,
         // "Error bound"); at most one first share (300) per window beyond the limit.
-        assertThat(w.getValue()).as("window %d", w.getKey()).isLessThanOrEqualTo(MultiInstanceBoundsTest.bound(600, 2) + 600);
+        assertThat(w.getValue()).as("window %d", w.getKey()).isLessThanOrEqualTo(SyncedBoundsTest.bound(600, 2) + 600);
         assertThat(RedisCounts.total(RedisServers.shared(), prefix + "{procs|hot}:0:w60000000:"
             + w.getKey())).isEqualTo(w.getValue());
       }

@@ -21,9 +21,7 @@ class SyncedEngineProviderTest {
 
   @Test
   void serviceLoader_findsTheSyncedProvider_whichBuildsAWorkingEngine() {
-    EngineProvider p = ServiceLoader.load(EngineProvider.class).stream()
-        .map(ServiceLoader.Provider::get).filter(x -> x.type().equals("synced")).findFirst()
-        .orElseThrow();
+    EngineProvider p = provider("synced");
     MapSection engine = new MapSection(Map.of("uri", RedisServers.shared().uri(),
         "sync-interval", Duration.ofMillis(100), "expected-instances", 3,
         "key-prefix", "provider:"));
@@ -129,5 +127,11 @@ class SyncedEngineProviderTest {
 
     @Override
     public void finish() {}
+  }
+
+  /** The provider of {@code type} that ServiceLoader finds. */
+  static EngineProvider provider(String type) {
+    return ServiceLoader.load(EngineProvider.class).stream().map(ServiceLoader.Provider::get)
+        .filter(x -> x.type().equals(type)).findFirst().orElseThrow();
   }
 }

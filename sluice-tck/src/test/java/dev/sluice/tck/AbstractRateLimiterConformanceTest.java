@@ -5,19 +5,35 @@ import dev.sluice.RateLimiterEngine;
 import dev.sluice.TimeSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The Sluice conformance suite: every backend runs it unchanged and must pass every assertion,
  * because {@code docs/algorithms.md} is a bit-for-bit contract.
  *
  * <p>The suite is the sum of its contracts, one interface of default test methods per concern:
- * the five algorithms ({@link FixedWindowContract}, {@link SlidingWindowLogContract},
- * {@link SlidingWindowCounterContract}, {@link TokenBucketContract}, {@link GcraContract}), the
- * rules common to all ({@link CommonRulesContract}), the edge cases of the seed implementation
+ * the hand-computed cases of every algorithm, kept as data ({@link HandComputedContract}), what
+ * they cannot say (the algorithms' long runs and computed timestamps: {@link FixedWindowContract},
+ * {@link TokenBucketContract}, {@link GcraContract}), the rules common to all
+ * ({@link CommonRulesContract}), the edge cases of the seed implementation
  * ({@link SeedEdgeCasesContract}), rules of several limits ({@link MultiLimitContract}), seeded
  * random runs against the reference models ({@link ModelBasedContract}) and threads racing on one
- * key ({@link ConcurrencyContract}). Each test gets a fresh engine on a {@link ManualTimeSource}
+ * key ({@link ConcurrencyContract}), and the bound every engine keeps under random traffic
+ * ({@link AdmissionBoundsContract}). Each test gets a fresh engine on a {@link ManualTimeSource}
  * that starts at {@link ConformanceFixture#CLOCK_START}; most tests pass explicit timestamps.
+ *
+ * <h2>Capabilities</h2>
+ *
+ * <p>An engine passes the suite for what it claims, in {@link #capabilities()}
+ * ({@link EngineCapabilities}): the algorithms it supports; its accuracy, exact (every decision
+ * equal to the models', field for field), never over-admitting (admits at most what the models
+ * would and may admit less), or bounded (at most a documented number of units over a limit per
+ * sync interval); whether it decides at a caller's timestamps or only near its own clock; and
+ * its sync interval, for an engine that exchanges state in rounds ({@link #sync()} runs one).
+ * Each contract says what it needs with {@link Requires}; a test the engine's claim does not
+ * cover is skipped with the missing capability named, and the contracts that run on every engine
+ * assert the claimed bound instead of exactness. The default claim is everything, exact: the
+ * in-memory and Redis engines pass every test unchanged.
  *
  * <h2>Running it for a backend</h2>
  *
@@ -56,19 +72,21 @@ import org.junit.jupiter.api.BeforeEach;
  * }
  * }</pre>
  *
- * <p>Override {@link #closeEngine} when closing the engine is not all the cleanup a test needs,
- * and {@link #longRunSteps} when a million requests in one test is too many for the backend.
+ * <p>Override {@link #capabilities()} for an engine that claims less than everything, exact,
+ * and {@link #sync()} for one with rounds. Override {@link #closeEngine} when closing the engine
+ * is not all the cleanup a test needs, and {@link #longRunSteps} when a million requests in one
+ * test is too many for the backend.
  * A failing model-based test names its seed; rerun just that one with
  * {@code -Dsluice.tck.seed=<seed>}.
  *
  * <p>The suite assumes the engine's eviction grace is at least one second (the default): its
  * random runs send timestamps up to one second older than the newest one seen.
  */
+@ExtendWith(CapabilityGate.class)
 public abstract class AbstractRateLimiterConformanceTest implements FixedWindowContract,
-    SlidingWindowLogContract, SlidingWindowCounterContract, TokenBucketContract, GcraContract,
+    HandComputedContract, TokenBucketContract, GcraContract,
     CommonRulesContract, SeedEdgeCasesContract, MultiLimitContract, MultiKeyContract,
-    ModelBasedContract,
-    ConcurrencyContract {
+    ModelBasedContract, ConcurrencyContract, AdmissionBoundsContract {
 
   private ManualTimeSource clock;
   private RateLimiterEngine engine;

@@ -55,6 +55,8 @@ public interface ConcurrencyContract extends ConformanceFixture {
     assertThat(after.remaining()).isZero();
   }
 
+  @Requires(algorithms = {Algorithm.SLIDING_WINDOW_LOG, Algorithm.FIXED_WINDOW,
+      Algorithm.TOKEN_BUCKET, Algorithm.GCRA, Algorithm.SLIDING_WINDOW_COUNTER})
   @Test
   default void check_racingThreadsWithMixedCostsOnSeveralLimitsNeverOverAdmit() throws Exception {
     Duration second = Duration.ofSeconds(1);

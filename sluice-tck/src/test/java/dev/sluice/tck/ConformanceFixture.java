@@ -34,6 +34,39 @@ public interface ConformanceFixture {
     return 1_000_000;
   }
 
+  /**
+   * What the engine under test claims; the contracts' {@link Requires} are matched against it.
+   * By default the full claim, {@link EngineCapabilities#exact()}.
+   */
+  default EngineCapabilities capabilities() {
+    return EngineCapabilities.exact();
+  }
+
+  /**
+   * Runs one round of an engine that exchanges state in rounds (see
+   * {@link EngineCapabilities#syncInterval()}), as its own thread would; by default nothing.
+   * Contracts that move the clock call it once per sync interval.
+   */
+  default void sync() {
+  }
+
+  /**
+   * Whether the engine decides exactly at the caller's timestamps: the contracts that also run on
+   * bounded engines check exact decisions only then.
+   */
+  default boolean exactAtCallerTimes() {
+    return capabilities().isExact() && capabilities().callerClock();
+  }
+
+  /**
+   * {@code preferred} if the engine supports it, else the first algorithm it supports: for tests
+   * in which the algorithm does not matter.
+   */
+  default Algorithm supported(Algorithm preferred) {
+    EngineCapabilities claimed = capabilities();
+    return claimed.algorithms().contains(preferred) ? preferred : claimed.algorithmList().get(0);
+  }
+
   /** A limiter of one rule, {@code "tck"}, made of {@code limits}. */
   default RateLimiter limiter(Limit... limits) {
     return engine().limiter(Rule.of("tck", limits));

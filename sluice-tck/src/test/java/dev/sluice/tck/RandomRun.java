@@ -27,7 +27,6 @@ public final class RandomRun {
   /** How far behind the newest timestamp a request may be: less than the default grace. */
   public static final long MAX_BACKWARDS = 999_999;
 
-  private static final Algorithm[] ALGORITHMS = Algorithm.values();
   private static final long MAX_WINDOW_MICROS = Limit.MAX_WINDOW.toNanos() / 1_000;
   private static final int HISTORY = 30;
 
@@ -42,7 +41,15 @@ public final class RandomRun {
 
   /** A run of the given seed; the same seed always makes the same rule and requests. */
   public RandomRun(long seed) {
-    this(seed, null);
+    this(seed, null, List.of(Algorithm.values()));
+  }
+
+  /**
+   * A run of the given seed whose random rule uses only {@code algorithms} (in declaration
+   * order; all five make the same rule as {@link #RandomRun(long)}).
+   */
+  public RandomRun(long seed, List<Algorithm> algorithms) {
+    this(seed, null, algorithms);
   }
 
   /**
@@ -50,13 +57,17 @@ public final class RandomRun {
    * same seed and rule always make the same requests.
    */
   public RandomRun(long seed, Rule rule) {
+    this(seed, rule, List.of(Algorithm.values()));
+  }
+
+  private RandomRun(long seed, Rule rule, List<Algorithm> algorithms) {
     this.seed = seed;
     this.random = new SplittableRandom(seed);
     if (rule == null) {
       int limits = random.nextInt(10) < 5 ? 1 : random.nextInt(10) < 6 ? 2 : 3;
       List<Limit> drawn = new ArrayList<>();
       for (int i = 0; i < limits; i++) {
-        drawn.add(randomLimit(random));
+        drawn.add(randomLimit(random, algorithms));
       }
       rule = new Rule("random-" + seed, drawn);
     }
@@ -205,12 +216,13 @@ public final class RandomRun {
   }
 
   /**
-   * A random valid limit: any algorithm, usually 0 to 20 permits, sometimes millions, rarely up to
-   * {@link Limit#MAX_PERMITS}; windows from 1us to seconds, rarely up to {@link Limit#MAX_WINDOW}.
+   * A random valid limit: any of {@code algorithms}, usually 0 to 20 permits, sometimes
+   * millions, rarely up to {@link Limit#MAX_PERMITS}; windows from 1us to seconds, rarely up to
+   * {@link Limit#MAX_WINDOW}.
    */
-  static Limit randomLimit(SplittableRandom random) {
+  static Limit randomLimit(SplittableRandom random, List<Algorithm> algorithms) {
     while (true) {
-      Algorithm algorithm = ALGORITHMS[random.nextInt(ALGORITHMS.length)];
+      Algorithm algorithm = algorithms.get(random.nextInt(algorithms.size()));
       int p = random.nextInt(100);
       long permits = p < 4 ? 0
           : p < 6 ? random.nextLong(1, Limit.MAX_PERMITS + 1)
