@@ -10,6 +10,8 @@ module dev.sluice.redis {
   requires io.netty.handler;
 
   exports dev.sluice.redis;
+  // The Redis plumbing the other Redis-backed engines share: scripts, links, rounds.
+  exports dev.sluice.redis.link to dev.sluice.synced, dev.sluice.regions;
 
   provides dev.sluice.spi.EngineProvider with dev.sluice.redis.RedisEngineProvider;
 }

@@ -1,7 +1,7 @@
 package dev.sluice.redis;
 
 import dev.sluice.Algorithm;
-import dev.sluice.Checks;
+import dev.sluice.spi.Checks;
 import dev.sluice.KeyedCheck;
 import dev.sluice.MultiDecision;
 import dev.sluice.InMemoryEngine;
@@ -272,7 +272,7 @@ public final class RedisEngine implements RateLimiterEngine {
    * resources as loaded); {@link #scriptSource(Rule)} is the one a given rule runs.
    */
   public static String scriptSource() {
-    return ScriptSource.CHECK.text();
+    return CheckScripts.CHECK.text();
   }
 
   /** The text of the check script that {@code rule}'s checks run (built for its shape). */

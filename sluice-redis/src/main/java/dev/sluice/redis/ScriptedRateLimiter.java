@@ -1,6 +1,6 @@
 package dev.sluice.redis;
 
-import dev.sluice.Checks;
+import dev.sluice.spi.Checks;
 import dev.sluice.Decision;
 import dev.sluice.RateLimiter;
 import dev.sluice.Rule;

@@ -1,6 +1,6 @@
 package dev.sluice.synced;
 
-import dev.sluice.Checks;
+import dev.sluice.spi.Checks;
 import dev.sluice.Decision;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;

@@ -1,7 +1,7 @@
 package dev.sluice.synced;
 
 import dev.sluice.Algorithm;
-import dev.sluice.Checks;
+import dev.sluice.spi.Checks;
 import dev.sluice.Decision;
 import dev.sluice.KeyedCheck;
 import dev.sluice.Limit;
