@@ -1,5 +1,7 @@
 package dev.sluice.redis;
 
+import dev.sluice.redis.link.Connections;
+import dev.sluice.spi.EngineObserver;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -11,8 +13,6 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import dev.sluice.redis.link.Connections;
-import dev.sluice.spi.EngineObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,10 +1,10 @@
 package dev.sluice.redis;
 
-import dev.sluice.redis.link.Script;
-import dev.sluice.spi.Checks;
 import dev.sluice.Decision;
 import dev.sluice.KeyedCheck;
 import dev.sluice.MultiDecision;
+import dev.sluice.redis.link.Script;
+import dev.sluice.spi.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,15 +1,15 @@
 package dev.sluice.redis;
 
 import dev.sluice.Algorithm;
-import dev.sluice.spi.Checks;
-import dev.sluice.KeyedCheck;
-import dev.sluice.MultiDecision;
 import dev.sluice.InMemoryEngine;
+import dev.sluice.KeyedCheck;
 import dev.sluice.Limit;
+import dev.sluice.MultiDecision;
 import dev.sluice.RateLimiter;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
+import dev.sluice.spi.Checks;
 import dev.sluice.spi.EngineObserver;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;

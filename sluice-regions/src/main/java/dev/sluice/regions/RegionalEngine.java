@@ -1,6 +1,5 @@
 package dev.sluice.regions;
 
-import dev.sluice.spi.Checks;
 import dev.sluice.Decision;
 import dev.sluice.KeyedCheck;
 import dev.sluice.Limit;
@@ -15,6 +14,7 @@ import dev.sluice.redis.Topology;
 import dev.sluice.redis.link.RedisLink;
 import dev.sluice.redis.link.Rounds;
 import dev.sluice.redis.link.Script;
+import dev.sluice.spi.Checks;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -113,11 +113,12 @@ public final class RegionalEngine implements RateLimiterEngine {
         links.put(r, link(r, b.regions.get(r)));
       }
     }
-    links.keySet().forEach(r -> linkStats.put(r, Rounds.statistics()));
+    links.keySet().forEach(r -> linkStats.put(r, Rounds.manual()));
     long us = interval.toNanos() / 1000;
     this.rounds = b.autoExchange
-        ? Rounds.every("sluice-regions-exchange", us, us, this::exchangeNow, LOG, "exchange round")
-        : Rounds.manual(this::exchangeNow, LOG, "exchange round");
+        ? Rounds.automatic("sluice-regions-exchange", this::exchangeNow, LOG, "exchange round")
+        : Rounds.manual();
+    rounds.start(us, us);
   }
 
   private RedisLink link(String name, Topology topology) {

@@ -1,26 +1,13 @@
 package dev.sluice.synced;
 
-import dev.sluice.spi.Checks;
 import dev.sluice.Decision;
-import dev.sluice.Rule;
 import dev.sluice.TimeSource;
+import dev.sluice.spi.Checks;
 
 /** A limiter of the leased engine: decides in this process on the leases it holds. */
-final class LeasedRateLimiter extends LocalRateLimiter {
-  private final LeaseRuleState state;
-
-  LeasedRateLimiter(LeaseRuleState state) {
-    this.state = state;
-  }
-
-  /** The engine's state of this limiter's rule. */
-  LeaseRuleState state() {
-    return state;
-  }
-
-  @Override
-  public Rule rule() {
-    return state.rule;
+final class LeasedRateLimiter extends LocalRateLimiter<LeasedRuleState> {
+  LeasedRateLimiter(LeasedRuleState state) {
+    super(state);
   }
 
   @Override
@@ -35,7 +22,7 @@ final class LeasedRateLimiter extends LocalRateLimiter {
     LeasedEngine engine = state.engine;
     engine.checks.increment();
     while (true) {
-      LeaseState s = state.state(client);
+      LeasedKeyState s = state.state(client);
       int denied;
       boolean worthARound = false;
       Decision d = null;

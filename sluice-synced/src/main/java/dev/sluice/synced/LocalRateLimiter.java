@@ -1,20 +1,33 @@
 package dev.sluice.synced;
 
-import dev.sluice.spi.Checks;
 import dev.sluice.Decision;
-import dev.sluice.KeyedCheck;
 import dev.sluice.RateLimiter;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
+import dev.sluice.Rule;
+import dev.sluice.spi.Checks;
 
 /**
  * A limiter that decides in this process (the synced and the leased engines'): the key and
  * timestamp forms of {@link RateLimiter} all come down to {@link #decide}.
  */
-abstract class LocalRateLimiter implements RateLimiter {
+abstract class LocalRateLimiter<R extends RuleClients<?>> implements RateLimiter {
   /** What {@link #decide} returns for a denial when no description was asked for. */
   static final Decision DENIED = new Decision(false, 0, 0, 0, 0, 0, false);
+
+  final R state;
+
+  LocalRateLimiter(R state) {
+    this.state = state;
+  }
+
+  /** The engine's state of this limiter's rule. */
+  final R state() {
+    return state;
+  }
+
+  @Override
+  public final Rule rule() {
+    return state.rule;
+  }
 
   @Override
   public Decision check(CharSequence key, long cost, long nowMicros) {
@@ -34,24 +47,6 @@ abstract class LocalRateLimiter implements RateLimiter {
   @Override
   public boolean tryAcquire(long key, long cost, long nowMicros) {
     return decide(Long.toString(key), cost, nowMicros, false) == null;
-  }
-
-  /**
-   * The order in which a multi-key check takes its states' monitors: by rule id, then client,
-   * then the rule state's identity (equal ids of different rules), so that concurrent checks of
-   * overlapping states never deadlock.
-   *
-   * @param ruleStates the engine's rule state of each check, by position
-   */
-  static Integer[] lockOrder(List<KeyedCheck> checks, Object[] ruleStates) {
-    Integer[] order = new Integer[checks.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, Comparator.comparing((Integer i) -> checks.get(i).limiter().rule().id())
-        .thenComparing(i -> checks.get(i).key())
-        .thenComparingInt(i -> System.identityHashCode(ruleStates[i])));
-    return order;
   }
 
   /**

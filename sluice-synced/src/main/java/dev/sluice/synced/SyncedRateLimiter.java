@@ -1,26 +1,13 @@
 package dev.sluice.synced;
 
-import dev.sluice.spi.Checks;
 import dev.sluice.Decision;
-import dev.sluice.Rule;
 import dev.sluice.TimeSource;
+import dev.sluice.spi.Checks;
 
 /** A limiter of the synced engine: decides in this process on the engine's view of a rule. */
-final class SyncedRateLimiter extends LocalRateLimiter {
-  private final RuleState state;
-
-  SyncedRateLimiter(RuleState state) {
-    this.state = state;
-  }
-
-  /** The engine's state of this limiter's rule. */
-  RuleState state() {
-    return state;
-  }
-
-  @Override
-  public Rule rule() {
-    return state.rule;
+final class SyncedRateLimiter extends LocalRateLimiter<SyncedRuleState> {
+  SyncedRateLimiter(SyncedRuleState state) {
+    super(state);
   }
 
   @Override
@@ -35,7 +22,7 @@ final class SyncedRateLimiter extends LocalRateLimiter {
     state.engine.checks.increment();
     int instances = state.engine.instances();
     while (true) {
-      KeyState s = state.state(client);
+      SyncedKeyState s = state.state(client);
       synchronized (s) {
         if (s.removed) {
           continue;

@@ -44,31 +44,37 @@ public final class Rounds implements AutoCloseable {
   }
 
   /**
-   * Rounds that run {@code round} every {@code intervalMicros} after the previous one ended,
-   * the first after {@code initialDelayMicros}, on a daemon thread named {@code thread}.
+   * Rounds that will run {@code round} on a daemon thread named {@code thread} once
+   * {@link #start started}.
    *
    * @param what the rounds' name in the log, e.g. "sync round"
    */
-  public static Rounds every(String thread, long initialDelayMicros, long intervalMicros,
-      Runnable round, Logger log, String what) {
-    Rounds r = new Rounds(thread, round, log, what);
-    r.scheduler.scheduleWithFixedDelay(r::runQuietly, initialDelayMicros, intervalMicros,
-        TimeUnit.MICROSECONDS);
-    return r;
+  public static Rounds automatic(String thread, Runnable round, Logger log, String what) {
+    return new Rounds(thread, round, log, what);
   }
 
-  /** Rounds run only by the engine's caller (replays on a manual clock): statistics only. */
-  public static Rounds manual(Runnable round, Logger log, String what) {
-    return new Rounds(null, round, log, what);
+  /**
+   * Starts automatic rounds: the first after {@code initialDelayMicros}, then each
+   * {@code intervalMicros} after the previous one ended; nothing for manual rounds. Called once
+   * the engine is fully built, since the first round may run at once.
+   */
+  public void start(long initialDelayMicros, long intervalMicros) {
+    if (scheduler != null) {
+      scheduler.scheduleWithFixedDelay(this::runQuietly, initialDelayMicros, intervalMicros,
+          TimeUnit.MICROSECONDS);
+    }
   }
 
-  /** The statistics alone, of exchanges some other rounds run (one per peer, say). */
-  public static Rounds statistics() {
+  /**
+   * Rounds run only by the engine's caller (replays on a manual clock), or by some other rounds
+   * (an exchange per peer): their statistics alone.
+   */
+  public static Rounds manual() {
     return new Rounds(null, () -> { }, null, "");
   }
 
   /** Whether rounds run by themselves. */
-  public boolean automatic() {
+  public boolean isAutomatic() {
     return scheduler != null;
   }
 

@@ -12,7 +12,7 @@ import dev.sluice.Decision;
  * the in-memory engine's arithmetic. Guarded by its own monitor: every method but the
  * constructor is called holding it.
  */
-final class KeyState {
+final class SyncedKeyState extends ClientState {
   static final long ABSENT = Long.MIN_VALUE;
   /** A share meaning "no share": this instance is alone. */
   static final long UNLIMITED = Long.MAX_VALUE;
@@ -23,8 +23,7 @@ final class KeyState {
    */
   static final double STALENESS = 0.5;
 
-  final RuleState rule;
-  final String client;
+  final SyncedRuleState rule;
   private final int n;
   private final long[] permits;
   private final long[] window;
@@ -70,12 +69,10 @@ final class KeyState {
   boolean queued;
   /** A share denied a request: read the cluster's counts even if nothing new was admitted. */
   boolean needsRead;
-  /** Removed from its rule's map by eviction: a check that finds it must look again. */
-  boolean removed;
 
-  KeyState(RuleState rule, String client) {
+  SyncedKeyState(SyncedRuleState rule, String client) {
+    super(client);
     this.rule = rule;
-    this.client = client;
     this.n = rule.limits.length;
     permits = rule.permits;
     window = rule.window;
@@ -478,5 +475,5 @@ final class KeyState {
   }
 
   /** What one sync sent for one state. */
-  record Snapshot(KeyState state, long[] start, long[] ownCur, long[] ownPrev, long[] demand) {}
+  record Snapshot(SyncedKeyState state, long[] start, long[] ownCur, long[] ownPrev, long[] demand) {}
 }
