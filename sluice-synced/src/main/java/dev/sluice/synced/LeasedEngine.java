@@ -6,7 +6,6 @@ import dev.sluice.KeyedCheck;
 import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
-import dev.sluice.TimeSource;
 import dev.sluice.redis.Topology;
 import dev.sluice.redis.link.Script;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -94,8 +92,7 @@ public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeySt
   /** The builder's settings, once the lease time to live is known to fit the interval. */
   private static Settings settings(Builder b) {
     ttlMicros(b);
-    return new Settings(b.topology, b.timeSource, b.syncInterval, b.commandTimeout, b.keyPrefix,
-        b.instanceId, b.autoSync);
+    return b.settings();
   }
 
   private static long ttlMicros(Builder b) {
@@ -392,36 +389,12 @@ public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeySt
   }
 
   /** Configures a {@link LeasedEngine}; not thread-safe, validates each value when set. */
-  public static final class Builder {
-    private final Topology topology;
-    private TimeSource timeSource = TimeSource.system();
-    private Duration syncInterval = Duration.ofMillis(250);
+  public static final class Builder extends LocalEngineBuilder<Builder> {
     private Duration leaseTtl;
-    private Duration commandTimeout = Duration.ofMillis(250);
     private double maxLeaseFraction = 0.1;
-    private String keyPrefix = "sluice:leased:";
-    private String instanceId = UUID.randomUUID().toString().substring(0, 8);
-    private boolean autoSync = true;
 
     private Builder(Topology topology) {
-      this.topology = BuilderChecks.sharedStore(topology, "leased");
-    }
-
-    /** Where decisions read "now" when the caller passes no timestamp, and rounds stamp time. */
-    public Builder timeSource(TimeSource source) {
-      this.timeSource = BuilderChecks.notNull("timeSource", source);
-      return this;
-    }
-
-    /**
-     * How often leases are renewed, topped up and returned; default 250 ms.
-     *
-     * @throws IllegalArgumentException if below 1 ms or not whole microseconds
-     */
-    public Builder syncInterval(Duration interval) {
-      this.syncInterval = BuilderChecks.wholeMicros("syncInterval", interval,
-          Duration.ofMillis(1));
-      return this;
+      super(topology, "leased");
     }
 
     /**
@@ -433,17 +406,6 @@ public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeySt
      */
     public Builder leaseTtl(Duration ttl) {
       this.leaseTtl = BuilderChecks.wholeMicros("leaseTtl", ttl, Duration.ofMillis(3));
-      return this;
-    }
-
-    /**
-     * How long one Redis command may take; default 250 ms.
-     *
-     * @throws IllegalArgumentException if below 1 ms
-     */
-    public Builder commandTimeout(Duration timeout) {
-      BuilderChecks.atLeast("commandTimeout", timeout, Duration.ofMillis(1));
-      this.commandTimeout = timeout;
       return this;
     }
 
@@ -460,39 +422,6 @@ public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeySt
             "maxLeaseFraction " + fraction + " must be > 0 and <= 1");
       }
       this.maxLeaseFraction = fraction;
-      return this;
-    }
-
-    /**
-     * The prefix of every Redis key; default {@code sluice:leased:}.
-     *
-     * @throws IllegalArgumentException if blank
-     */
-    public Builder keyPrefix(String prefix) {
-      BuilderChecks.notBlank("keyPrefix", prefix);
-      this.keyPrefix = prefix;
-      return this;
-    }
-
-    /**
-     * This instance's id in Redis (its fields in every pool); default random. Two live instances
-     * must not share one.
-     *
-     * @throws IllegalArgumentException if blank
-     */
-    public Builder instanceId(String id) {
-      BuilderChecks.notBlank("instanceId", id);
-      this.instanceId = id;
-      return this;
-    }
-
-    /**
-     * Whether the engine runs rounds by itself every interval and early after a missed lease
-     * (default true); false leaves them to {@link LeasedEngine#syncNow()}, for replays on a
-     * manual clock.
-     */
-    public Builder autoSync(boolean auto) {
-      this.autoSync = auto;
       return this;
     }
 

@@ -1,26 +1,16 @@
 package dev.sluice.synced;
 
 import dev.sluice.Decision;
-import dev.sluice.TimeSource;
-import dev.sluice.spi.Checks;
 
 /** A limiter of the leased engine: decides in this process on the leases it holds. */
 final class LeasedRateLimiter extends LocalRateLimiter<LeasedRuleState> {
   LeasedRateLimiter(LeasedRuleState state) {
-    super(state);
-  }
-
-  @Override
-  public TimeSource timeSource() {
-    return state.engine.timeSource();
+    super(state, state.engine);
   }
 
   @Override
   Decision decide(String client, long cost, long now, boolean describe) {
-    Checks.cost(cost);
-    Checks.timestamp(now);
     LeasedEngine engine = state.engine;
-    engine.checks.increment();
     while (true) {
       LeasedKeyState s = state.state(client);
       int denied;

@@ -3,6 +3,7 @@ package dev.sluice.synced;
 import dev.sluice.Decision;
 import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
+import dev.sluice.TimeSource;
 import dev.sluice.spi.Checks;
 
 /**
@@ -14,9 +15,11 @@ abstract class LocalRateLimiter<R extends RuleClients<?>> implements RateLimiter
   static final Decision DENIED = new Decision(false, 0, 0, 0, 0, 0, false);
 
   final R state;
+  private final LocalEngine<?, ?> engine;
 
-  LocalRateLimiter(R state) {
+  LocalRateLimiter(R state, LocalEngine<?, ?> engine) {
     this.state = state;
+    this.engine = engine;
   }
 
   /** The engine's state of this limiter's rule. */
@@ -30,30 +33,42 @@ abstract class LocalRateLimiter<R extends RuleClients<?>> implements RateLimiter
   }
 
   @Override
+  public final TimeSource timeSource() {
+    return engine.timeSource();
+  }
+
+  @Override
   public Decision check(CharSequence key, long cost, long nowMicros) {
-    return decide(Checks.key(key).toString(), cost, nowMicros, true);
+    return valid(Checks.key(key).toString(), cost, nowMicros, true);
   }
 
   @Override
   public Decision check(long key, long cost, long nowMicros) {
-    return decide(Long.toString(key), cost, nowMicros, true);
+    return valid(Long.toString(key), cost, nowMicros, true);
   }
 
   @Override
   public boolean tryAcquire(CharSequence key, long cost, long nowMicros) {
-    return decide(Checks.key(key).toString(), cost, nowMicros, false) == null;
+    return valid(Checks.key(key).toString(), cost, nowMicros, false) == null;
   }
 
   @Override
   public boolean tryAcquire(long key, long cost, long nowMicros) {
-    return decide(Long.toString(key), cost, nowMicros, false) == null;
+    return valid(Long.toString(key), cost, nowMicros, false) == null;
+  }
+
+  /** Checks the cost and the timestamp, counts the check, and decides it. */
+  private Decision valid(String client, long cost, long now, boolean describe) {
+    Checks.cost(cost);
+    Checks.timestamp(now);
+    engine.checks.increment();
+    return decide(client, cost, now, describe);
   }
 
   /**
-   * Decides a request of {@code cost} by {@code client} at {@code now}; with {@code describe}
-   * returns the decision, without it null when allowed and a non-null value when not.
-   *
-   * @throws IllegalArgumentException for an invalid cost or timestamp
+   * Decides a valid request of {@code cost} by {@code client} at {@code now}; with
+   * {@code describe} returns the decision, without it null when allowed and a non-null value when
+   * not.
    */
   abstract Decision decide(String client, long cost, long now, boolean describe);
 }

@@ -5,10 +5,8 @@ import dev.sluice.Decision;
 import dev.sluice.KeyedCheck;
 import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
-import dev.sluice.TimeSource;
 import dev.sluice.redis.Topology;
 import dev.sluice.redis.link.Script;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -79,8 +77,7 @@ public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeySt
   private volatile String dataMark;
 
   private SyncedEngine(Builder b) {
-    super(new Settings(b.topology, b.timeSource, b.syncInterval, b.commandTimeout, b.keyPrefix,
-        b.instanceId, b.autoSync), "synced", SUPPORTED,
+    super(b.settings(), "synced", SUPPORTED,
         "use engine.type redis for the others", LOG, "sync round");
     this.instanceSeed = b.instanceId.hashCode() * 0x9E3779B97F4A7C15L;
     this.expectedInstances = b.expectedInstances;
@@ -351,48 +348,12 @@ public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeySt
   }
 
   /** Configures a {@link SyncedEngine}; not thread-safe, validates each value when set. */
-  public static final class Builder {
-    private final Topology topology;
-    private TimeSource timeSource = TimeSource.system();
-    private Duration syncInterval = Duration.ofMillis(250);
-    private Duration commandTimeout = Duration.ofMillis(250);
+  public static final class Builder extends LocalEngineBuilder<Builder> {
     private int expectedInstances = 1;
-    private String keyPrefix = "sluice:synced:";
-    private String instanceId = UUID.randomUUID().toString().substring(0, 8);
-    private boolean autoSync = true;
     private boolean sharesByDemand = false;
 
     private Builder(Topology topology) {
-      this.topology = BuilderChecks.sharedStore(topology, "synced");
-    }
-
-    /** Where decisions read "now" when the caller passes no timestamp, and syncs stamp time. */
-    public Builder timeSource(TimeSource source) {
-      this.timeSource = BuilderChecks.notNull("timeSource", source);
-      return this;
-    }
-
-    /**
-     * How often counts are pushed and totals read back; default 250 ms. The error bound of
-     * {@code docs/distributed.md} grows with it.
-     *
-     * @throws IllegalArgumentException if below 1 ms or not whole microseconds
-     */
-    public Builder syncInterval(Duration interval) {
-      this.syncInterval = BuilderChecks.wholeMicros("syncInterval", interval,
-          Duration.ofMillis(1));
-      return this;
-    }
-
-    /**
-     * How long one Redis command may take; default 250 ms.
-     *
-     * @throws IllegalArgumentException if below 1 ms
-     */
-    public Builder commandTimeout(Duration timeout) {
-      BuilderChecks.atLeast("commandTimeout", timeout, Duration.ofMillis(1));
-      this.commandTimeout = timeout;
-      return this;
+      super(topology, "synced");
     }
 
     /**
@@ -407,38 +368,6 @@ public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeySt
         throw new IllegalArgumentException("expectedInstances " + instances + " must be >= 1");
       }
       this.expectedInstances = instances;
-      return this;
-    }
-
-    /**
-     * The prefix of every Redis key; default {@code sluice:synced:}.
-     *
-     * @throws IllegalArgumentException if blank
-     */
-    public Builder keyPrefix(String prefix) {
-      BuilderChecks.notBlank("keyPrefix", prefix);
-      this.keyPrefix = prefix;
-      return this;
-    }
-
-    /**
-     * This instance's id in Redis (its field in every count hash); default random. Two live
-     * instances must not share one.
-     *
-     * @throws IllegalArgumentException if blank
-     */
-    public Builder instanceId(String id) {
-      BuilderChecks.notBlank("instanceId", id);
-      this.instanceId = id;
-      return this;
-    }
-
-    /**
-     * Whether the engine syncs by itself every interval (default true); false leaves it to
-     * {@link SyncedEngine#syncNow()}, for replays on a manual clock.
-     */
-    public Builder autoSync(boolean auto) {
-      this.autoSync = auto;
       return this;
     }
 

@@ -1,25 +1,15 @@
 package dev.sluice.synced;
 
 import dev.sluice.Decision;
-import dev.sluice.TimeSource;
-import dev.sluice.spi.Checks;
 
 /** A limiter of the synced engine: decides in this process on the engine's view of a rule. */
 final class SyncedRateLimiter extends LocalRateLimiter<SyncedRuleState> {
   SyncedRateLimiter(SyncedRuleState state) {
-    super(state);
-  }
-
-  @Override
-  public TimeSource timeSource() {
-    return state.engine.timeSource();
+    super(state, state.engine);
   }
 
   @Override
   Decision decide(String client, long cost, long now, boolean describe) {
-    Checks.cost(cost);
-    Checks.timestamp(now);
-    state.engine.checks.increment();
     int instances = state.engine.instances();
     while (true) {
       SyncedKeyState s = state.state(client);
