@@ -4,7 +4,6 @@ import dev.sluice.Algorithm;
 import dev.sluice.Decision;
 import dev.sluice.KeyedCheck;
 import dev.sluice.Limit;
-import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
 import dev.sluice.redis.Topology;
 import dev.sluice.redis.link.Script;
@@ -121,39 +120,24 @@ public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeySt
     return new LeasedRuleState(this, rule);
   }
 
-  @Override
-  RateLimiter newLimiter(LeasedRuleState state) {
-    return new LeasedRateLimiter(state);
-  }
-
-  @Override
-  LeasedRuleState ruleOf(RateLimiter limiter) {
-    return limiter instanceof LeasedRateLimiter l && l.state().engine == this ? l.state() : null;
-  }
-
-  @Override
-  LeasedKeyState[] newStates(int n) {
-    return new LeasedKeyState[n];
-  }
-
   /** Spends only if every lease of every check can pay; a missed lease may bring a round. */
   @Override
-  Runnable decideAll(List<KeyedCheck> checks, LeasedKeyState[] state, long now,
+  Runnable decideAll(List<KeyedCheck> checks, List<LeasedKeyState> state, long now,
       Decision[] parts) {
-    int n = state.length;
+    int n = state.size();
     int[] denied = new int[n];
     boolean all = true;
     for (int i = 0; i < n; i++) {
-      denied[i] = state[i].test(now, checks.get(i).cost());
+      denied[i] = state.get(i).test(now, checks.get(i).cost());
       all &= denied[i] == 0;
     }
     boolean wake = false;
     for (int i = 0; i < n; i++) {
       if (all) {
-        state[i].consume(checks.get(i).cost());
+        state.get(i).consume(checks.get(i).cost());
       }
-      wake |= denied[i] != 0 && state[i].worthARound(denied[i]);
-      parts[i] = state[i].describe(denied[i], checks.get(i).cost(), now);
+      wake |= denied[i] != 0 && state.get(i).worthARound(denied[i]);
+      parts[i] = state.get(i).describe(denied[i], checks.get(i).cost(), now);
       this.checks.increment();
     }
     return wake ? this::missedLease : null;

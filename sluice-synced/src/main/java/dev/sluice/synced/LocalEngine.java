@@ -15,6 +15,7 @@ import dev.sluice.redis.link.Rounds;
 import dev.sluice.spi.Checks;
 import dev.sluice.spi.MultiKeyChecks;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -109,7 +110,7 @@ abstract class LocalEngine<R extends RuleClients<S>, S extends ClientState>
             + name(algorithms[0]) + " and " + name(algorithms[1]) + " (" + otherwise + ")");
       }
     }
-    return newLimiter(rules.computeIfAbsent(rule, this::newRuleState));
+    return new LocalRateLimiter(rules.computeIfAbsent(rule, this::newRuleState), this);
   }
 
   private static String name(Algorithm a) {
@@ -118,12 +119,6 @@ abstract class LocalEngine<R extends RuleClients<S>, S extends ClientState>
 
   abstract R newRuleState(Rule rule);
 
-  abstract RateLimiter newLimiter(R state);
-
-  /** The state of a limiter's rule if the limiter is this engine's, else null. */
-  abstract R ruleOf(RateLimiter limiter);
-
-  abstract S[] newStates(int n);
 
   /**
    * Decides every check, holding the monitors of all their states (none is removed): tests each
@@ -131,7 +126,8 @@ abstract class LocalEngine<R extends RuleClients<S>, S extends ClientState>
    *
    * @return what to do once the monitors are released, or null
    */
-  abstract Runnable decideAll(List<KeyedCheck> checks, S[] states, long now, Decision[] parts);
+  abstract Runnable decideAll(List<KeyedCheck> checks, List<S> states, long now,
+      Decision[] parts);
 
   /**
    * Decides every check at {@code nowMicros}, all or nothing, on this instance's states: the
@@ -149,23 +145,25 @@ abstract class LocalEngine<R extends RuleClients<S>, S extends ClientState>
     int n = checks.size();
     Object[] rule = new Object[n];
     for (int i = 0; i < n; i++) {
-      rule[i] = ruleOf(checks.get(i).limiter());
-      if (rule[i] == null) {
+      if (checks.get(i).limiter() instanceof LocalRateLimiter l && l.engine == this) {
+        rule[i] = l.state;
+      } else {
         throw new IllegalArgumentException("check " + i + " (rule '"
             + checks.get(i).limiter().rule().id() + "') has a limiter of another engine");
       }
     }
     Integer[] order = MultiKeyChecks.lockOrder(checks, rule);
     while (true) {
-      S[] state = newStates(n);
+      List<S> state = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         @SuppressWarnings("unchecked")
         R r = (R) rule[i];
-        state[i] = r.state(checks.get(i).key());
+        state.add(r.state(checks.get(i).key()));
       }
       Decision[] parts = new Decision[n];
       Runnable[] after = new Runnable[1];
-      if (MultiKeyChecks.holdingAll(state, order, s -> !s.removed, () -> {
+      ClientState[] monitors = state.toArray(new ClientState[0]);
+      if (MultiKeyChecks.holdingAll(monitors, order, s -> !s.removed, () -> {
         after[0] = decideAll(checks, state, nowMicros, parts);
         return true;
       })) {

@@ -7,33 +7,29 @@ import dev.sluice.TimeSource;
 import dev.sluice.spi.Checks;
 
 /**
- * A limiter that decides in this process (the synced and the leased engines'): the key and
- * timestamp forms of {@link RateLimiter} all come down to {@link #decide}.
+ * A limiter of the synced or the leased engine, which decides in this process: the key and
+ * timestamp forms of {@link RateLimiter} all come down to its rule state's
+ * {@link RuleClients#decide}.
  */
-abstract class LocalRateLimiter<R extends RuleClients<?>> implements RateLimiter {
-  /** What {@link #decide} returns for a denial when no description was asked for. */
+final class LocalRateLimiter implements RateLimiter {
+  /** What {@link RuleClients#decide} returns for a denial when no description was asked for. */
   static final Decision DENIED = new Decision(false, 0, 0, 0, 0, 0, false);
 
-  final R state;
-  private final LocalEngine<?, ?> engine;
+  final RuleClients<?> state;
+  final LocalEngine<?, ?> engine;
 
-  LocalRateLimiter(R state, LocalEngine<?, ?> engine) {
+  LocalRateLimiter(RuleClients<?> state, LocalEngine<?, ?> engine) {
     this.state = state;
     this.engine = engine;
   }
 
-  /** The engine's state of this limiter's rule. */
-  final R state() {
-    return state;
-  }
-
   @Override
-  public final Rule rule() {
+  public Rule rule() {
     return state.rule;
   }
 
   @Override
-  public final TimeSource timeSource() {
+  public TimeSource timeSource() {
     return engine.timeSource();
   }
 
@@ -62,13 +58,6 @@ abstract class LocalRateLimiter<R extends RuleClients<?>> implements RateLimiter
     Checks.cost(cost);
     Checks.timestamp(now);
     engine.checks.increment();
-    return decide(client, cost, now, describe);
+    return state.decide(client, cost, now, describe);
   }
-
-  /**
-   * Decides a valid request of {@code cost} by {@code client} at {@code now}; with
-   * {@code describe} returns the decision, without it null when allowed and a non-null value when
-   * not.
-   */
-  abstract Decision decide(String client, long cost, long now, boolean describe);
 }

@@ -1,5 +1,6 @@
 package dev.sluice.synced;
 
+import dev.sluice.Decision;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,4 +23,11 @@ abstract class RuleClients<S extends ClientState> {
   }
 
   abstract S newState(String client);
+
+  /**
+   * Decides a valid request of {@code cost} by {@code client} at {@code now}; with
+   * {@code describe} returns the decision, without it null when allowed and a non-null value when
+   * not.
+   */
+  abstract Decision decide(String client, long cost, long now, boolean describe);
 }

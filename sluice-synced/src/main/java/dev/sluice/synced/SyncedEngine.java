@@ -3,7 +3,6 @@ package dev.sluice.synced;
 import dev.sluice.Algorithm;
 import dev.sluice.Decision;
 import dev.sluice.KeyedCheck;
-import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
 import dev.sluice.redis.Topology;
 import dev.sluice.redis.link.Script;
@@ -100,39 +99,24 @@ public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeySt
     return new SyncedRuleState(this, rule);
   }
 
-  @Override
-  RateLimiter newLimiter(SyncedRuleState state) {
-    return new SyncedRateLimiter(state);
-  }
-
-  @Override
-  SyncedRuleState ruleOf(RateLimiter limiter) {
-    return limiter instanceof SyncedRateLimiter l && l.state().engine == this ? l.state() : null;
-  }
-
-  @Override
-  SyncedKeyState[] newStates(int n) {
-    return new SyncedKeyState[n];
-  }
-
   /** Admissions are queued for the next sync like any other. */
   @Override
-  Runnable decideAll(List<KeyedCheck> checks, SyncedKeyState[] state, long now,
+  Runnable decideAll(List<KeyedCheck> checks, List<SyncedKeyState> state, long now,
       Decision[] parts) {
     int instances = instances();
-    int n = state.length;
+    int n = state.size();
     int[] denied = new int[n];
     boolean all = true;
     for (int i = 0; i < n; i++) {
-      denied[i] = state[i].test(now, checks.get(i).cost(), instances);
+      denied[i] = state.get(i).test(now, checks.get(i).cost(), instances);
       all &= denied[i] == 0;
     }
     for (int i = 0; i < n; i++) {
       if (all) {
-        state[i].consume(checks.get(i).cost(), instances);
+        state.get(i).consume(checks.get(i).cost(), instances);
       }
-      parts[i] = state[i].describe(denied[i], checks.get(i).cost(), now, instances);
-      state[i].rule.queueIfDirty(state[i]); // every monitor is held here
+      parts[i] = state.get(i).describe(denied[i], checks.get(i).cost(), now, instances);
+      state.get(i).rule.queueIfDirty(state.get(i)); // every monitor is held here
       this.checks.increment();
     }
     return null;

@@ -1,6 +1,7 @@
 package dev.sluice.synced;
 
 import dev.sluice.Algorithm;
+import dev.sluice.Decision;
 import dev.sluice.Rule;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -37,6 +38,25 @@ final class SyncedRuleState extends RuleClients<SyncedKeyState> {
     if (!s.queued && s.dirty()) {
       s.queued = true;
       dirty.add(s);
+    }
+  }
+
+  @Override
+  Decision decide(String client, long cost, long now, boolean describe) {
+    int instances = engine.instances();
+    while (true) {
+      SyncedKeyState s = state(client);
+      synchronized (s) {
+        if (s.removed) {
+          continue;
+        }
+        int denied = s.decide(now, cost, instances);
+        queueIfDirty(s);
+        if (describe) {
+          return s.describe(denied, cost, now, instances);
+        }
+        return denied == 0 ? null : LocalRateLimiter.DENIED;
+      }
     }
   }
 }
