@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: each client's state has its own monitor; rounds run on one daemon thread (or the
  * caller of {@link #syncNow()}) and never overlap.
  */
+// The base's type arguments are package-private states: no caller outside this package sees
+// them, since every inherited public method is declared by RateLimiterEngine.
+@SuppressWarnings("exports")
 public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeyState> {
   private static final Logger LOG = LoggerFactory.getLogger(LeasedEngine.class);
   private static final Algorithm[] SUPPORTED = {Algorithm.FIXED_WINDOW, Algorithm.TOKEN_BUCKET};

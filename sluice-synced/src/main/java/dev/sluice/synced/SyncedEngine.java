@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: each client's state has its own monitor; syncs run on one daemon thread (or
  * the caller of {@link #syncNow()}) and never overlap.
  */
+// The base's type arguments are package-private states: no caller outside this package sees
+// them, since every inherited public method is declared by RateLimiterEngine.
+@SuppressWarnings("exports")
 public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeyState> {
   private static final Logger LOG = LoggerFactory.getLogger(SyncedEngine.class);
   private static final Algorithm[] SUPPORTED =
