@@ -12,4 +12,7 @@ abstract class ClientState {
   ClientState(String client) {
     this.client = client;
   }
+
+  /** Whether eviction may drop this state at {@code now}: it has nothing left to do. */
+  abstract boolean evictable(long now);
 }

@@ -214,11 +214,7 @@ public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeySt
       }
       granted += got;
     }
-    if ((rounds.count() + 1) % 16 == 0) {
-      evict(now);
-    }
-    rounds.record(ok, now, (System.nanoTime() - began) / 1_000);
-    return ok;
+    return endRound(ok, now, began);
   }
 
   /** Takes every state's snapshot into script calls: per hash slot, at most {@link #BATCH}. */
@@ -251,19 +247,6 @@ public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeySt
     }
     lastEntries = entries;
     return groups;
-  }
-
-  private void evict(long now) {
-    for (LeasedRuleState r : rules.values()) {
-      for (LeasedKeyState s : r.clients.values()) {
-        synchronized (s) {
-          if (s.idle(now)) {
-            s.removed = true;
-            r.clients.remove(s.client, s);
-          }
-        }
-      }
-    }
   }
 
   /**

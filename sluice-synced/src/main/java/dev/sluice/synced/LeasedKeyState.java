@@ -286,6 +286,11 @@ final class LeasedKeyState extends ClientState {
     java.util.Arrays.fill(reportedSpent, -1);
   }
 
+  @Override
+  boolean evictable(long now) {
+    return idle(now);
+  }
+
   /** Whether nothing is held, nothing waits to be reported, and no window is current. */
   boolean idle(long now) {
     for (int i = 0; i < n; i++) {

@@ -193,6 +193,30 @@ abstract class LocalEngine<R extends RuleClients<S>, S extends ClientState>
     return timeSource;
   }
 
+  /**
+   * Ends a round that began at {@code beganNanos} (wall time) and decided at {@code now} (engine
+   * time): every 16 rounds drops the client states with nothing left to do (a walk over the
+   * clients in memory, not in Redis), then records the round.
+   *
+   * @return {@code ok}
+   */
+  final boolean endRound(boolean ok, long now, long beganNanos) {
+    if ((rounds.count() + 1) % 16 == 0) {
+      for (R r : rules.values()) {
+        for (S s : r.clients.values()) {
+          synchronized (s) {
+            if (s.evictable(now)) {
+              s.removed = true;
+              r.clients.remove(s.client, s);
+            }
+          }
+        }
+      }
+    }
+    rounds.record(ok, now, (System.nanoTime() - beganNanos) / 1_000);
+    return ok;
+  }
+
   /** Waits for a round's calls, at most a few command timeouts; false if one failed. */
   final boolean await(List<? extends java.util.concurrent.CompletableFuture<?>> pending) {
     return rounds.await(pending, timeout.multipliedBy(4).plusMillis(100));

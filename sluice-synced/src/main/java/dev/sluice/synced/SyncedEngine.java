@@ -191,11 +191,7 @@ public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeySt
         }
       }
     }
-    if ((rounds.count() + 1) % 16 == 0) {
-      evict(now);
-    }
-    rounds.record(ok, now, (System.nanoTime() - began) / 1_000);
-    return ok;
+    return endRound(ok, now, began);
   }
 
   /** Drains the dirty queues into script calls: per hash slot, at most {@link #BATCH} each. */
@@ -228,19 +224,6 @@ public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeySt
       }
     }
     return groups;
-  }
-
-  private void evict(long now) {
-    for (SyncedRuleState r : rules.values()) {
-      for (SyncedKeyState s : r.clients.values()) {
-        synchronized (s) {
-          if (!s.queued && s.idle(now)) {
-            s.removed = true;
-            r.clients.remove(s.client, s);
-          }
-        }
-      }
-    }
   }
 
   /**

@@ -318,6 +318,11 @@ final class SyncedKeyState extends ClientState {
     }
   }
 
+  @Override
+  boolean evictable(long now) {
+    return !queued && idle(now);
+  }
+
   /** Whether every window this state holds is over at {@code now} and nothing waits. */
   boolean idle(long now) {
     for (int i = 0; i < n; i++) {

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * A connection to one Redis deployment (a standalone server, a Sentinel master or a Cluster) for
@@ -117,20 +119,16 @@ public final class RedisLink implements AutoCloseable {
    * connect fails the returned stage.
    */
   public CompletableFuture<List<Object>> run(Script script, String[] keys, String[] args) {
-    RedisClusterAsyncCommands<String, String> c;
-    try {
-      c = commands();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    commands.increment();
-    return script.evalsha(c, keys, args).exceptionallyCompose(e -> {
-      if (!Script.isNoScript(e)) {
-        return CompletableFuture.failedStage(e);
-      }
+    return send(c -> {
       commands.increment();
-      return script.eval(c, keys, args);
-    }).toCompletableFuture();
+      return script.evalsha(c, keys, args).exceptionallyCompose(e -> {
+        if (!Script.isNoScript(e)) {
+          return CompletableFuture.failedStage(e);
+        }
+        commands.increment();
+        return script.eval(c, keys, args);
+      });
+    });
   }
 
   /**
@@ -138,15 +136,10 @@ public final class RedisLink implements AutoCloseable {
    * (a Redis that never saw this key space, or restarted without its data).
    */
   public CompletableFuture<Boolean> setIfMissing(String key, String value) {
-    RedisClusterAsyncCommands<String, String> c;
-    try {
-      c = commands();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    commands.increment();
-    return c.set(key, value, SetArgs.Builder.nx()).toCompletableFuture()
-        .thenApply(r -> "OK".equals(r));
+    return send(c -> {
+      commands.increment();
+      return c.set(key, value, SetArgs.Builder.nx()).thenApply(r -> "OK".equals(r));
+    });
   }
 
   /**
@@ -155,19 +148,27 @@ public final class RedisLink implements AutoCloseable {
    */
   public CompletableFuture<List<String>> addAndList(String setKey, List<String> members,
       long ttlMillis) {
+    return send(c -> {
+      if (!members.isEmpty()) {
+        commands.add(2);
+        c.sadd(setKey, members.toArray(String[]::new));
+        c.pexpire(setKey, ttlMillis);
+      }
+      commands.increment();
+      return c.smembers(setKey).thenApply(ArrayList::new);
+    });
+  }
+
+  /** Sends what {@code call} sends once connected; a failure to connect fails the stage. */
+  private <T> CompletableFuture<T> send(
+      Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> call) {
     RedisClusterAsyncCommands<String, String> c;
     try {
       c = commands();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (!members.isEmpty()) {
-      commands.add(2);
-      c.sadd(setKey, members.toArray(String[]::new));
-      c.pexpire(setKey, ttlMillis);
-    }
-    commands.increment();
-    return c.smembers(setKey).toCompletableFuture().thenApply(ArrayList::new);
+    return call.apply(c).toCompletableFuture();
   }
 
   /** A short description of the topology for logs and statistics. */
