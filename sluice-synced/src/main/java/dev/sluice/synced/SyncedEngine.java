@@ -201,8 +201,7 @@ public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeySt
     for (SyncedRuleState r : rules.values()) {
       // Only the states queued when the round began: a state that checks queue again while the
       // round collects must wait for the next round, or a hot key would be sent several times in
-      // one round and its "last two syncs" would span no time at all (which over-admitted 799 of
-      // 600 in HotKeyStartupTest on a busy machine).
+      // one round and its "last two syncs" would span no time at all, which inflates its share.
       int queued = r.dirty.size();
       for (SyncedKeyState s; queued-- > 0 && (s = r.dirty.poll()) != null; ) {
         SyncedKeyState.Snapshot snap;

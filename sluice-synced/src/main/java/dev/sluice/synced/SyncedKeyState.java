@@ -19,7 +19,8 @@ final class SyncedKeyState extends ClientState {
   /**
    * The part of the others' admissions over one interval that a view is assumed to miss: their
    * sync phases are spread over the interval, so on average half an interval of their admissions
-   * is not pushed yet. The lab measured 0 (ignore it), 0.5 and 1 (docs/distributed.md).
+   * is not pushed yet (docs/distributed.md weighs this against assuming none or a whole
+   * interval).
    */
   static final double STALENESS = 0.5;
 
