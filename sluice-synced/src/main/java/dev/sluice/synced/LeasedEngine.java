@@ -7,11 +7,10 @@ import dev.sluice.Limit;
 import dev.sluice.Rule;
 import dev.sluice.redis.Topology;
 import dev.sluice.redis.link.Script;
+import dev.sluice.redis.link.SlotBatches;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -61,8 +60,6 @@ public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeySt
   /** Answers the mark of Redis's data, set once when missing. */
   private static final Script MARK = Script.load(LeasedEngine.class::getResourceAsStream,
       "mark.lua");
-  /** Most clients in one script call, so that no call keeps Redis busy for long. */
-  static final int BATCH = 256;
 
   private final long ttlMicros;
   private final long horizonMicros;
@@ -219,8 +216,7 @@ public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeySt
 
   /** Takes every state's snapshot into script calls: per hash slot, at most {@link #BATCH}. */
   private List<Group> collect(long now) {
-    Map<Integer, Group> open = new HashMap<>();
-    List<Group> groups = new ArrayList<>();
+    SlotBatches<LeasedKeyState.Snapshot> batches = new SlotBatches<>(link, BATCH);
     long entries = 0;
     for (LeasedRuleState r : rules.values()) {
       for (LeasedKeyState s : r.clients.values()) {
@@ -235,18 +231,11 @@ public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeySt
           continue;
         }
         entries++;
-        int slot = link.slot(s.poolKey(0, snap.start()[0]));
-        Group g = open.get(slot);
-        if (g == null || g.states.size() >= BATCH) {
-          g = new Group();
-          open.put(slot, g);
-          groups.add(g);
-        }
-        g.states.add(snap);
+        batches.add(s.poolKey(0, snap.start()[0]), snap);
       }
     }
     lastEntries = entries;
-    return groups;
+    return batches.batches().stream().map(Group::new).toList();
   }
 
   /**
@@ -280,8 +269,12 @@ public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeySt
 
   /** The clients of one script call, all in one hash slot on a Cluster. */
   private final class Group {
-    final List<LeasedKeyState.Snapshot> states = new ArrayList<>();
+    final List<LeasedKeyState.Snapshot> states;
     CompletableFuture<List<Object>> reply;
+
+    Group(List<LeasedKeyState.Snapshot> states) {
+      this.states = states;
+    }
 
     String[] keys() {
       List<String> keys = new ArrayList<>();

@@ -36,6 +36,9 @@ import org.slf4j.Logger;
  */
 abstract class LocalEngine<R extends RuleClients<S>, S extends ClientState>
     implements RateLimiterEngine {
+  /** Most clients in one script call, so that no call keeps Redis busy for long. */
+  static final int BATCH = 256;
+
   final TimeSource timeSource;
   final long intervalMicros;
   final String keyPrefix;

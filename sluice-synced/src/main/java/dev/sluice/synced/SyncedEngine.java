@@ -6,10 +6,9 @@ import dev.sluice.KeyedCheck;
 import dev.sluice.Rule;
 import dev.sluice.redis.Topology;
 import dev.sluice.redis.link.Script;
+import dev.sluice.redis.link.SlotBatches;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
@@ -63,8 +62,6 @@ public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeySt
   /** Counts the live instances and answers the mark of Redis's data. */
   private static final Script HEARTBEAT =
       Script.load(SyncedEngine.class::getResourceAsStream, "heartbeat.lua");
-  /** Most clients in one script call, so that no call keeps Redis busy for long. */
-  static final int BATCH = 256;
 
   /** Seeds the coins of share rounding (SyncedKeyState.round): differs between instances. */
   final long instanceSeed;
@@ -196,8 +193,7 @@ public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeySt
 
   /** Drains the dirty queues into script calls: per hash slot, at most {@link #BATCH} each. */
   private List<Group> collect(long now) {
-    Map<Integer, Group> open = new HashMap<>();
-    List<Group> groups = new ArrayList<>();
+    SlotBatches<SyncedKeyState.Snapshot> batches = new SlotBatches<>(link, BATCH);
     for (SyncedRuleState r : rules.values()) {
       // Only the states queued when the round began: a state that checks queue again while the
       // round collects must wait for the next round, or a hot key would be sent several times in
@@ -212,17 +208,10 @@ public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeySt
           }
           snap = s.snapshot(now);
         }
-        int slot = link.slot(s.redisKey(0, snap.start()[0]));
-        Group g = open.get(slot);
-        if (g == null || g.states.size() >= BATCH) {
-          g = new Group();
-          open.put(slot, g);
-          groups.add(g);
-        }
-        g.states.add(snap);
+        batches.add(s.redisKey(0, snap.start()[0]), snap);
       }
     }
-    return groups;
+    return batches.batches().stream().map(Group::new).toList();
   }
 
   /**
@@ -252,8 +241,12 @@ public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeySt
 
   /** The clients of one script call, all in one hash slot on a Cluster. */
   private static final class Group {
-    final List<SyncedKeyState.Snapshot> states = new ArrayList<>();
+    final List<SyncedKeyState.Snapshot> states;
     CompletableFuture<List<Object>> reply;
+
+    Group(List<SyncedKeyState.Snapshot> states) {
+      this.states = states;
+    }
 
     String[] keys() {
       List<String> keys = new ArrayList<>();
