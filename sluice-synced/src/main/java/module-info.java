@@ -1,10 +1,12 @@
-/** The synced and leased engines ({@code engine.type: synced, leased}): one package. */
-// Lettuce names its module only in its manifest.
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+/**
+ * The synced and leased engines ({@code engine.type: synced, leased}). Exports their entry
+ * points: {@link dev.sluice.synced.SyncedEngine} and {@link dev.sluice.synced.LeasedEngine} with
+ * their builders and statistics, and the providers the service loader finds; their states, rounds
+ * and scripts are package-private, and their Redis plumbing is {@code sluice-redis}'s.
+ */
 module dev.sluice.synced {
   requires transitive dev.sluice.core;
   requires transitive dev.sluice.redis;
-  requires lettuce.core;
   requires org.slf4j;
 
   exports dev.sluice.synced;

@@ -2,12 +2,13 @@ package dev.sluice;
 
 import dev.sluice.internal.KeyHasher;
 import dev.sluice.internal.LimiterTable;
+import dev.sluice.spi.Checks;
+import dev.sluice.spi.MultiKeyChecks;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -106,11 +107,7 @@ public final class InMemoryEngine implements RateLimiterEngine {
 
   @Override
   public CompletionStage<MultiDecision> checkAllAsync(List<KeyedCheck> checks) {
-    try {
-      return CompletableFuture.completedFuture(checkAll(checks, timeSource.nowMicros()));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    return MultiKeyChecks.decidedInline(this, checks);
   }
 
   /** True: every decision is made in the calling thread, without I/O. */

@@ -2,6 +2,7 @@ package dev.sluice;
 
 import dev.sluice.internal.KeyHasher;
 import dev.sluice.internal.LimiterTable;
+import dev.sluice.spi.Checks;
 
 /** A {@link RateLimiter} over one {@link LimiterTable} of an {@link InMemoryEngine}. */
 final class InMemoryRateLimiter implements RateLimiter {

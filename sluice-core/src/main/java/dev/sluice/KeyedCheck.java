@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import dev.sluice.spi.Checks;
+
 /**
  * One part of a multi-key check ({@link RateLimiterEngine#checkAll}): a limiter of the engine, a
  * client key, a cost, and an optional affinity.

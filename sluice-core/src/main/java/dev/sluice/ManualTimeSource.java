@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.spi.Checks;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 

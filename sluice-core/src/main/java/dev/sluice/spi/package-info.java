@@ -5,6 +5,8 @@
  * latencies, failures and breaker changes to the host's {@link dev.sluice.spi.EngineObserver}.
  * Front ends (the HTTP service, the Envoy RLS, the gateway) find providers with
  * {@link java.util.ServiceLoader} and never name an engine's classes, so a new engine plugs in by
- * being on the class path.
+ * being on the class path. An engine applies the argument checks every engine shares
+ * ({@link dev.sluice.spi.Checks}) and, when it decides multi-key checks in process under
+ * per-state monitors, takes them in the one order {@link dev.sluice.spi.MultiKeyChecks} gives.
  */
 package dev.sluice.spi;

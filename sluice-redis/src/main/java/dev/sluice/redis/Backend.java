@@ -1,21 +1,18 @@
 package dev.sluice.redis;
 
+import dev.sluice.redis.link.Connections;
+import dev.sluice.spi.EngineObserver;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import dev.sluice.spi.EngineObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,13 +53,7 @@ sealed interface Backend {
       EngineObserver observer) {
 
     ClientOptions clientOptions(Duration timeout) {
-      return ClientOptions.builder()
-          .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .timeoutOptions(TimeoutOptions.enabled(timeout))
-          .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout)
-              .keepAlive(true).tcpNoDelay(true).build())
-          .build();
+      return Connections.clientOptions(timeout, connectTimeout);
     }
 
     /** An endpoint named {@code name}, observed as shard {@code label}. */
@@ -75,27 +66,16 @@ sealed interface Backend {
     }
   }
 
-  /** {@code host:port} of a URI (the shard label of its metrics). */
-  static String hostPort(RedisURI uri) {
-    return uri.getHost() + ":" + uri.getPort();
-  }
-
   static Backend create(Topology topology, Settings s) {
     return switch (topology) {
       case Topology.Standalone t -> {
         RedisURI uri = RedisURI.create(t.uri());
-        yield new Single(s, uri, t.uri(), hostPort(uri), s.commandTimeout());
+        yield new Single(s, uri, t.uri(), Connections.hostPort(uri), s.commandTimeout());
       }
       case Topology.Sentinel t -> {
-        Topology.HostPort first = Topology.HostPort.parse(t.sentinels().get(0));
-        RedisURI.Builder b = RedisURI.Builder.sentinel(first.host(), first.port(), t.masterId());
-        for (String other : t.sentinels().subList(1, t.sentinels().size())) {
-          Topology.HostPort hp = Topology.HostPort.parse(other);
-          b.withSentinel(hp.host(), hp.port());
-        }
         // The master's address changes on failover: the shard label is the group's name.
-        yield new Single(s, b.build(), "sentinel:" + t.masterId(), "sentinel:" + t.masterId(),
-            s.commandTimeout());
+        yield new Single(s, Connections.sentinelUri(t), "sentinel:" + t.masterId(),
+            "sentinel:" + t.masterId(), s.commandTimeout());
       }
       case Topology.Cluster t -> new Clustered(s, t);
       case Topology.Sharded t -> new Ring(s, t);
@@ -149,7 +129,7 @@ sealed interface Backend {
         Duration timeout = shard.commandTimeout() != null
             ? shard.commandTimeout() : s.commandTimeout();
         RedisURI uri = RedisURI.create(shard.uri());
-        Single single = new Single(s, uri, shard.name(), hostPort(uri), timeout);
+        Single single = new Single(s, uri, shard.name(), Connections.hostPort(uri), timeout);
         shards.add(single);
         endpoints.add(single.endpoint);
         names.add(shard.name());
@@ -189,26 +169,11 @@ sealed interface Backend {
 
     Clustered(Settings s, Topology.Cluster t) {
       this.settings = s;
-      List<RedisURI> seeds = new ArrayList<>();
-      for (String u : t.seedUris()) {
-        RedisURI uri = RedisURI.create(u);
-        uri.setTimeout(s.commandTimeout());
-        seeds.add(uri);
-      }
-      this.client = RedisClusterClient.create(s.resources(), seeds);
-      ClientOptions base = s.clientOptions(s.commandTimeout());
-      // Lettuce opens the per-node connections of a cluster lazily: rejecting commands while
-      // disconnected would reject the first command to every node, so a cluster buffers them
-      // instead; the command timeout still bounds every wait and the breakers do the rest.
-      client.setOptions(ClusterClientOptions.builder(base)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
-          .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-              .enablePeriodicRefresh(t.topologyRefresh())
-              // Lettuce 7 enables every adaptive refresh trigger (MOVED, ASK, reconnects) by
-              // default; the explicit switch is deprecated.
-              .adaptiveRefreshTriggersTimeout(Duration.ofMillis(200))
-              .build())
-          .build());
+      this.client = RedisClusterClient.create(s.resources(),
+          Connections.seeds(t, s.commandTimeout()));
+      // A burst of MOVED replies after a failover refreshes the slot map once per 200 ms.
+      client.setOptions(Connections.clusterOptions(s.clientOptions(s.commandTimeout()), t,
+          Duration.ofMillis(200)));
       this.connection = new LazyConnection<>(
           () -> client.refreshPartitionsAsync().toCompletableFuture()
               .thenCompose(loaded -> client.connectAsync(StringCodec.UTF8)));
@@ -233,7 +198,8 @@ sealed interface Backend {
       }
       // A new master (or the placeholder before the slot map is known): its shard label is its
       // address; built once per node, so the capturing lambda is off the per-check path.
-      String label = owner != null && owner.getUri() != null ? hostPort(owner.getUri()) : node;
+      String label = owner != null && owner.getUri() != null
+          ? Connections.hostPort(owner.getUri()) : node;
       return endpoints.computeIfAbsent(node, id -> settings.newEndpoint(id, label,
           settings.commandTimeout(), commands));
     }

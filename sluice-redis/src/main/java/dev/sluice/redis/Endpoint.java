@@ -1,5 +1,6 @@
 package dev.sluice.redis;
 
+import dev.sluice.redis.link.Script;
 import dev.sluice.spi.EngineObserver;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -7,15 +8,10 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.NestedMultiOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -67,17 +63,14 @@ final class Endpoint {
    * timeout (the second half covers establishing the connection).
    */
   CompletableFuture<List<Object>> eval(String key, String[] args) {
-    return eval(ScriptSource.CHECK, new String[] {key}, args);
+    return eval(CheckScripts.CHECK, new String[] {key}, args);
   }
 
   /** As {@link #eval(String, String[])}, for any of the scripts, on keys of this endpoint. */
-  CompletableFuture<List<Object>> eval(ScriptSource script, String[] keys, String[] args) {
+  CompletableFuture<List<Object>> eval(Script script, String[] keys, String[] args) {
     CompletableFuture<BaseRedisAsyncCommands<String, String>> connected = commands.get();
     CompletableFuture<List<Object>> f = connected.thenCompose(cmds ->
-        call(cmds, CommandType.EVALSHA, script.sha1(), keys, args)
-            .exceptionallyCompose(e -> isNoScript(e)
-                ? call(cmds, CommandType.EVAL, script.text(), keys, args)
-                : CompletableFuture.failedStage(e)));
+        script.run(cmds, keys, args));
     if (!connected.isDone()) {
       // Lettuce's command timeout (TimeoutOptions) bounds each command once connected; this
       // guard is for the wait on a connection, and scheduling it on every check costs the hot
@@ -92,22 +85,6 @@ final class Endpoint {
           e == null ? null : failureOf(e)));
     }
     return f;
-  }
-
-  /**
-   * {@code EVALSHA sha n keys... args...} or {@code EVAL text n keys... args...}, as Lettuce's
-   * {@code evalsha}/{@code eval} send it (the keys through the codec, so a Cluster routes the
-   * call by the first), with the script and the arguments written straight into the command's
-   * buffer: Lettuce's own methods encode every value into a temporary buffer of its own first.
-   */
-  private static CompletionStage<List<Object>> call(BaseRedisAsyncCommands<String, String> cmds,
-      CommandType type, String script, String[] keys, String[] args) {
-    CommandArgs<String, String> a = new CommandArgs<>(StringCodec.UTF8).add(script)
-        .add(keys.length).addKeys(keys);
-    for (String arg : args) {
-      a.add(arg);
-    }
-    return cmds.dispatch(type, new NestedMultiOutput<>(StringCodec.UTF8), a);
   }
 
   /** How a call failed, from its exception (unwrapped from completion wrappers). */
@@ -139,12 +116,6 @@ final class Endpoint {
       }
     }
     return EngineObserver.Failure.OTHER;
-  }
-
-  private static boolean isNoScript(Throwable e) {
-    Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    return c instanceof RedisNoScriptException
-        || (c.getMessage() != null && c.getMessage().startsWith("NOSCRIPT"));
   }
 
   @Override

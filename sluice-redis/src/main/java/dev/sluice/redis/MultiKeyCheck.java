@@ -1,9 +1,10 @@
 package dev.sluice.redis;
 
-import dev.sluice.Checks;
 import dev.sluice.Decision;
 import dev.sluice.KeyedCheck;
 import dev.sluice.MultiDecision;
+import dev.sluice.redis.link.Script;
+import dev.sluice.spi.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -167,7 +168,7 @@ final class MultiKeyCheck {
       args.add(Long.toString(p.cost));
       args.addAll(Arrays.asList(p.limiter.script().limitArgs()));
     }
-    return send(g, ScriptSource.CHECK_ALL, keys, args).thenApply(r -> {
+    return send(g, CheckScripts.CHECK_ALL, keys, args).thenApply(r -> {
       if (r == null) {
         return degrade(g, breaker);
       }
@@ -213,7 +214,7 @@ final class MultiKeyCheck {
       args.addAll(Arrays.asList(p.limiter.script().limitArgs()));
       args.addAll(Arrays.asList(p.marks));
     }
-    return send(g, ScriptSource.REFUND, keys, args).thenAccept(r -> {
+    return send(g, CheckScripts.REFUND, keys, args).thenAccept(r -> {
       if (r == null) {
         return;
       }
@@ -230,7 +231,7 @@ final class MultiKeyCheck {
   }
 
   /** One script call; completes with null (never exceptionally) when it failed. */
-  private CompletableFuture<List<Object>> send(Group g, ScriptSource script, String[] keys,
+  private CompletableFuture<List<Object>> send(Group g, Script script, String[] keys,
       List<String> args) {
     CircuitBreaker breaker = g.endpoint.breaker();
     engine.stats.calls.increment();

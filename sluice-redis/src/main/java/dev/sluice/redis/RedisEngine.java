@@ -1,15 +1,15 @@
 package dev.sluice.redis;
 
 import dev.sluice.Algorithm;
-import dev.sluice.Checks;
-import dev.sluice.KeyedCheck;
-import dev.sluice.MultiDecision;
 import dev.sluice.InMemoryEngine;
+import dev.sluice.KeyedCheck;
 import dev.sluice.Limit;
+import dev.sluice.MultiDecision;
 import dev.sluice.RateLimiter;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
+import dev.sluice.spi.Checks;
 import dev.sluice.spi.EngineObserver;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -272,7 +272,7 @@ public final class RedisEngine implements RateLimiterEngine {
    * resources as loaded); {@link #scriptSource(Rule)} is the one a given rule runs.
    */
   public static String scriptSource() {
-    return ScriptSource.CHECK.text();
+    return CheckScripts.CHECK.text();
   }
 
   /** The text of the check script that {@code rule}'s checks run (built for its shape). */

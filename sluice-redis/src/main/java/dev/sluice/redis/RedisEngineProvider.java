@@ -2,7 +2,6 @@ package dev.sluice.redis;
 
 import dev.sluice.spi.ConfigSection;
 import dev.sluice.spi.EngineHealth;
-import dev.sluice.spi.EngineObserver;
 import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
 import dev.sluice.spi.ProvidedEngine;
@@ -53,34 +52,21 @@ public final class RedisEngineProvider implements EngineProvider {
       case "fail-closed" -> FailurePolicy.failClosed();
       default -> FailurePolicy.local(share);
     };
-    return new EngineSpec() {
-      @Override
-      public String name() {
-        return "redis-" + kind;
+    return EngineSpec.observed("redis-" + kind, observer -> {
+      RedisEngine.Builder b = RedisEngine.builder(topology)
+          .observer(observer)
+          .commandTimeout(timeout)
+          .defaultPolicy(policy)
+          .denialCache(denialCache);
+      if ("server".equals(time)) {
+        b.serverTime();
       }
-
-      @Override
-      public ProvidedEngine create() {
-        return create(EngineObserver.NONE);
+      if (prefix != null) {
+        b.keyPrefix(prefix);
       }
-
-      @Override
-      public ProvidedEngine create(EngineObserver observer) {
-        RedisEngine.Builder b = RedisEngine.builder(topology)
-            .observer(observer)
-            .commandTimeout(timeout)
-            .defaultPolicy(policy)
-            .denialCache(denialCache);
-        if ("server".equals(time)) {
-          b.serverTime();
-        }
-        if (prefix != null) {
-          b.keyPrefix(prefix);
-        }
-        RedisEngine engine = b.build();
-        return new ProvidedEngine(engine, () -> health(engine));
-      }
-    };
+      RedisEngine e = b.build();
+      return new ProvidedEngine(e, () -> health(e));
+    });
   }
 
   /** Each endpoint's breaker, as the service reports it. */

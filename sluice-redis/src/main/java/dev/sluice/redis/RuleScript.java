@@ -3,6 +3,7 @@ package dev.sluice.redis;
 import dev.sluice.Algorithm;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
+import dev.sluice.redis.link.Script;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +21,7 @@ final class RuleScript {
   private final String[] limitArgs;
   private final String keySuffix;
   private final long[] capacity;
-  private final ScriptSource check;
+  private final Script check;
   private final boolean compiled;
 
   RuleScript(Rule rule) {
@@ -48,16 +49,16 @@ final class RuleScript {
     this.limitArgs = a.toArray(String[]::new);
     this.keySuffix = ":" + tag(rule);
     List<Algorithm> shape = limits.stream().map(Limit::algorithm).toList();
-    ScriptSource c = ScriptSource.compiled(shape, limitArgs);
+    Script c = CheckScripts.compiled(shape, limitArgs);
     this.compiled = c != null;
-    this.check = compiled ? c : ScriptSource.check(shape);
+    this.check = compiled ? c : CheckScripts.check(shape);
   }
 
   /**
    * The check script of this rule: its parameters compiled in when {@link #compiled()}, else
    * its shape's (or the library's) with the parameters in ARGV. Called with {@link #args}.
    */
-  ScriptSource check() {
+  Script check() {
     return check;
   }
 
@@ -126,7 +127,7 @@ final class RuleScript {
   }
 
   /**
-   * The ARGV of {@link ScriptSource#CHECK} and of the shape's script for one request: t, cost,
+   * The ARGV of {@link CheckScripts#CHECK} and of the shape's script for one request: t, cost,
    * grace and the rule's {@link #limitArgs()}.
    */
   String[] fullArgs(long t, long cost, long graceMillis) {

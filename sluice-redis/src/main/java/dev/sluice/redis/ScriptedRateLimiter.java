@@ -1,10 +1,10 @@
 package dev.sluice.redis;
 
-import dev.sluice.Checks;
 import dev.sluice.Decision;
 import dev.sluice.RateLimiter;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
+import dev.sluice.spi.Checks;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

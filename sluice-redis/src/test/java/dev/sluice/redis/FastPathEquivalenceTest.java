@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Limit;
 import dev.sluice.Rule;
+import dev.sluice.redis.link.Script;
 import dev.sluice.testkit.RedisProcess;
 import dev.sluice.testkit.RedisServers;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Differential, model-based: the check script built for a rule's shape (fast path, then the
- * library) against the library alone ({@link ScriptSource#CHECK}), on two keys that start equal,
+ * library) against the library alone ({@link CheckScripts#CHECK}), on two keys that start equal,
  * step by step from a printed seed. Every reply must describe the same decision, and after every
  * step both keys must hold the same bytes and the same TTL: the fast path is an optimisation of
  * the library, never a second semantics.
@@ -46,7 +47,7 @@ class FastPathEquivalenceTest {
         Limit.gcra(100, java.time.Duration.ofSeconds(1)).withBurst(10),
         Limit.of(dev.sluice.Algorithm.SLIDING_WINDOW_COUNTER, 50, java.time.Duration.ofSeconds(1)));
     RuleScript script = new RuleScript(rule);
-    assertThat(script.check()).isNotSameAs(ScriptSource.CHECK);
+    assertThat(script.check()).isNotSameAs(CheckScripts.CHECK);
     String key = "fp:" + UUID.randomUUID();
     List<?> allowed = eval(redis, script.check(), key, script.args(1_700_000_000_000_000L, 1, 0));
     List<?> denied = eval(redis, script.check(), key, script.args(1_700_000_000_000_001L, 11, 0));
@@ -64,12 +65,12 @@ class FastPathEquivalenceTest {
         .contains("local ARGV = { ARGV[1], ARGV[2], ARGV[3], '1', '4', '100', '1', '10000' }");
     assertThat(new RuleScript(rule).check()).as("one script per rule").isSameAs(script.check());
     List<dev.sluice.Algorithm> shape = List.of(dev.sluice.Algorithm.TOKEN_BUCKET);
-    int count = ScriptSource.compiledCount();
-    assertThat(ScriptSource.compiled(shape, new String[] {"1", "4", "7", "1", "3"}, count))
+    int count = CheckScripts.compiledCount();
+    assertThat(CheckScripts.compiled(shape, new String[] {"1", "4", "7", "1", "3"}, count))
         .as("a new rule beyond the bound is not compiled").isNull();
-    assertThat(ScriptSource.compiled(shape, script.limitArgs(), count))
+    assertThat(CheckScripts.compiled(shape, script.limitArgs(), count))
         .as("a compiled rule stays compiled").isSameAs(script.check());
-    assertThat(ScriptSource.compiledCount()).isEqualTo(count);
+    assertThat(CheckScripts.compiledCount()).isEqualTo(count);
     Rule log = Rule.of("log", Limit.of(dev.sluice.Algorithm.SLIDING_WINDOW_LOG, 5,
         java.time.Duration.ofSeconds(1)));
     assertThat(new RuleScript(log).compiled()).as("no fast path, nothing to compile").isFalse();
@@ -91,7 +92,7 @@ class FastPathEquivalenceTest {
         }
       }
       RuleScript script = new RuleScript(rule);
-      ScriptSource shapeScript = ScriptSource.check(
+      Script shapeScript = CheckScripts.check(
           rule.limits().stream().map(Limit::algorithm).toList());
       String fast = "fp:" + UUID.randomUUID();
       String shape = "fp:" + UUID.randomUUID();
@@ -116,7 +117,7 @@ class FastPathEquivalenceTest {
         // script with the parameters in ARGV, and the library alone
         long[] got = fields(eval(redis, script.check(), fast, script.args(t, cost, 60_000)));
         long[] gotShape = fields(eval(redis, shapeScript, shape, full));
-        long[] want = fields(eval(redis, ScriptSource.CHECK, exact, full));
+        long[] want = fields(eval(redis, CheckScripts.CHECK, exact, full));
         assertThat(got).as(step).containsExactly(want);
         assertThat(gotShape).as(step + " (shape script)").containsExactly(want);
         Object state = redis.call("EVAL", HEX, "1", exact);
@@ -140,7 +141,7 @@ class FastPathEquivalenceTest {
     }
   }
 
-  private static List<?> eval(RedisProcess redis, ScriptSource script, String key, String[] args) {
+  private static List<?> eval(RedisProcess redis, Script script, String key, String[] args) {
     List<String> cmd = new ArrayList<>(List.of("EVAL", script.text(), "1", key));
     cmd.addAll(List.of(args));
     return (List<?>) redis.call(cmd.toArray(String[]::new));

@@ -1,6 +1,5 @@
 package dev.sluice.regions;
 
-import dev.sluice.Checks;
 import dev.sluice.Decision;
 import dev.sluice.KeyedCheck;
 import dev.sluice.Limit;
@@ -12,6 +11,10 @@ import dev.sluice.TimeSource;
 import dev.sluice.redis.FailurePolicy;
 import dev.sluice.redis.RedisEngine;
 import dev.sluice.redis.Topology;
+import dev.sluice.redis.link.RedisLink;
+import dev.sluice.redis.link.Rounds;
+import dev.sluice.redis.link.Script;
+import dev.sluice.spi.Checks;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -25,9 +28,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,9 @@ import org.slf4j.LoggerFactory;
 public final class RegionalEngine implements RateLimiterEngine {
   private static final Logger LOG = LoggerFactory.getLogger(RegionalEngine.class);
   static final Pattern REGION_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+  /** Joins a slot's usage into one region's hash and answers the join. */
+  private static final Script EXCHANGE =
+      Script.load(RegionalEngine.class::getResourceAsStream, "exchange.lua");
 
   private final String region;
   private final List<String> regionNames;
@@ -62,22 +67,16 @@ public final class RegionalEngine implements RateLimiterEngine {
   private final Allocations.Factory allocations;
   private final ClientResources resources;
   private final RedisEngine redis;
-  private final Map<String, RegionLink> links = new LinkedHashMap<>();
-  private final Map<String, LinkStats> linkStats = new LinkedHashMap<>();
+  /** Every region's Redis, this region's first; the usage exchange's only I/O. */
+  private final Map<String, RedisLink> links = new LinkedHashMap<>();
+  /** Per region: the exchanges with its Redis. */
+  private final Map<String, Rounds> linkStats = new LinkedHashMap<>();
   private final ConcurrentHashMap<Rule, RegionalLimiter> limiters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RegionalRule> rulesByTag = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, SlotState> slots = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService scheduler;
-  private volatile long rounds;
+  private final Rounds rounds;
   /** When the own region's Redis was found without its marker (engine time), -1 never. */
   private volatile long lostStateMicros = -1;
-
-  /** One link's exchange statistics. */
-  private static final class LinkStats {
-    volatile long lastSuccessMicros = -1;
-    volatile long lastRoundMicros = -1;
-    volatile int consecutiveFailures;
-  }
 
   private RegionalEngine(Builder b) {
     this.region = b.region;
@@ -108,30 +107,23 @@ public final class RegionalEngine implements RateLimiterEngine {
         .defaultPolicy(FailurePolicy.local(1.0))
         .clientResources(resources)
         .build();
-    links.put(region, new RegionLink(region, b.regions.get(region), timeout, resources));
+    links.put(region, link(region, b.regions.get(region)));
     for (String r : regionNames) {
       if (!r.equals(region)) {
-        links.put(r, new RegionLink(r, b.regions.get(r), timeout, resources));
+        links.put(r, link(r, b.regions.get(r)));
       }
     }
-    links.keySet().forEach(r -> linkStats.put(r, new LinkStats()));
-    if (b.autoExchange) {
-      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sluice-regions-exchange");
-        t.setDaemon(true);
-        return t;
-      });
-      long us = interval.toNanos() / 1000;
-      scheduler.scheduleWithFixedDelay(() -> {
-        try {
-          exchangeNow();
-        } catch (RuntimeException e) {
-          LOG.warn("exchange round failed", e);
-        }
-      }, us, us, TimeUnit.MICROSECONDS);
-    } else {
-      scheduler = null;
-    }
+    links.keySet().forEach(r -> linkStats.put(r, Rounds.manual()));
+    long us = interval.toNanos() / 1000;
+    this.rounds = b.autoExchange
+        ? Rounds.automatic("sluice-regions-exchange", this::exchangeNow, LOG, "exchange round")
+        : Rounds.manual();
+    rounds.start(us, us);
+  }
+
+  private RedisLink link(String name, Topology topology) {
+    return new RedisLink(topology, timeout, resources, new LongAdder(),
+        "region '" + name + "': the usage exchange");
   }
 
   /**
@@ -314,7 +306,7 @@ public final class RegionalEngine implements RateLimiterEngine {
 
   /** Whether every link to a region's Redis has an open connection now (for tests). */
   boolean linksConnected() {
-    return links.values().stream().allMatch(RegionLink::connected);
+    return links.values().stream().allMatch(RedisLink::connected);
   }
 
   /**
@@ -326,10 +318,9 @@ public final class RegionalEngine implements RateLimiterEngine {
    */
   public synchronized boolean exchangeNow() {
     long now = timeSource.nowMicros();
-    rounds++;
     boolean all = true;
     // Discovery: slots announced by any region in this epoch or the last.
-    RegionLink own = links.get(region);
+    RedisLink own = links.get(region);
     long t0 = System.nanoTime();
     List<CompletableFuture<?>> ownCalls = new ArrayList<>();
     java.util.Set<SlotState> discovered = ConcurrentHashMap.newKeySet();
@@ -342,18 +333,18 @@ public final class RegionalEngine implements RateLimiterEngine {
         }
       }
       for (long x = e - 1; x <= e; x++) {
-        ownCalls.add(own.announce(setKey(rr, x), x == e ? mine : List.of(), ttlMillis(rr))
+        ownCalls.add(own.addAndList(setKey(rr, x), x == e ? mine : List.of(), ttlMillis(rr))
             .thenAccept(keys -> keys.forEach(k -> discovered.add(slot(rr, k)))));
       }
-      for (Map.Entry<String, RegionLink> l : links.entrySet()) {
+      for (Map.Entry<String, RedisLink> l : links.entrySet()) {
         if (!l.getKey().equals(region) && !mine.isEmpty()) {
-          l.getValue().announce(setKey(rr, e), mine, ttlMillis(rr));
+          l.getValue().addAndList(setKey(rr, e), mine, ttlMillis(rr));
         }
       }
     }
     // A Redis without the marker lost what the Redis engine kept there (or never had it): until
     // the end of the next epoch, the epoch guard holds the region to its allocation as exchanged.
-    ownCalls.add(own.markIfMissing(prefix + "alive", Long.toString(now)).thenAccept(missing -> {
+    ownCalls.add(own.setIfMissing(prefix + "alive", Long.toString(now)).thenAccept(missing -> {
       if (missing) {
         lostStateMicros = now;
       }
@@ -371,7 +362,8 @@ public final class RegionalEngine implements RateLimiterEngine {
       active.add(s);
       for (long x = e - 1; x <= e; x++) {
         SlotState.Outgoing out = s.outgoing(x, x == e);
-        ownCalls.add(own.exchange(hashKey(s.rule, s.key, x), args(s, out, true))
+        ownCalls.add(own.run(EXCHANGE, new String[] {hashKey(s.rule, s.key, x)},
+            args(s, out, true))
             .thenAccept(flat -> s.merged(out, parse(flat), true)));
       }
     }
@@ -381,7 +373,7 @@ public final class RegionalEngine implements RateLimiterEngine {
     // Every other region: the whole view, and its join back.
     Map<String, List<CompletableFuture<?>>> peerCalls = new LinkedHashMap<>();
     Map<String, Long> starts = new HashMap<>();
-    for (Map.Entry<String, RegionLink> l : links.entrySet()) {
+    for (Map.Entry<String, RedisLink> l : links.entrySet()) {
       if (l.getKey().equals(region)) {
         continue;
       }
@@ -391,7 +383,8 @@ public final class RegionalEngine implements RateLimiterEngine {
         long e = now / s.rule.epochMicros;
         for (long x = e - 1; x <= e; x++) {
           SlotState.Outgoing out = s.outgoing(x, false);
-          calls.add(l.getValue().exchange(hashKey(s.rule, s.key, x), args(s, out, false))
+          calls.add(l.getValue().run(EXCHANGE, new String[] {hashKey(s.rule, s.key, x)},
+              args(s, out, false))
               .thenAccept(flat -> s.merged(out, parse(flat), false)));
         }
       }
@@ -402,31 +395,18 @@ public final class RegionalEngine implements RateLimiterEngine {
       note(p.getKey(), ok, now, starts.get(p.getKey()));
       all &= ok;
     }
+    rounds.record(all, now, (System.nanoTime() - t0) / 1000);
     return all;
   }
 
   private boolean await(List<CompletableFuture<?>> calls) {
-    try {
-      CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-          .get(timeout.toMillis() * 4 + 50, TimeUnit.MILLISECONDS);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (Exception e) {
-      return false;
-    }
+    return Rounds.awaitAll(calls, timeout.multipliedBy(4).plusMillis(50)) == null;
   }
 
+  /** Records an exchange with region {@code r}'s Redis; the time taken is that of a success. */
   private void note(String r, boolean ok, long now, long startNanos) {
-    LinkStats st = linkStats.get(r);
-    if (ok) {
-      st.lastSuccessMicros = now;
-      st.lastRoundMicros = (System.nanoTime() - startNanos) / 1000;
-      st.consecutiveFailures = 0;
-    } else {
-      st.consecutiveFailures++;
-    }
+    Rounds st = linkStats.get(r);
+    st.record(ok, now, ok ? (System.nanoTime() - startNanos) / 1000 : st.lastRoundMicros());
   }
 
   private String[] args(SlotState s, SlotState.Outgoing out, boolean own) {
@@ -516,7 +496,7 @@ public final class RegionalEngine implements RateLimiterEngine {
     List<RegionalStats.RegionView> views = new ArrayList<>();
     List<SlotState> ss = new ArrayList<>(slots.values());
     for (String r : regionNames) {
-      LinkStats st = linkStats.get(r);
+      Rounds st = linkStats.get(r);
       long alloc = 0;
       long admitted = 0;
       for (SlotState s : ss) {
@@ -524,20 +504,20 @@ public final class RegionalEngine implements RateLimiterEngine {
         alloc += Math.max(0, u.allocation());
         admitted += u.admitted();
       }
-      long last = st.lastSuccessMicros;
-      views.add(new RegionalStats.RegionView(r, r.equals(region),
-          last < 0 ? -1 : Math.max(0, now - last), st.lastRoundMicros, st.consecutiveFailures,
-          last < 0 || st.consecutiveFailures > 0, alloc, admitted));
+      long last = st.lastSuccessMicros();
+      int failures = st.consecutiveFailures();
+      views.add(new RegionalStats.RegionView(r, r.equals(region), st.sinceSuccessMicros(now),
+          last < 0 ? -1 : st.lastRoundMicros(), failures, last < 0 || failures > 0, alloc,
+          admitted));
     }
-    return new RegionalStats(region, interval.toNanos() / 1000, rounds, ss.size(), views);
+    return new RegionalStats(region, interval.toNanos() / 1000, rounds.count(), ss.size(),
+        views);
   }
 
   @Override
   public void close() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-    }
-    links.values().forEach(RegionLink::close);
+    rounds.close();
+    links.values().forEach(RedisLink::close);
     redis.close();
     resources.shutdown(0, 2, TimeUnit.SECONDS);
   }

@@ -89,28 +89,20 @@ public final class RegionalEngineProvider implements EngineProvider {
       engine.problem("key-prefix", "'" + prefix + "' must be at most 48 characters without "
           + "braces");
     }
-    return new EngineSpec() {
-      @Override
-      public String name() {
-        return "regional-" + region;
+    return EngineSpec.of("regional-" + region, () -> {
+      RegionalEngine.Builder b = RegionalEngine.builder(region, topologies)
+          .rebalance("demand".equals(mode))
+          .floorShare(floor)
+          .hysteresisShare(hysteresis)
+          .exchangeInterval(interval)
+          .commandTimeout(timeout);
+      weights.forEach(b::weight);
+      if (prefix != null) {
+        b.keyPrefix(prefix);
       }
-
-      @Override
-      public ProvidedEngine create() {
-        RegionalEngine.Builder b = RegionalEngine.builder(region, topologies)
-            .rebalance("demand".equals(mode))
-            .floorShare(floor)
-            .hysteresisShare(hysteresis)
-            .exchangeInterval(interval)
-            .commandTimeout(timeout);
-        weights.forEach(b::weight);
-        if (prefix != null) {
-          b.keyPrefix(prefix);
-        }
-        RegionalEngine e = b.build();
-        return new ProvidedEngine(e, () -> health(e));
-      }
-    };
+      RegionalEngine e = b.build();
+      return new ProvidedEngine(e, () -> health(e));
+    });
   }
 
   private static double share(ConfigSection engine, String key, double def, boolean closed) {

@@ -1,30 +1,17 @@
 package dev.sluice.synced;
 
 import dev.sluice.Algorithm;
-import dev.sluice.Checks;
 import dev.sluice.Decision;
 import dev.sluice.KeyedCheck;
 import dev.sluice.Limit;
-import dev.sluice.MultiDecision;
-import dev.sluice.RateLimiter;
-import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
-import dev.sluice.TimeSource;
 import dev.sluice.redis.Topology;
+import dev.sluice.redis.link.Script;
+import dev.sluice.redis.link.SlotBatches;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -61,73 +48,62 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: each client's state has its own monitor; rounds run on one daemon thread (or the
  * caller of {@link #syncNow()}) and never overlap.
  */
-public final class LeasedEngine implements RateLimiterEngine {
+// The base's type arguments are package-private states: no caller outside this package sees
+// them, since every inherited public method is declared by RateLimiterEngine.
+@SuppressWarnings("exports")
+public final class LeasedEngine extends LocalEngine<LeasedRuleState, LeasedKeyState> {
   private static final Logger LOG = LoggerFactory.getLogger(LeasedEngine.class);
-  /** Most clients in one script call, so that no call keeps Redis busy for long. */
-  static final int BATCH = 256;
+  private static final Algorithm[] SUPPORTED = {Algorithm.FIXED_WINDOW, Algorithm.TOKEN_BUCKET};
+  /** Reports, renews, returns and takes the leases of a batch of clients. */
+  private static final Script LEASE = Script.load(LeasedEngine.class::getResourceAsStream,
+      "lease.lua");
+  /** Answers the mark of Redis's data, set once when missing. */
+  private static final Script MARK = Script.load(LeasedEngine.class::getResourceAsStream,
+      "mark.lua");
 
-  private final TimeSource timeSource;
-  final long intervalMicros;
   private final long ttlMicros;
   private final long horizonMicros;
   /** The time constant of a client's rate estimate when its demand falls. */
   private final long decayMicros;
   private final long graceMicros;
   private final double capFraction;
-  final String keyPrefix;
-  private final String instanceId;
-  private final RedisLink link;
-  private final Duration timeout;
-  private final ConcurrentHashMap<Rule, LeaseRuleState> rules = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService scheduler;
   private final AtomicBoolean wakePending = new AtomicBoolean();
 
-  final LongAdder checks = new LongAdder();
   private final LongAdder misses = new LongAdder();
-  private final LongAdder commands = new LongAdder();
   private volatile long granted;
-  private volatile long rounds;
-  private volatile long failedRounds;
-  private volatile int consecutiveFailures;
-  private volatile long lastSuccessMicros = -1;
-  private volatile long lastRoundMicros;
   private volatile long lastRoundStartNanos;
   private volatile long lastEntries;
   private volatile long mark = Long.MIN_VALUE;
   private volatile boolean inGrace;
-  private volatile long restartsDetected;
-  private volatile String lastError;
-  private volatile boolean closed;
 
   private LeasedEngine(Builder b) {
-    this.timeSource = b.timeSource;
-    this.intervalMicros = b.syncInterval.toNanos() / 1_000;
-    this.ttlMicros = b.leaseTtl == null ? Math.max(1_000_000L, 4 * intervalMicros)
-        : b.leaseTtl.toNanos() / 1_000;
-    if (ttlMicros < 3 * intervalMicros) {
-      throw new IllegalArgumentException("leaseTtl " + b.leaseTtl + " must be at least three "
-          + "sync intervals (" + b.syncInterval.multipliedBy(3) + "): a lease is renewed every "
-          + "interval and its holder stops spending it one interval before it expires");
-    }
+    super(settings(b), "leased", SUPPORTED,
+        "use engine.type redis for the others, or synced for sliding-window-counter", LOG,
+        "lease round");
+    this.ttlMicros = ttlMicros(b);
     this.horizonMicros = 2 * intervalMicros;
     this.decayMicros = Math.max(1_000_000L, 4 * intervalMicros);
     this.graceMicros = 2 * intervalMicros;
     this.capFraction = b.maxLeaseFraction;
-    this.keyPrefix = b.keyPrefix;
-    this.instanceId = b.instanceId;
-    this.timeout = b.commandTimeout;
-    this.link = new RedisLink(b.topology, b.commandTimeout, commands);
-    if (b.autoSync) {
-      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sluice-leased-" + instanceId);
-        t.setDaemon(true);
-        return t;
-      });
-      scheduler.scheduleWithFixedDelay(this::syncQuietly, 0, intervalMicros,
-          TimeUnit.MICROSECONDS);
-    } else {
-      scheduler = null;
+    startRounds();
+  }
+
+  /** The builder's settings, once the lease time to live is known to fit the interval. */
+  private static Settings settings(Builder b) {
+    ttlMicros(b);
+    return b.settings();
+  }
+
+  private static long ttlMicros(Builder b) {
+    long interval = b.syncInterval.toNanos() / 1_000;
+    long ttl = b.leaseTtl == null ? Math.max(1_000_000L, 4 * interval)
+        : b.leaseTtl.toNanos() / 1_000;
+    if (ttl < 3 * interval) {
+      throw new IllegalArgumentException("leaseTtl " + b.leaseTtl + " must be at least three "
+          + "sync intervals (" + b.syncInterval.multipliedBy(3) + "): a lease is renewed every "
+          + "interval and its holder stops spending it one interval before it expires");
     }
+    return ttl;
   }
 
   /**
@@ -139,115 +115,32 @@ public final class LeasedEngine implements RateLimiterEngine {
     return new Builder(topology);
   }
 
-  /**
-   * A limiter enforcing {@code rule}; limiters of equal rules share state.
-   *
-   * @throws IllegalArgumentException if the rule is null or one of its limits uses an algorithm
-   *     other than fixed-window or token-bucket (the message names the rule and the algorithm)
-   */
   @Override
-  public RateLimiter limiter(Rule rule) {
-    if (rule == null) {
-      throw new IllegalArgumentException("rule must not be null");
-    }
-    List<Limit> limits = rule.limits();
-    for (int i = 0; i < limits.size(); i++) {
-      Algorithm a = limits.get(i).algorithm();
-      if (a != Algorithm.FIXED_WINDOW && a != Algorithm.TOKEN_BUCKET) {
-        throw new IllegalArgumentException("rule '" + rule.id() + "' limit " + i + " uses "
-            + a.name().toLowerCase(Locale.ROOT).replace('_', '-')
-            + ", which the leased engine does not support: it supports fixed-window and "
-            + "token-bucket (use engine.type redis for the others, or synced for "
-            + "sliding-window-counter)");
-      }
-    }
-    return new LeasedRateLimiter(rules.computeIfAbsent(rule, r -> new LeaseRuleState(this, r)));
+  LeasedRuleState newRuleState(Rule rule) {
+    return new LeasedRuleState(this, rule);
   }
 
-  /**
-   * Decides every check at {@code nowMicros}, all or nothing, on this instance's leases: the
-   * states of all checks are locked in one fixed order (rule id, client), each is tested, and all
-   * spend only if every lease of every check can pay. Affinities are ignored. No I/O.
-   *
-   * @throws IllegalArgumentException as {@link RateLimiterEngine#checkAll} says, and for a
-   *     limiter of another engine
-   */
+  /** Spends only if every lease of every check can pay; a missed lease may bring a round. */
   @Override
-  public MultiDecision checkAll(List<KeyedCheck> checks, long nowMicros) {
-    Checks.keyedChecks(checks);
-    Checks.timestamp(nowMicros);
-    int n = checks.size();
-    LeaseRuleState[] rule = new LeaseRuleState[n];
-    for (int i = 0; i < n; i++) {
-      if (!(checks.get(i).limiter() instanceof LeasedRateLimiter l) || l.state().engine != this) {
-        throw new IllegalArgumentException("check " + i + " (rule '"
-            + checks.get(i).limiter().rule().id() + "') has a limiter of another engine");
-      }
-      rule[i] = l.state();
-    }
-    Integer[] order = LocalRateLimiter.lockOrder(checks, rule);
-    while (true) {
-      LeaseState[] state = new LeaseState[n];
-      for (int i = 0; i < n; i++) {
-        state[i] = rule[i].state(checks.get(i).key());
-      }
-      Decision[] parts = new Decision[n];
-      boolean[] wake = new boolean[1];
-      if (lockedCheckAll(checks, state, order, 0, nowMicros, parts, wake)) {
-        if (wake[0]) {
-          missedLease();
-        }
-        return MultiDecision.of(Arrays.asList(parts));
-      }
-      // A state was dropped by eviction while we resolved it: resolve again.
-    }
-  }
-
-  private boolean lockedCheckAll(List<KeyedCheck> checks, LeaseState[] state, Integer[] order,
-      int k, long now, Decision[] parts, boolean[] wake) {
-    if (k < order.length) {
-      LeaseState s = state[order[k]];
-      synchronized (s) {
-        return !s.removed && lockedCheckAll(checks, state, order, k + 1, now, parts, wake);
-      }
-    }
-    int n = state.length;
+  Runnable decideAll(List<KeyedCheck> checks, List<LeasedKeyState> state, long now,
+      Decision[] parts) {
+    int n = state.size();
     int[] denied = new int[n];
     boolean all = true;
     for (int i = 0; i < n; i++) {
-      denied[i] = state[i].test(now, checks.get(i).cost());
+      denied[i] = state.get(i).test(now, checks.get(i).cost());
       all &= denied[i] == 0;
     }
+    boolean wake = false;
     for (int i = 0; i < n; i++) {
       if (all) {
-        state[i].consume(checks.get(i).cost());
+        state.get(i).consume(checks.get(i).cost());
       }
-      wake[0] |= denied[i] != 0 && state[i].worthARound(denied[i]);
-      parts[i] = state[i].describe(denied[i], checks.get(i).cost(), now);
+      wake |= denied[i] != 0 && state.get(i).worthARound(denied[i]);
+      parts[i] = state.get(i).describe(denied[i], checks.get(i).cost(), now);
       this.checks.increment();
     }
-    return true;
-  }
-
-  /** As {@link #checkAll}, now by this engine's time source; completes before it returns. */
-  @Override
-  public CompletionStage<MultiDecision> checkAllAsync(List<KeyedCheck> checks) {
-    try {
-      return CompletableFuture.completedFuture(checkAll(checks, timeSource.nowMicros()));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  /** True: every decision is made in the calling thread, on this instance's leases, without I/O. */
-  @Override
-  public boolean decidesInline() {
-    return true;
-  }
-
-  @Override
-  public TimeSource timeSource() {
-    return timeSource;
+    return wake ? this::missedLease : null;
   }
 
   /**
@@ -257,17 +150,12 @@ public final class LeasedEngine implements RateLimiterEngine {
    */
   void missedLease() {
     misses.increment();
-    if (scheduler == null || closed || !wakePending.compareAndSet(false, true)) {
+    if (!rounds.isAutomatic() || closed || !wakePending.compareAndSet(false, true)) {
       return;
     }
     long sinceLast = (System.nanoTime() - lastRoundStartNanos) / 1_000;
     long delay = Math.max(0, intervalMicros / 4 - sinceLast);
-    try {
-      scheduler.schedule(() -> {
-        wakePending.set(false);
-        syncQuietly();
-      }, delay, TimeUnit.MICROSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    if (!rounds.runSoon(delay, () -> wakePending.set(false))) {
       wakePending.set(false); // closing
     }
   }
@@ -280,6 +168,7 @@ public final class LeasedEngine implements RateLimiterEngine {
    *
    * @return whether every command of the round succeeded
    */
+  @Override
   public synchronized boolean syncNow() {
     if (closed) {
       return false;
@@ -287,7 +176,7 @@ public final class LeasedEngine implements RateLimiterEngine {
     lastRoundStartNanos = System.nanoTime();
     long began = lastRoundStartNanos;
     long now = timeSource.nowMicros();
-    CompletableFuture<List<Object>> markReply = link.run(Script.MARK,
+    CompletableFuture<List<Object>> markReply = link.run(MARK,
         new String[] {keyPrefix + "{mark}"}, new String[] {Long.toString(now)});
     boolean ok = await(List.of(markReply));
     if (ok) {
@@ -296,8 +185,8 @@ public final class LeasedEngine implements RateLimiterEngine {
         restartsDetected++;
         LOG.warn("Redis lost the lease pools (its data mark changed): reporting every lease "
             + "again, no new permits for {} ms", graceMicros / 1_000);
-        for (LeaseRuleState r : rules.values()) {
-          for (LeaseState s : r.clients.values()) {
+        for (LeasedRuleState r : rules.values()) {
+          for (LeasedKeyState s : r.clients.values()) {
             synchronized (s) {
               s.forgetReported();
             }
@@ -309,7 +198,7 @@ public final class LeasedEngine implements RateLimiterEngine {
       List<Group> groups = collect(now);
       List<CompletableFuture<?>> pending = new ArrayList<>();
       for (Group g : groups) {
-        g.reply = link.run(Script.LEASE, g.keys(), g.args(now));
+        g.reply = link.run(LEASE, g.keys(), g.args(now));
         pending.add(g.reply);
       }
       ok = await(pending);
@@ -322,47 +211,16 @@ public final class LeasedEngine implements RateLimiterEngine {
       }
       granted += got;
     }
-    rounds++;
-    if (ok) {
-      consecutiveFailures = 0;
-      lastSuccessMicros = now;
-    } else {
-      failedRounds++;
-      consecutiveFailures++;
-    }
-    if (rounds % 16 == 0) {
-      evict(now);
-    }
-    lastRoundMicros = (System.nanoTime() - began) / 1_000;
-    return ok;
+    return endRound(ok, now, began);
   }
-
-  private void syncQuietly() {
-    try {
-      syncNow();
-    } catch (RuntimeException e) {
-      lastError = e.toString();
-      LOG.warn("lease round failed", e);
-    }
-  }
-
-  private boolean await(List<? extends CompletableFuture<?>> pending) {
-    String error = RedisLink.awaitAll(pending, timeout.multipliedBy(4).plusMillis(100));
-    if (error != null) {
-      lastError = error;
-    }
-    return error == null;
-  }
-
 
   /** Takes every state's snapshot into script calls: per hash slot, at most {@link #BATCH}. */
   private List<Group> collect(long now) {
-    Map<Integer, Group> open = new HashMap<>();
-    List<Group> groups = new ArrayList<>();
+    SlotBatches<LeasedKeyState.Snapshot> batches = new SlotBatches<>(link, BATCH);
     long entries = 0;
-    for (LeaseRuleState r : rules.values()) {
-      for (LeaseState s : r.clients.values()) {
-        LeaseState.Snapshot snap;
+    for (LeasedRuleState r : rules.values()) {
+      for (LeasedKeyState s : r.clients.values()) {
+        LeasedKeyState.Snapshot snap;
         synchronized (s) {
           if (s.removed) {
             continue;
@@ -373,31 +231,11 @@ public final class LeasedEngine implements RateLimiterEngine {
           continue;
         }
         entries++;
-        int slot = link.slot(s.poolKey(0, snap.start()[0]));
-        Group g = open.get(slot);
-        if (g == null || g.states.size() >= BATCH) {
-          g = new Group();
-          open.put(slot, g);
-          groups.add(g);
-        }
-        g.states.add(snap);
+        batches.add(s.poolKey(0, snap.start()[0]), snap);
       }
     }
     lastEntries = entries;
-    return groups;
-  }
-
-  private void evict(long now) {
-    for (LeaseRuleState r : rules.values()) {
-      for (LeaseState s : r.clients.values()) {
-        synchronized (s) {
-          if (s.idle(now)) {
-            s.removed = true;
-            r.clients.remove(s.client, s);
-          }
-        }
-      }
-    }
+    return batches.batches().stream().map(Group::new).toList();
   }
 
   /**
@@ -409,36 +247,18 @@ public final class LeasedEngine implements RateLimiterEngine {
     long now = timeSource.nowMicros();
     long tracked = 0;
     long leased = 0;
-    for (LeaseRuleState r : rules.values()) {
-      for (LeaseState s : r.clients.values()) {
+    for (LeasedRuleState r : rules.values()) {
+      for (LeasedKeyState s : r.clients.values()) {
         tracked++;
         synchronized (s) {
           leased += s.leased(now);
         }
       }
     }
-    long last = lastSuccessMicros;
-    return new LeaseStats(instanceId, intervalMicros, ttlMicros, rounds, failedRounds,
-        consecutiveFailures, last < 0 ? -1 : Math.max(0, now - last), lastRoundMicros,
+    return new LeaseStats(instanceId, intervalMicros, ttlMicros, rounds.count(), rounds.failed(),
+        rounds.consecutiveFailures(), rounds.sinceSuccessMicros(now), rounds.lastRoundMicros(),
         lastEntries, tracked, leased, granted, commands.sum(), checks.sum(), misses.sum(),
-        restartsDetected, inGrace, lastError);
-  }
-
-  @Override
-  public void close() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        scheduler.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    synchronized (this) {
-      closed = true;
-      link.close();
-      rules.clear();
-    }
+        restartsDetected, inGrace, rounds.lastError());
   }
 
   @Override
@@ -449,13 +269,17 @@ public final class LeasedEngine implements RateLimiterEngine {
 
   /** The clients of one script call, all in one hash slot on a Cluster. */
   private final class Group {
-    final List<LeaseState.Snapshot> states = new ArrayList<>();
+    final List<LeasedKeyState.Snapshot> states;
     CompletableFuture<List<Object>> reply;
+
+    Group(List<LeasedKeyState.Snapshot> states) {
+      this.states = states;
+    }
 
     String[] keys() {
       List<String> keys = new ArrayList<>();
-      for (LeaseState.Snapshot s : states) {
-        LeaseState k = s.state();
+      for (LeasedKeyState.Snapshot s : states) {
+        LeasedKeyState k = s.state();
         for (int i = 0; i < k.limitCount(); i++) {
           keys.add(k.poolKey(i, s.start()[i]));
         }
@@ -470,8 +294,8 @@ public final class LeasedEngine implements RateLimiterEngine {
       args.add(Long.toString(ttlMicros));
       args.add(inGrace ? "0" : "1");
       args.add(Long.toString(mark));
-      for (LeaseState.Snapshot s : states) {
-        LeaseState k = s.state();
+      for (LeasedKeyState.Snapshot s : states) {
+        LeasedKeyState k = s.state();
         for (int i = 0; i < k.limitCount(); i++) {
           long w = k.windowMicros(i);
           long p = k.permits(i);
@@ -503,8 +327,8 @@ public final class LeasedEngine implements RateLimiterEngine {
     long apply(List<Object> reply, long leaseEnd) {
       int j = 0;
       long sum = 0;
-      for (LeaseState.Snapshot s : states) {
-        LeaseState k = s.state();
+      for (LeasedKeyState.Snapshot s : states) {
+        LeasedKeyState k = s.state();
         int n = k.limitCount();
         long[] confirmed = new long[n];
         long[] got = new long[n];
@@ -528,36 +352,12 @@ public final class LeasedEngine implements RateLimiterEngine {
   }
 
   /** Configures a {@link LeasedEngine}; not thread-safe, validates each value when set. */
-  public static final class Builder {
-    private final Topology topology;
-    private TimeSource timeSource = TimeSource.system();
-    private Duration syncInterval = Duration.ofMillis(250);
+  public static final class Builder extends LocalEngineBuilder<Builder> {
     private Duration leaseTtl;
-    private Duration commandTimeout = Duration.ofMillis(250);
     private double maxLeaseFraction = 0.1;
-    private String keyPrefix = "sluice:leased:";
-    private String instanceId = UUID.randomUUID().toString().substring(0, 8);
-    private boolean autoSync = true;
 
     private Builder(Topology topology) {
-      this.topology = BuilderChecks.sharedStore(topology, "leased");
-    }
-
-    /** Where decisions read "now" when the caller passes no timestamp, and rounds stamp time. */
-    public Builder timeSource(TimeSource source) {
-      this.timeSource = BuilderChecks.notNull("timeSource", source);
-      return this;
-    }
-
-    /**
-     * How often leases are renewed, topped up and returned; default 250 ms.
-     *
-     * @throws IllegalArgumentException if below 1 ms or not whole microseconds
-     */
-    public Builder syncInterval(Duration interval) {
-      this.syncInterval = BuilderChecks.wholeMicros("syncInterval", interval,
-          Duration.ofMillis(1));
-      return this;
+      super(topology, "leased");
     }
 
     /**
@@ -569,17 +369,6 @@ public final class LeasedEngine implements RateLimiterEngine {
      */
     public Builder leaseTtl(Duration ttl) {
       this.leaseTtl = BuilderChecks.wholeMicros("leaseTtl", ttl, Duration.ofMillis(3));
-      return this;
-    }
-
-    /**
-     * How long one Redis command may take; default 250 ms.
-     *
-     * @throws IllegalArgumentException if below 1 ms
-     */
-    public Builder commandTimeout(Duration timeout) {
-      BuilderChecks.atLeast("commandTimeout", timeout, Duration.ofMillis(1));
-      this.commandTimeout = timeout;
       return this;
     }
 
@@ -596,39 +385,6 @@ public final class LeasedEngine implements RateLimiterEngine {
             "maxLeaseFraction " + fraction + " must be > 0 and <= 1");
       }
       this.maxLeaseFraction = fraction;
-      return this;
-    }
-
-    /**
-     * The prefix of every Redis key; default {@code sluice:leased:}.
-     *
-     * @throws IllegalArgumentException if blank
-     */
-    public Builder keyPrefix(String prefix) {
-      BuilderChecks.notBlank("keyPrefix", prefix);
-      this.keyPrefix = prefix;
-      return this;
-    }
-
-    /**
-     * This instance's id in Redis (its fields in every pool); default random. Two live instances
-     * must not share one.
-     *
-     * @throws IllegalArgumentException if blank
-     */
-    public Builder instanceId(String id) {
-      BuilderChecks.notBlank("instanceId", id);
-      this.instanceId = id;
-      return this;
-    }
-
-    /**
-     * Whether the engine runs rounds by itself every interval and early after a missed lease
-     * (default true); false leaves them to {@link LeasedEngine#syncNow()}, for replays on a
-     * manual clock.
-     */
-    public Builder autoSync(boolean auto) {
-      this.autoSync = auto;
       return this;
     }
 

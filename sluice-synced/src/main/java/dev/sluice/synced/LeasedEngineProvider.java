@@ -1,7 +1,5 @@
 package dev.sluice.synced;
 
-import dev.sluice.redis.RedisEngineProvider;
-import dev.sluice.redis.Topology;
 import dev.sluice.spi.ConfigSection;
 import dev.sluice.spi.EngineHealth;
 import dev.sluice.spi.EngineProvider;
@@ -27,7 +25,6 @@ import java.util.List;
  * <p>Found through {@link java.util.ServiceLoader}; applications use {@link LeasedEngine}.
  */
 public final class LeasedEngineProvider implements EngineProvider {
-  private static final List<String> TOPOLOGIES = List.of("standalone", "sentinel", "cluster");
   private static final List<String> NOT_APPLICABLE = List.of("time", "failure-policy",
       "local-share", "denial-cache", "expected-instances");
 
@@ -41,12 +38,8 @@ public final class LeasedEngineProvider implements EngineProvider {
 
   @Override
   public EngineSpec read(ConfigSection engine) {
-    String kind = engine.choice("topology", "standalone", TOPOLOGIES);
-    Topology topology = RedisEngineProvider.topology(engine, kind == null ? "standalone" : kind);
-    Duration timeout = engine.duration("command-timeout", Duration.ofMillis(250),
-        Duration.ofMillis(1));
-    Duration interval = engine.duration("sync-interval", Duration.ofMillis(250),
-        Duration.ofMillis(1));
+    LocalEngineConfig shared = LocalEngineConfig.read(engine);
+    Duration interval = shared.interval();
     Duration ttl = engine.has("lease-ttl")
         ? engine.duration("lease-ttl", null, Duration.ofMillis(3)) : null;
     if (ttl != null && interval != null && ttl.compareTo(interval.multipliedBy(3)) < 0) {
@@ -55,37 +48,18 @@ public final class LeasedEngineProvider implements EngineProvider {
           + "stops spending it one interval before it expires");
     }
     int percent = engine.integer("max-lease-percent", 10, 1, 100);
-    String prefix = engine.string("key-prefix", null);
-    for (String k : NOT_APPLICABLE) {
-      if (engine.has(k)) {
-        engine.string(k, null);
-        engine.problem(k, "does not apply to engine.type leased, which decides every check "
-            + "locally on leases and never degraded: remove it");
+    LocalEngineConfig c = shared.finish(engine, NOT_APPLICABLE, "does not apply to engine.type "
+        + "leased, which decides every check locally on leases and never degraded: remove it");
+    return EngineSpec.of("leased-" + c.kind(), () -> {
+      LeasedEngine.Builder b = c.apply(LeasedEngine.builder(c.topology()))
+          .maxLeaseFraction(percent / 100.0);
+      if (ttl != null) {
+        b.leaseTtl(ttl);
       }
-    }
-    return new EngineSpec() {
-      @Override
-      public String name() {
-        return "leased-" + kind;
-      }
-
-      @Override
-      public ProvidedEngine create() {
-        LeasedEngine.Builder b = LeasedEngine.builder(topology)
-            .commandTimeout(timeout)
-            .syncInterval(interval)
-            .maxLeaseFraction(percent / 100.0);
-        if (ttl != null) {
-          b.leaseTtl(ttl);
-        }
-        if (prefix != null) {
-          b.keyPrefix(prefix);
-        }
-        LeasedEngine e = b.build();
-        String peer = "redis-" + kind;
-        return new ProvidedEngine(e, () -> health(e, peer));
-      }
-    };
+      LeasedEngine e = b.build();
+      String peer = "redis-" + c.kind();
+      return new ProvidedEngine(e, () -> health(e, peer));
+    });
   }
 
   /**

@@ -1,28 +1,16 @@
 package dev.sluice.synced;
 
 import dev.sluice.Algorithm;
-import dev.sluice.Checks;
 import dev.sluice.Decision;
 import dev.sluice.KeyedCheck;
-import dev.sluice.Limit;
-import dev.sluice.MultiDecision;
-import dev.sluice.RateLimiter;
-import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
-import dev.sluice.TimeSource;
 import dev.sluice.redis.Topology;
-import java.time.Duration;
+import dev.sluice.redis.link.Script;
+import dev.sluice.redis.link.SlotBatches;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,63 +49,40 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: each client's state has its own monitor; syncs run on one daemon thread (or
  * the caller of {@link #syncNow()}) and never overlap.
  */
-public final class SyncedEngine implements RateLimiterEngine {
+// The base's type arguments are package-private states: no caller outside this package sees
+// them, since every inherited public method is declared by RateLimiterEngine.
+@SuppressWarnings("exports")
+public final class SyncedEngine extends LocalEngine<SyncedRuleState, SyncedKeyState> {
   private static final Logger LOG = LoggerFactory.getLogger(SyncedEngine.class);
-  /** Most clients in one script call, so that no call keeps Redis busy for long. */
-  static final int BATCH = 256;
+  private static final Algorithm[] SUPPORTED =
+      {Algorithm.FIXED_WINDOW, Algorithm.SLIDING_WINDOW_COUNTER};
+  /** Pushes a batch of clients' own counts and answers the cluster's totals. */
+  private static final Script SYNC = Script.load(SyncedEngine.class::getResourceAsStream,
+      "sync.lua");
+  /** Counts the live instances and answers the mark of Redis's data. */
+  private static final Script HEARTBEAT =
+      Script.load(SyncedEngine.class::getResourceAsStream, "heartbeat.lua");
 
-  private final TimeSource timeSource;
-  final long intervalMicros;
-  final String keyPrefix;
-  private final String instanceId;
-  /** Seeds the coins of share rounding (KeyState.round): differs between instances. */
+  /** Seeds the coins of share rounding (SyncedKeyState.round): differs between instances. */
   final long instanceSeed;
   private final int expectedInstances;
   private final long heartbeatMicros;
-  private final RedisLink link;
-  private final Duration timeout;
   private final boolean sharesByDemand;
-  private final ConcurrentHashMap<Rule, RuleState> rules = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService scheduler;
 
-  final LongAdder checks = new LongAdder();
   final LongAdder shareDenials = new LongAdder();
-  private final LongAdder commands = new LongAdder();
   private volatile int liveInstances = 1;
-  private volatile long rounds;
-  private volatile long failedRounds;
-  private volatile int consecutiveFailures;
-  private volatile long lastSuccessMicros = -1;
-  private volatile long lastRoundMicros;
   private volatile long lastHeartbeatMicros = Long.MIN_VALUE;
   /** The mark Redis's data carried at the last heartbeat; another one means it lost them. */
   private volatile String dataMark;
-  private volatile long restartsDetected;
-  private volatile String lastError;
-  private volatile boolean closed;
 
   private SyncedEngine(Builder b) {
-    this.timeSource = b.timeSource;
-    this.intervalMicros = b.syncInterval.toNanos() / 1_000;
-    this.keyPrefix = b.keyPrefix;
-    this.instanceId = b.instanceId;
+    super(b.settings(), "synced", SUPPORTED,
+        "use engine.type redis for the others", LOG, "sync round");
     this.instanceSeed = b.instanceId.hashCode() * 0x9E3779B97F4A7C15L;
     this.expectedInstances = b.expectedInstances;
     this.heartbeatMicros = Math.max(intervalMicros, 1_000_000L);
-    this.timeout = b.commandTimeout;
     this.sharesByDemand = b.sharesByDemand;
-    this.link = new RedisLink(b.topology, b.commandTimeout, commands);
-    if (b.autoSync) {
-      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sluice-synced-" + instanceId);
-        t.setDaemon(true);
-        return t;
-      });
-      scheduler.scheduleWithFixedDelay(this::syncQuietly, 0, intervalMicros,
-          TimeUnit.MICROSECONDS);
-    } else {
-      scheduler = null;
-    }
+    startRounds();
   }
 
   /**
@@ -129,114 +94,32 @@ public final class SyncedEngine implements RateLimiterEngine {
     return new Builder(topology);
   }
 
-  /**
-   * A limiter enforcing {@code rule}; limiters of equal rules share state.
-   *
-   * @throws IllegalArgumentException if the rule is null or one of its limits uses an algorithm
-   *     other than fixed-window or sliding-window-counter (the message names it)
-   */
   @Override
-  public RateLimiter limiter(Rule rule) {
-    if (rule == null) {
-      throw new IllegalArgumentException("rule must not be null");
-    }
-    List<Limit> limits = rule.limits();
-    for (int i = 0; i < limits.size(); i++) {
-      Algorithm a = limits.get(i).algorithm();
-      if (a != Algorithm.FIXED_WINDOW && a != Algorithm.SLIDING_WINDOW_COUNTER) {
-        throw new IllegalArgumentException("rule '" + rule.id() + "' limit " + i + " uses "
-            + a.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-            + ", which the synced engine does not support: it supports fixed-window and "
-            + "sliding-window-counter (use engine.type redis for the others)");
-      }
-    }
-    return new SyncedRateLimiter(rules.computeIfAbsent(rule, r -> new RuleState(this, r)));
+  SyncedRuleState newRuleState(Rule rule) {
+    return new SyncedRuleState(this, rule);
   }
 
-  /**
-   * Decides every check at {@code nowMicros}, all or nothing, on this instance's view: the states
-   * of all checks are locked in one fixed order (rule id, client), each is evaluated without
-   * consuming, and all consume only if all admit (then they are queued for the next sync like
-   * any admission). Affinities are ignored: the view is local; Redis sees the counts at the next
-   * sync.
-   *
-   * @throws IllegalArgumentException as {@link RateLimiterEngine#checkAll} says, and for a
-   *     limiter of another engine
-   */
+  /** Admissions are queued for the next sync like any other. */
   @Override
-  public MultiDecision checkAll(List<KeyedCheck> checks, long nowMicros) {
-    Checks.keyedChecks(checks);
-    Checks.timestamp(nowMicros);
-    int n = checks.size();
-    RuleState[] rule = new RuleState[n];
-    for (int i = 0; i < n; i++) {
-      if (!(checks.get(i).limiter() instanceof SyncedRateLimiter l) || l.state().engine != this) {
-        throw new IllegalArgumentException("check " + i + " (rule '"
-            + checks.get(i).limiter().rule().id() + "') has a limiter of another engine");
-      }
-      rule[i] = l.state();
-    }
-    Integer[] order = LocalRateLimiter.lockOrder(checks, rule);
-    while (true) {
-      KeyState[] state = new KeyState[n];
-      for (int i = 0; i < n; i++) {
-        state[i] = rule[i].state(checks.get(i).key());
-      }
-      Decision[] parts = new Decision[n];
-      if (lockedCheckAll(checks, state, order, 0, nowMicros, parts)) {
-        return MultiDecision.of(java.util.Arrays.asList(parts));
-      }
-      // A state was dropped by eviction while we resolved it: resolve again.
-    }
-  }
-
-  /** Takes the monitors of {@code state} in {@code order} from {@code k} on, then decides. */
-  private boolean lockedCheckAll(List<KeyedCheck> checks, KeyState[] state, Integer[] order,
-      int k, long now, Decision[] parts) {
-    if (k < order.length) {
-      KeyState s = state[order[k]];
-      synchronized (s) {
-        return !s.removed && lockedCheckAll(checks, state, order, k + 1, now, parts);
-      }
-    }
+  Runnable decideAll(List<KeyedCheck> checks, List<SyncedKeyState> state, long now,
+      Decision[] parts) {
     int instances = instances();
-    int n = state.length;
+    int n = state.size();
     int[] denied = new int[n];
     boolean all = true;
     for (int i = 0; i < n; i++) {
-      denied[i] = state[i].test(now, checks.get(i).cost(), instances);
+      denied[i] = state.get(i).test(now, checks.get(i).cost(), instances);
       all &= denied[i] == 0;
     }
     for (int i = 0; i < n; i++) {
       if (all) {
-        state[i].consume(checks.get(i).cost(), instances);
+        state.get(i).consume(checks.get(i).cost(), instances);
       }
-      parts[i] = state[i].describe(denied[i], checks.get(i).cost(), now, instances);
-      state[i].rule.queueIfDirty(state[i]); // every monitor is held here
+      parts[i] = state.get(i).describe(denied[i], checks.get(i).cost(), now, instances);
+      state.get(i).rule.queueIfDirty(state.get(i)); // every monitor is held here
       this.checks.increment();
     }
-    return true;
-  }
-
-  /** As {@link #checkAll}, now by this engine's time source; completes before it returns. */
-  @Override
-  public CompletionStage<MultiDecision> checkAllAsync(List<KeyedCheck> checks) {
-    try {
-      return CompletableFuture.completedFuture(checkAll(checks, timeSource.nowMicros()));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  /** True: every decision is made in the calling thread, on this instance's view, without I/O. */
-  @Override
-  public boolean decidesInline() {
-    return true;
-  }
-
-  @Override
-  public TimeSource timeSource() {
-    return timeSource;
+    return null;
   }
 
   /** The live instances counted at the last heartbeat, and at least the expected number. */
@@ -252,6 +135,7 @@ public final class SyncedEngine implements RateLimiterEngine {
    *
    * @return whether every command of the round succeeded
    */
+  @Override
   public synchronized boolean syncNow() {
     if (closed) {
       return false;
@@ -264,14 +148,14 @@ public final class SyncedEngine implements RateLimiterEngine {
     long lastBeat = lastHeartbeatMicros;
     if (lastBeat == Long.MIN_VALUE || now - lastBeat >= heartbeatMicros || lastBeat > now) {
       String set = keyPrefix + "{instances}";
-      beat = link.run(Script.HEARTBEAT, new String[] {set, set + ":epoch"}, new String[] {
+      beat = link.run(HEARTBEAT, new String[] {set, set + ":epoch"}, new String[] {
           instanceId, Long.toString(now), Long.toString(now - 3 * heartbeatMicros),
           Long.toString(Math.max(1_000, 6 * heartbeatMicros / 1_000)),
           UUID.randomUUID().toString()});
       pending.add(beat);
     }
     for (Group g : groups) {
-      g.reply = link.run(Script.SYNC, g.keys(), g.args(instanceId));
+      g.reply = link.run(SYNC, g.keys(), g.args(instanceId));
       pending.add(g.reply);
     }
     boolean ok = await(pending);
@@ -295,8 +179,8 @@ public final class SyncedEngine implements RateLimiterEngine {
     if (restarted) {
       restartsDetected++;
       LOG.warn("Redis lost the synced counts (its data mark changed): pushing all again");
-      for (RuleState r : rules.values()) {
-        for (KeyState s : r.clients.values()) {
+      for (SyncedRuleState r : rules.values()) {
+        for (SyncedKeyState s : r.clients.values()) {
           synchronized (s) {
             s.forgetPushed();
             r.queueIfDirty(s);
@@ -304,51 +188,19 @@ public final class SyncedEngine implements RateLimiterEngine {
         }
       }
     }
-    rounds++;
-    if (ok) {
-      consecutiveFailures = 0;
-      lastSuccessMicros = now;
-    } else {
-      failedRounds++;
-      consecutiveFailures++;
-    }
-    if (rounds % 16 == 0) {
-      evict(now);
-    }
-    lastRoundMicros = (System.nanoTime() - began) / 1_000;
-    return ok;
+    return endRound(ok, now, began);
   }
-
-  private void syncQuietly() {
-    try {
-      syncNow();
-    } catch (RuntimeException e) {
-      lastError = e.toString();
-      LOG.warn("sync round failed", e);
-    }
-  }
-
-  private boolean await(List<? extends CompletableFuture<?>> pending) {
-    String error = RedisLink.awaitAll(pending, timeout.multipliedBy(4).plusMillis(100));
-    if (error != null) {
-      lastError = error;
-    }
-    return error == null;
-  }
-
 
   /** Drains the dirty queues into script calls: per hash slot, at most {@link #BATCH} each. */
   private List<Group> collect(long now) {
-    Map<Integer, Group> open = new HashMap<>();
-    List<Group> groups = new ArrayList<>();
-    for (RuleState r : rules.values()) {
+    SlotBatches<SyncedKeyState.Snapshot> batches = new SlotBatches<>(link, BATCH);
+    for (SyncedRuleState r : rules.values()) {
       // Only the states queued when the round began: a state that checks queue again while the
       // round collects must wait for the next round, or a hot key would be sent several times in
-      // one round and its "last two syncs" would span no time at all (which over-admitted 799 of
-      // 600 in HotKeyStartupTest on a busy machine).
+      // one round and its "last two syncs" would span no time at all, which inflates its share.
       int queued = r.dirty.size();
-      for (KeyState s; queued-- > 0 && (s = r.dirty.poll()) != null; ) {
-        KeyState.Snapshot snap;
+      for (SyncedKeyState s; queued-- > 0 && (s = r.dirty.poll()) != null; ) {
+        SyncedKeyState.Snapshot snap;
         synchronized (s) {
           s.queued = false;
           if (s.removed) {
@@ -356,30 +208,10 @@ public final class SyncedEngine implements RateLimiterEngine {
           }
           snap = s.snapshot(now);
         }
-        int slot = link.slot(s.redisKey(0, snap.start()[0]));
-        Group g = open.get(slot);
-        if (g == null || g.states.size() >= BATCH) {
-          g = new Group();
-          open.put(slot, g);
-          groups.add(g);
-        }
-        g.states.add(snap);
+        batches.add(s.redisKey(0, snap.start()[0]), snap);
       }
     }
-    return groups;
-  }
-
-  private void evict(long now) {
-    for (RuleState r : rules.values()) {
-      for (KeyState s : r.clients.values()) {
-        synchronized (s) {
-          if (!s.queued && s.idle(now)) {
-            s.removed = true;
-            r.clients.remove(s.client, s);
-          }
-        }
-      }
-    }
+    return batches.batches().stream().map(Group::new).toList();
   }
 
   /**
@@ -391,32 +223,14 @@ public final class SyncedEngine implements RateLimiterEngine {
     long now = timeSource.nowMicros();
     long pendingKeys = 0;
     long tracked = 0;
-    for (RuleState r : rules.values()) {
+    for (SyncedRuleState r : rules.values()) {
       pendingKeys += r.dirty.size();
       tracked += r.clients.size();
     }
-    long last = lastSuccessMicros;
-    return new SyncStats(instanceId, intervalMicros, rounds, failedRounds, consecutiveFailures,
-        last < 0 ? -1 : Math.max(0, now - last), lastRoundMicros, pendingKeys, tracked,
-        instances(), commands.sum(), checks.sum(), shareDenials.sum(), restartsDetected,
-        lastError);
-  }
-
-  @Override
-  public void close() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        scheduler.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    synchronized (this) {
-      closed = true;
-      link.close();
-      rules.clear();
-    }
+    return new SyncStats(instanceId, intervalMicros, rounds.count(), rounds.failed(),
+        rounds.consecutiveFailures(), rounds.sinceSuccessMicros(now), rounds.lastRoundMicros(),
+        pendingKeys, tracked, instances(), commands.sum(), checks.sum(), shareDenials.sum(),
+        restartsDetected, rounds.lastError());
   }
 
   @Override
@@ -427,13 +241,17 @@ public final class SyncedEngine implements RateLimiterEngine {
 
   /** The clients of one script call, all in one hash slot on a Cluster. */
   private static final class Group {
-    final List<KeyState.Snapshot> states = new ArrayList<>();
+    final List<SyncedKeyState.Snapshot> states;
     CompletableFuture<List<Object>> reply;
+
+    Group(List<SyncedKeyState.Snapshot> states) {
+      this.states = states;
+    }
 
     String[] keys() {
       List<String> keys = new ArrayList<>();
-      for (KeyState.Snapshot s : states) {
-        KeyState k = s.state();
+      for (SyncedKeyState.Snapshot s : states) {
+        SyncedKeyState k = s.state();
         for (int i = 0; i < k.limitCount(); i++) {
           keys.add(k.redisKey(i, s.start()[i]));
           keys.add(k.redisKey(i, s.start()[i] - k.windowMicros(i)));
@@ -445,8 +263,8 @@ public final class SyncedEngine implements RateLimiterEngine {
     String[] args(String id) {
       List<String> args = new ArrayList<>();
       args.add(id);
-      for (KeyState.Snapshot s : states) {
-        KeyState k = s.state();
+      for (SyncedKeyState.Snapshot s : states) {
+        SyncedKeyState k = s.state();
         for (int i = 0; i < k.limitCount(); i++) {
           args.add(Long.toString(s.ownCur()[i]));
           args.add(Long.toString(s.ownPrev()[i]));
@@ -460,8 +278,8 @@ public final class SyncedEngine implements RateLimiterEngine {
 
     void apply(List<Object> totals, long now, int instances, boolean byDemand) {
       int j = 0;
-      for (KeyState.Snapshot s : states) {
-        KeyState k = s.state();
+      for (SyncedKeyState.Snapshot s : states) {
+        SyncedKeyState k = s.state();
         int n = k.limitCount();
         long[] cur = new long[n];
         long[] prev = new long[n];
@@ -481,8 +299,8 @@ public final class SyncedEngine implements RateLimiterEngine {
     }
 
     void requeue() {
-      for (KeyState.Snapshot s : states) {
-        KeyState k = s.state();
+      for (SyncedKeyState.Snapshot s : states) {
+        SyncedKeyState k = s.state();
         synchronized (k) {
           k.needsRead = true;
           k.rule.queueIfDirty(k);
@@ -492,48 +310,12 @@ public final class SyncedEngine implements RateLimiterEngine {
   }
 
   /** Configures a {@link SyncedEngine}; not thread-safe, validates each value when set. */
-  public static final class Builder {
-    private final Topology topology;
-    private TimeSource timeSource = TimeSource.system();
-    private Duration syncInterval = Duration.ofMillis(250);
-    private Duration commandTimeout = Duration.ofMillis(250);
+  public static final class Builder extends LocalEngineBuilder<Builder> {
     private int expectedInstances = 1;
-    private String keyPrefix = "sluice:synced:";
-    private String instanceId = UUID.randomUUID().toString().substring(0, 8);
-    private boolean autoSync = true;
     private boolean sharesByDemand = false;
 
     private Builder(Topology topology) {
-      this.topology = BuilderChecks.sharedStore(topology, "synced");
-    }
-
-    /** Where decisions read "now" when the caller passes no timestamp, and syncs stamp time. */
-    public Builder timeSource(TimeSource source) {
-      this.timeSource = BuilderChecks.notNull("timeSource", source);
-      return this;
-    }
-
-    /**
-     * How often counts are pushed and totals read back; default 250 ms. The error bound of
-     * {@code docs/distributed.md} grows with it.
-     *
-     * @throws IllegalArgumentException if below 1 ms or not whole microseconds
-     */
-    public Builder syncInterval(Duration interval) {
-      this.syncInterval = BuilderChecks.wholeMicros("syncInterval", interval,
-          Duration.ofMillis(1));
-      return this;
-    }
-
-    /**
-     * How long one Redis command may take; default 250 ms.
-     *
-     * @throws IllegalArgumentException if below 1 ms
-     */
-    public Builder commandTimeout(Duration timeout) {
-      BuilderChecks.atLeast("commandTimeout", timeout, Duration.ofMillis(1));
-      this.commandTimeout = timeout;
-      return this;
+      super(topology, "synced");
     }
 
     /**
@@ -548,38 +330,6 @@ public final class SyncedEngine implements RateLimiterEngine {
         throw new IllegalArgumentException("expectedInstances " + instances + " must be >= 1");
       }
       this.expectedInstances = instances;
-      return this;
-    }
-
-    /**
-     * The prefix of every Redis key; default {@code sluice:synced:}.
-     *
-     * @throws IllegalArgumentException if blank
-     */
-    public Builder keyPrefix(String prefix) {
-      BuilderChecks.notBlank("keyPrefix", prefix);
-      this.keyPrefix = prefix;
-      return this;
-    }
-
-    /**
-     * This instance's id in Redis (its field in every count hash); default random. Two live
-     * instances must not share one.
-     *
-     * @throws IllegalArgumentException if blank
-     */
-    public Builder instanceId(String id) {
-      BuilderChecks.notBlank("instanceId", id);
-      this.instanceId = id;
-      return this;
-    }
-
-    /**
-     * Whether the engine syncs by itself every interval (default true); false leaves it to
-     * {@link SyncedEngine#syncNow()}, for replays on a manual clock.
-     */
-    public Builder autoSync(boolean auto) {
-      this.autoSync = auto;
       return this;
     }
 

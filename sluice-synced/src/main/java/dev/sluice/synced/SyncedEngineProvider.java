@@ -1,13 +1,10 @@
 package dev.sluice.synced;
 
-import dev.sluice.redis.RedisEngineProvider;
-import dev.sluice.redis.Topology;
 import dev.sluice.spi.ConfigSection;
 import dev.sluice.spi.EngineHealth;
 import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
 import dev.sluice.spi.ProvidedEngine;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -25,7 +22,6 @@ import java.util.List;
  * <p>Found through {@link java.util.ServiceLoader}; applications use {@link SyncedEngine}.
  */
 public final class SyncedEngineProvider implements EngineProvider {
-  private static final List<String> TOPOLOGIES = List.of("standalone", "sentinel", "cluster");
   private static final List<String> NOT_APPLICABLE =
       List.of("time", "failure-policy", "local-share", "denial-cache");
 
@@ -39,41 +35,17 @@ public final class SyncedEngineProvider implements EngineProvider {
 
   @Override
   public EngineSpec read(ConfigSection engine) {
-    String kind = engine.choice("topology", "standalone", TOPOLOGIES);
-    Topology topology = RedisEngineProvider.topology(engine, kind == null ? "standalone" : kind);
-    Duration timeout = engine.duration("command-timeout", Duration.ofMillis(250),
-        Duration.ofMillis(1));
-    Duration interval = engine.duration("sync-interval", Duration.ofMillis(250),
-        Duration.ofMillis(1));
+    LocalEngineConfig shared = LocalEngineConfig.read(engine);
     int expected = engine.integer("expected-instances", 1, 1, 1_000_000);
-    String prefix = engine.string("key-prefix", null);
-    for (String k : NOT_APPLICABLE) {
-      if (engine.has(k)) {
-        engine.string(k, null);
-        engine.problem(k, "does not apply to engine.type synced, which decides every check "
-            + "locally and never degraded: remove it");
-      }
-    }
-    return new EngineSpec() {
-      @Override
-      public String name() {
-        return "synced-" + kind;
-      }
-
-      @Override
-      public ProvidedEngine create() {
-        SyncedEngine.Builder b = SyncedEngine.builder(topology)
-            .commandTimeout(timeout)
-            .syncInterval(interval)
-            .expectedInstances(expected);
-        if (prefix != null) {
-          b.keyPrefix(prefix);
-        }
-        SyncedEngine e = b.build();
-        String peer = "redis-" + kind;
-        return new ProvidedEngine(e, () -> health(e, peer));
-      }
-    };
+    LocalEngineConfig c = shared.finish(engine, NOT_APPLICABLE, "does not apply to engine.type "
+        + "synced, which decides every check locally and never degraded: remove it");
+    return EngineSpec.of("synced-" + c.kind(), () -> {
+      SyncedEngine e = c.apply(SyncedEngine.builder(c.topology()))
+          .expectedInstances(expected)
+          .build();
+      String peer = "redis-" + c.kind();
+      return new ProvidedEngine(e, () -> health(e, peer));
+    });
   }
 
   /**

@@ -1,9 +1,9 @@
 -- Sluice check, the exact path: decides one request against every limit of one rule,
--- atomically, with wide arithmetic wherever a product may pass 2^53. ScriptSource places the
+-- atomically, with wide arithmetic wherever a product may pass 2^53. CheckScripts places the
 -- library and this driver after 95_check.lua's fast path, which reads t first: execution reaches
 -- them (and builds the library's closures) only when the fast path leaves its block without
 -- answering. In a compiled rule's script a local ARGV of constants just before the library
--- stands for the rule's part of ARGV (ScriptSource.compiled).
+-- stands for the rule's part of ARGV (CheckScripts.compiled).
 --
 -- KEYS[1]  the (client, rule) state: one string of little-endian int64 fields, limit after limit
 -- ARGV[1]  t, microseconds since the epoch; negative: read the server's TIME (95_check.lua does)

@@ -1,5 +1,5 @@
 -- Sluice check, the fast path: the glue of the check script built per rule shape (the
--- sequence of its limits' algorithms) by ScriptSource. Arguments as in 90_check.lua.
+-- sequence of its limits' algorithms) by CheckScripts. Arguments as in 90_check.lua.
 --
 -- Why: a script's top level runs on every call, and in Redis's Lua every `local function`
 -- reached, every table and every string is garbage the collector pays for, on top of the

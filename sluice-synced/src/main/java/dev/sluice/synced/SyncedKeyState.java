@@ -12,19 +12,19 @@ import dev.sluice.Decision;
  * the in-memory engine's arithmetic. Guarded by its own monitor: every method but the
  * constructor is called holding it.
  */
-final class KeyState {
+final class SyncedKeyState extends ClientState {
   static final long ABSENT = Long.MIN_VALUE;
   /** A share meaning "no share": this instance is alone. */
   static final long UNLIMITED = Long.MAX_VALUE;
   /**
    * The part of the others' admissions over one interval that a view is assumed to miss: their
    * sync phases are spread over the interval, so on average half an interval of their admissions
-   * is not pushed yet. The lab measured 0 (ignore it), 0.5 and 1 (docs/distributed.md).
+   * is not pushed yet (docs/distributed.md weighs this against assuming none or a whole
+   * interval).
    */
   static final double STALENESS = 0.5;
 
-  final RuleState rule;
-  final String client;
+  final SyncedRuleState rule;
   private final int n;
   private final long[] permits;
   private final long[] window;
@@ -70,12 +70,10 @@ final class KeyState {
   boolean queued;
   /** A share denied a request: read the cluster's counts even if nothing new was admitted. */
   boolean needsRead;
-  /** Removed from its rule's map by eviction: a check that finds it must look again. */
-  boolean removed;
 
-  KeyState(RuleState rule, String client) {
+  SyncedKeyState(SyncedRuleState rule, String client) {
+    super(client);
     this.rule = rule;
-    this.client = client;
     this.n = rule.limits.length;
     permits = rule.permits;
     window = rule.window;
@@ -321,6 +319,11 @@ final class KeyState {
     }
   }
 
+  @Override
+  boolean evictable(long now) {
+    return !queued && idle(now);
+  }
+
   /** Whether every window this state holds is over at {@code now} and nothing waits. */
   boolean idle(long now) {
     for (int i = 0; i < n; i++) {
@@ -478,5 +481,5 @@ final class KeyState {
   }
 
   /** What one sync sent for one state. */
-  record Snapshot(KeyState state, long[] start, long[] ownCur, long[] ownPrev, long[] demand) {}
+  record Snapshot(SyncedKeyState state, long[] start, long[] ownCur, long[] ownPrev, long[] demand) {}
 }

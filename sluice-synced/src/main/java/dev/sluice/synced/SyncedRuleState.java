@@ -1,27 +1,22 @@
 package dev.sluice.synced;
 
 import dev.sluice.Algorithm;
-import dev.sluice.Limit;
+import dev.sluice.Decision;
 import dev.sluice.Rule;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** The clients of one rule and those of them a sync has something to do for; thread-safe. */
-final class RuleState {
+final class SyncedRuleState extends RuleClients<SyncedKeyState> {
   final SyncedEngine engine;
-  final Rule rule;
-  final Limit[] limits;
   /** Per limit: permits, window (microseconds), whether a sliding window counter. */
   final long[] permits;
   final long[] window;
   final boolean[] sliding;
-  final ConcurrentHashMap<String, KeyState> clients = new ConcurrentHashMap<>();
-  final ConcurrentLinkedQueue<KeyState> dirty = new ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<SyncedKeyState> dirty = new ConcurrentLinkedQueue<>();
 
-  RuleState(SyncedEngine engine, Rule rule) {
+  SyncedRuleState(SyncedEngine engine, Rule rule) {
+    super(rule);
     this.engine = engine;
-    this.rule = rule;
-    this.limits = rule.limits().toArray(new Limit[0]);
     int n = limits.length;
     permits = new long[n];
     window = new long[n];
@@ -33,17 +28,35 @@ final class RuleState {
     }
   }
 
-  /** The state of {@code client}, created on first use. */
-  KeyState state(String client) {
-    KeyState s = clients.get(client);
-    return s != null ? s : clients.computeIfAbsent(client, c -> new KeyState(this, c));
+  @Override
+  SyncedKeyState newState(String client) {
+    return new SyncedKeyState(this, client);
   }
 
   /** Queues {@code s} for the next sync if it has something to sync; holds its monitor. */
-  void queueIfDirty(KeyState s) {
+  void queueIfDirty(SyncedKeyState s) {
     if (!s.queued && s.dirty()) {
       s.queued = true;
       dirty.add(s);
+    }
+  }
+
+  @Override
+  Decision decide(String client, long cost, long now, boolean describe) {
+    int instances = engine.instances();
+    while (true) {
+      SyncedKeyState s = state(client);
+      synchronized (s) {
+        if (s.removed) {
+          continue;
+        }
+        int denied = s.decide(now, cost, instances);
+        queueIfDirty(s);
+        if (describe) {
+          return s.describe(denied, cost, now, instances);
+        }
+        return denied == 0 ? null : LocalRateLimiter.DENIED;
+      }
     }
   }
 }

@@ -1,14 +1,8 @@
 package dev.sluice.redis;
 
 import dev.sluice.Algorithm;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.sluice.redis.link.Script;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A script assembled once from its {@code .lua} resources: the exact-arithmetic helpers, one file
+ * The Redis engine's scripts, each assembled once from its {@code .lua} resources: the exact-arithmetic helpers, one file
  * per algorithm, the steps shared by every driver ({@code 80_rule.lua}), and one driver: the
  * check of one rule ({@link #CHECK}), the multi-key check ({@link #CHECK_ALL}) or its refund
- * ({@link #REFUND}). Run with EVALSHA of {@link #sha1()}, falling back to EVAL of {@link #text()}
- * when the server answers NOSCRIPT (after a restart or a failover, or SCRIPT FLUSH).
+ * ({@link #REFUND}). Each is a {@link Script}, run with EVALSHA and an EVAL fallback.
  *
  * <p>The check of one rule is built per rule shape ({@link #check(List)}): the fast path of
  * {@code 95_check.lua} with each limit's {@code 6x_fast_*.lua} sections unrolled in order, and
@@ -36,11 +29,11 @@ import java.util.regex.Pattern;
  * is a script of its own in the server's script cache, about 30 KB); later ones run their shape's
  * script with the parameters in ARGV.
  */
-final class ScriptSource {
+final class CheckScripts {
   // before the scripts below, which are built from sections at class initialisation
-  private static final Map<List<Algorithm>, ScriptSource> CHECKS = new ConcurrentHashMap<>();
+  private static final Map<List<Algorithm>, Script> CHECKS = new ConcurrentHashMap<>();
   private static final Map<String, Map<String, String>> SECTIONS = new ConcurrentHashMap<>();
-  private static final Map<List<String>, ScriptSource> COMPILED = new ConcurrentHashMap<>();
+  private static final Map<List<String>, Script> COMPILED = new ConcurrentHashMap<>();
   private static final Pattern PARAMETER = Pattern.compile("tonumber\\(ARGV\\[@ \\+ (\\d)\\]\\)");
 
   /**
@@ -58,35 +51,24 @@ final class ScriptSource {
   static final int MAX_FAST_LIMITS = 8;
 
   /** One request against one rule on one key, by the library alone (any shape). */
-  static final ScriptSource CHECK = new ScriptSource(
+  static final Script CHECK = Script.of("check",
       section("95_check.lua", "time") + read(LIBRARY) + read("90_check.lua"));
   /** Several requests on keys of one node (one slot), all or nothing. */
-  static final ScriptSource CHECK_ALL = load("91_check_all.lua");
+  static final Script CHECK_ALL = load("91_check_all.lua");
   /** Gives back a multi-key reservation. */
-  static final ScriptSource REFUND = load("92_refund.lua");
+  static final Script REFUND = load("92_refund.lua");
 
-  private final String text;
-  private final String sha1;
+  private CheckScripts() {}
 
-  private ScriptSource(String text) {
-    this.text = text;
-    try {
-      this.sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is required of every JDK", e);
-    }
-  }
-
-  private static ScriptSource load(String driver) {
-    return new ScriptSource(read(LIBRARY) + read(driver));
+  private static Script load(String driver) {
+    return Script.of(driver, read(LIBRARY) + read(driver));
   }
 
   /**
    * The check script of a rule whose limits have these algorithms, in order: built once per
    * shape, then shared.
    */
-  static ScriptSource check(List<Algorithm> shape) {
+  static Script check(List<Algorithm> shape) {
     if (!hasFastPath(shape)) {
       return CHECK;
     }
@@ -106,12 +88,12 @@ final class ScriptSource {
    * @param limitArgs the rule's part of ARGV as {@link RuleScript#limitArgs()} gives it: k, then
    *     per limit its code and parameters
    */
-  static ScriptSource compiled(List<Algorithm> shape, String[] limitArgs) {
+  static Script compiled(List<Algorithm> shape, String[] limitArgs) {
     return compiled(shape, limitArgs, MAX_COMPILED);
   }
 
   /** As {@link #compiled(List, String[])} with a bound of {@code max} compiled rules (tests). */
-  static ScriptSource compiled(List<Algorithm> shape, String[] limitArgs, int max) {
+  static Script compiled(List<Algorithm> shape, String[] limitArgs, int max) {
     if (!hasFastPath(shape)) {
       return null;
     }
@@ -123,7 +105,7 @@ final class ScriptSource {
     }
     // the limit arguments hold every limit's algorithm code: they name the rule's script alone
     List<String> id = List.of(limitArgs);
-    ScriptSource known = COMPILED.get(id);
+    Script known = COMPILED.get(id);
     if (known != null) {
       return known;
     }
@@ -144,7 +126,7 @@ final class ScriptSource {
    * The fast path and the library for {@code shape}; with {@code limitArgs}, the fast path reads
    * the parameters as constants and the library reads them from a local ARGV of constants.
    */
-  private static ScriptSource buildCheck(List<Algorithm> shape, String[] limitArgs) {
+  private static Script buildCheck(List<Algorithm> shape, String[] limitArgs) {
     String glue = "95_check.lua";
     StringBuilder sb = new StringBuilder();
     sb.append(section(glue, "time")).append(section(glue, "head"));
@@ -185,7 +167,8 @@ final class ScriptSource {
       sb.append(" }\n");
     }
     sb.append(read(LIBRARY)).append(read("90_check.lua"));
-    return new ScriptSource(sb.toString());
+    return Script.of(limitArgs == null ? "check " + shape : "rule " + List.of(limitArgs),
+        sb.toString());
   }
 
   /**
@@ -253,25 +236,6 @@ final class ScriptSource {
 
   /** The resources {@code parts}, one after the other, each followed by a newline. */
   private static String read(String... parts) {
-    StringBuilder sb = new StringBuilder();
-    for (String part : parts) {
-      try (InputStream in = ScriptSource.class.getResourceAsStream("lua/" + part)) {
-        if (in == null) {
-          throw new IllegalStateException("missing script resource dev/sluice/redis/lua/" + part);
-        }
-        sb.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read script resource " + part, e);
-      }
-    }
-    return sb.toString();
-  }
-
-  String text() {
-    return text;
-  }
-
-  String sha1() {
-    return sha1;
+    return Script.read(CheckScripts.class::getResourceAsStream, parts);
   }
 }

@@ -14,11 +14,10 @@ import dev.sluice.Limit;
  * returns leases from {@link #snapshot} and {@link #apply}. Guarded by its own monitor: every
  * method but the constructor is called holding it.
  */
-final class LeaseState {
+final class LeasedKeyState extends ClientState {
   static final long ABSENT = Long.MIN_VALUE;
 
-  final LeaseRuleState rule;
-  final String client;
+  final LeasedRuleState rule;
   private final int n;
   private final long[] permits;
   private final long[] window;
@@ -48,12 +47,10 @@ final class LeaseState {
   /** The largest cost requested, so that a lease can always hold one request. */
   private long largestCost = 1;
   private long lastSnapshotMicros = ABSENT;
-  /** Removed from its rule's map by eviction: a check that finds it must look again. */
-  boolean removed;
 
-  LeaseState(LeaseRuleState rule, String client) {
+  LeasedKeyState(LeasedRuleState rule, String client) {
+    super(client);
     this.rule = rule;
-    this.client = client;
     this.n = rule.limits.length;
     permits = new long[n];
     window = new long[n];
@@ -289,6 +286,11 @@ final class LeaseState {
     java.util.Arrays.fill(reportedSpent, -1);
   }
 
+  @Override
+  boolean evictable(long now) {
+    return idle(now);
+  }
+
   /** Whether nothing is held, nothing waits to be reported, and no window is current. */
   boolean idle(long now) {
     for (int i = 0; i < n; i++) {
@@ -326,6 +328,6 @@ final class LeaseState {
   }
 
   /** What one round sent for one state. */
-  record Snapshot(LeaseState state, long now, long[] start, long[] spent, long[] held,
+  record Snapshot(LeasedKeyState state, long now, long[] start, long[] spent, long[] held,
       long[] want) {}
 }

@@ -1,5 +1,9 @@
-package dev.sluice;
+package dev.sluice.spi;
 
+import dev.sluice.KeyedCheck;
+import dev.sluice.Limit;
+import dev.sluice.RateLimiter;
+import dev.sluice.RateLimiterEngine;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
