@@ -2,6 +2,7 @@ package dev.sluice.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.balance.BalancerKind;
+import dev.sluice.frontend.FrontendRuntime;
 import dev.sluice.rules.PathGlob;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.rules.config.ConfigNode;
@@ -34,6 +35,7 @@ import java.util.function.Function;
  * @param maxHeaders most request header fields; more gets 431
  * @param maxInitialLineBytes longest request line, bytes; longer gets 414
  * @param idleTimeout idle client connections are closed after this
+ * @param drainTimeout on shutdown, how long requests in flight may take to finish
  * @param maxConnectionsPerHost most pooled keep-alive connections to one upstream host, per event
  *     loop
  * @param tiers the priority tiers of adaptive shedding
@@ -43,7 +45,7 @@ import java.util.function.Function;
  */
 public record GatewayConfig(String host, int port, String adminHost, int adminPort,
     Duration reloadInterval, int maxHeaderBytes, int maxHeaders, int maxInitialLineBytes,
-    Duration idleTimeout, int maxConnectionsPerHost, Tiers tiers, List<Route> routes,
+    Duration idleTimeout, Duration drainTimeout, int maxConnectionsPerHost, Tiers tiers, List<Route> routes,
     Map<String, Upstream> upstreams,
     PipelineConfig pipeline) {
 
@@ -238,6 +240,8 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     int maxHeaders = gw.integer("max-headers", 100, 8, 10_000);
     int maxLine = gw.integer("max-initial-line", 8192, 256, 1 << 20);
     Duration idle = gw.duration("idle-timeout", Duration.ofSeconds(120), Duration.ofSeconds(1));
+    Duration drain = gw.duration("drain-timeout", FrontendRuntime.Settings.DEFAULT_DRAIN,
+        Duration.ZERO);
     int maxConn = gw.integer("max-connections-per-host", 64, 1, 100_000);
     Tiers tiers = readTiers(gw.section("tiers"));
 
@@ -293,15 +297,14 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
       throw new ConfigException(problems);
     }
     return new GatewayConfig(host, port, adminHost, adminPort, reload, maxHeaderBytes,
-        maxHeaders, maxLine, idle, maxConn, tiers, routes, upstreams, pipeline);
+        maxHeaders, maxLine, idle, drain, maxConn, tiers, routes, upstreams, pipeline);
   }
 
   /** This configuration listening on other ports (tests and the CLI's --port). */
   public GatewayConfig withPorts(int newPort, int newAdminPort) {
     return new GatewayConfig(host, newPort, adminHost, newAdminPort, reloadInterval,
-        maxHeaderBytes, maxHeaders, maxInitialLineBytes, idleTimeout, maxConnectionsPerHost,
-        tiers, routes, upstreams,
-        pipeline);
+        maxHeaderBytes, maxHeaders, maxInitialLineBytes, idleTimeout, drainTimeout,
+        maxConnectionsPerHost, tiers, routes, upstreams, pipeline);
   }
 
   private static List<String> tierNames(Tiers t) {

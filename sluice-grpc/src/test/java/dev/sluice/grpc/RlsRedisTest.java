@@ -92,7 +92,7 @@ class RlsRedisTest {
   /** A real RlsServer on {@code engine} reading {@link #dir}, with a client channel to it. */
   private Rls rls(RedisEngine engine) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    RlsServer server = RlsServer.start(RlsOptions.builder().port(0).configDir(dir)
+    RlsServer server = RlsServer.start(RlsConfig.builder().port(0).configDir(dir)
         .reloadInterval(Duration.ZERO).build(), engine, registry);
     open.add(server);
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())

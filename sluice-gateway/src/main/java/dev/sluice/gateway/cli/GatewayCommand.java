@@ -1,13 +1,11 @@
 package dev.sluice.gateway.cli;
 
+import dev.sluice.frontend.cli.Launcher;
 import dev.sluice.gateway.GatewayConfig;
 import dev.sluice.gateway.SluiceGateway;
-import dev.sluice.rules.config.ConfigException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,44 +37,21 @@ public final class GatewayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    if (!Files.isRegularFile(config)) {
-      err.println("sluice gateway: config file " + config.toAbsolutePath() + " does not exist "
-          + "(--config FILE)");
-      return 2;
-    }
-    GatewayConfig cfg;
-    try {
-      cfg = GatewayConfig.load(config);
-      if (port != null) {
-        cfg = cfg.withPorts(port, cfg.adminPort());
-      }
-    } catch (ConfigException e) {
-      err.println("sluice gateway: " + config + ": " + e.getMessage());
-      return 2;
-    }
-    SluiceGateway gateway;
-    try {
-      gateway = SluiceGateway.start(cfg, config);
-    } catch (RuntimeException e) {
-      err.println("sluice gateway: cannot start: " + e.getMessage());
-      return 3;
-    }
-    String host = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
-    out.println("Sluice gateway listening on http://" + host + ":" + gateway.port());
-    if (gateway.adminPort() >= 0) {
-      out.println("Admin (metrics) on http://" + cfg.adminHost() + ":" + gateway.adminPort()
-          + "/metrics");
-    }
-    out.println("Engine " + gateway.pipeline().engineName() + ", rules from "
-        + gateway.pipeline().store().location() + ". Press Ctrl-C to stop.");
-    out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      gateway.close();
-      stopped.countDown();
-    }, "sluice-gateway-shutdown"));
-    stopped.await();
-    return 0;
+    return new Launcher<>("sluice gateway",
+        (Path file) -> {
+          GatewayConfig c = GatewayConfig.load(file);
+          return port == null ? c : c.withPorts(port, c.adminPort());
+        },
+        (GatewayConfig cfg) -> SluiceGateway.start(cfg, config))
+        .run(config, out, spec.commandLine().getErr(), (cfg, gateway) -> {
+          String host = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
+          out.println("Sluice gateway listening on http://" + host + ":" + gateway.port());
+          if (gateway.adminPort() >= 0) {
+            out.println("Admin (metrics) on http://" + cfg.adminHost() + ":"
+                + gateway.adminPort() + "/metrics");
+          }
+          out.println("Engine " + gateway.pipeline().engineName() + ", rules from "
+              + gateway.pipeline().store().location() + ". Press Ctrl-C to stop.");
+        });
   }
 }

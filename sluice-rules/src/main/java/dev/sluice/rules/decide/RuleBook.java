@@ -67,7 +67,7 @@ public final class RuleBook {
 
   /**
    * Whether the engine decides in the calling thread without I/O
-   * ({@link RateLimiterEngine#decidesInline()}): then {@link #decideNow} is the cheaper call and
+   * ({@link RateLimiterEngine#decidesInline()}): then {@link #decideBlocking} is the cheaper call and
    * never blocks; otherwise front ends use {@link #decide}.
    */
   public boolean inline() {
@@ -81,7 +81,7 @@ public final class RuleBook {
    *
    * @param rule a rule of this book, or null for a request no rule governs
    */
-  public Outcome decideNow(RuleDefinition rule, ScopeKeys keys, long cost) {
+  public Outcome decideBlocking(RuleDefinition rule, ScopeKeys keys, long cost) {
     if (rule == null) {
       unlimited.increment();
       return Outcome.UNLIMITED;

@@ -1,13 +1,11 @@
 package dev.sluice.server.cli;
 
+import dev.sluice.frontend.cli.Launcher;
 import dev.sluice.server.SluiceServer;
-import dev.sluice.rules.config.ConfigException;
 import dev.sluice.server.config.ServerConfig;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,52 +35,30 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    if (!Files.isRegularFile(config)) {
-      err.println("sluice serve: config file " + config.toAbsolutePath() + " does not exist "
-          + "(--config FILE)");
-      return 2;
-    }
-    ServerConfig cfg;
-    try {
-      cfg = ServerConfig.load(config);
-      if (port != null) {
-        cfg = cfg.withPort(port);
-      }
-    } catch (ConfigException e) {
-      err.println("sluice serve: " + config + ": " + e.getMessage());
-      return 2;
-    }
-    SluiceServer server;
-    try {
-      server = SluiceServer.start(cfg);
-    } catch (RuntimeException e) {
-      err.println("sluice serve: cannot start: " + e.getMessage());
-      return 3;
-    }
-    String host = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
-    String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":"
-        + server.port();
-    out.println("Sluice listening on " + base + " (engine " + server.pipeline().engineName()
-        + ", rules from " + server.pipeline().store().location() + ")");
-    for (String banner : server.banners()) {
-      out.println(banner);
-    }
-    out.println(jvmLine());
-    out.println("Try it:");
-    out.println("  curl -i -X POST " + base + "/rate-limit/check -H 'Content-Type: "
-        + "application/json' -d '{\"method\":\"GET\",\"path\":\"/api/hello\"}'");
-    out.println("  curl -s " + base + "/rate-limits/rules" + (cfg.adminToken() != null
-        ? " -H 'Authorization: Bearer <admin token>'" : ""));
-    out.println("Press Ctrl-C to stop.");
-    out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "sluice-shutdown"));
-    stopped.await();
-    return 0;
+    return new Launcher<>("sluice serve",
+        (Path file) -> {
+          ServerConfig c = ServerConfig.load(file);
+          return port == null ? c : c.withPort(port);
+        },
+        SluiceServer::start)
+        .run(config, out, spec.commandLine().getErr(), (cfg, server) -> {
+          String host = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
+          String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":"
+              + server.port();
+          out.println("Sluice listening on " + base + " (engine "
+              + server.pipeline().engineName() + ", rules from "
+              + server.pipeline().store().location() + ")");
+          for (String banner : server.banners()) {
+            out.println(banner);
+          }
+          out.println(jvmLine());
+          out.println("Try it:");
+          out.println("  curl -i -X POST " + base + "/rate-limit/check -H 'Content-Type: "
+              + "application/json' -d '{\"method\":\"GET\",\"path\":\"/api/hello\"}'");
+          out.println("  curl -s " + base + "/rate-limits/rules" + (cfg.adminToken() != null
+              ? " -H 'Authorization: Bearer <admin token>'" : ""));
+          out.println("Press Ctrl-C to stop.");
+        });
   }
 
   /**
