@@ -20,6 +20,9 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped", "2:invalid configuration", "3:could not start"})
 public final class ServeCommand implements Callable<Integer> {
+  /** The command; picocli sets its options. */
+  public ServeCommand() {}
+
   @Spec
   CommandSpec spec;
 
