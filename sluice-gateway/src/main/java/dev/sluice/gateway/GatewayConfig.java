@@ -2,7 +2,7 @@ package dev.sluice.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.balance.BalancerKind;
-import dev.sluice.frontend.FrontendRuntime;
+import dev.sluice.frontend.FrontendSections;
 import dev.sluice.rules.PathGlob;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.rules.config.ConfigNode;
@@ -214,7 +214,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
    * @throws ConfigException naming every wrong key and why
    */
   public static GatewayConfig load(Path file, Function<String, String> env) {
-    return parse(ConfigNode.readYaml(file), file.toAbsolutePath().getParent(), env);
+    return FrontendSections.load(file, env, GatewayConfig::parse);
   }
 
   /**
@@ -224,13 +224,9 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
    */
   public static GatewayConfig parse(JsonNode root, Path baseDir, Function<String, String> env) {
     List<String> problems = new ArrayList<>();
-    if (root != null && !root.isNull() && !root.isObject()) {
-      throw new ConfigException(List.of("(top level): must be a map of sections"));
-    }
-    ConfigNode top = ConfigNode.root(root, problems, env);
+    ConfigNode top = FrontendSections.top(root, problems, env);
     ConfigNode gw = top.section("gateway");
-    String host = gw.string("host", "127.0.0.1");
-    int port = gw.integer("port", 8000, 0, 65535);
+    FrontendSections.Listener listener = FrontendSections.listener(gw, 8000);
     ConfigNode admin = gw.section("admin");
     String adminHost = admin.string("host", "127.0.0.1");
     int adminPort = admin.integer("port", 9901, -1, 65535);
@@ -240,8 +236,6 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     int maxHeaders = gw.integer("max-headers", 100, 8, 10_000);
     int maxLine = gw.integer("max-initial-line", 8192, 256, 1 << 20);
     Duration idle = gw.duration("idle-timeout", Duration.ofSeconds(120), Duration.ofSeconds(1));
-    Duration drain = gw.duration("drain-timeout", FrontendRuntime.Settings.DEFAULT_DRAIN,
-        Duration.ZERO);
     int maxConn = gw.integer("max-connections-per-host", 64, 1, 100_000);
     Tiers tiers = readTiers(gw.section("tiers"));
 
@@ -296,8 +290,9 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new GatewayConfig(host, port, adminHost, adminPort, reload, maxHeaderBytes,
-        maxHeaders, maxLine, idle, drain, maxConn, tiers, routes, upstreams, pipeline);
+    return new GatewayConfig(listener.host(), listener.port(), adminHost, adminPort, reload,
+        maxHeaderBytes, maxHeaders, maxLine, idle, listener.drainTimeout(), maxConn, tiers,
+        routes, upstreams, pipeline);
   }
 
   /** This configuration listening on other ports (tests and the CLI's --port). */

@@ -1,11 +1,10 @@
 package dev.sluice.gateway;
 
 import dev.sluice.frontend.FrontendRuntime;
+import dev.sluice.frontend.RunningFrontend;
 import dev.sluice.frontend.StatsConfig;
 import dev.sluice.frontend.http.Problem;
-import dev.sluice.rules.Pipeline;
 import dev.sluice.rules.config.ConfigException;
-import dev.sluice.stats.TrafficStats;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class SluiceGateway implements AutoCloseable {
+public final class SluiceGateway extends RunningFrontend {
   private static final Logger LOG = LoggerFactory.getLogger(SluiceGateway.class);
 
   /** The reloads of the config file run on these workers. */
@@ -40,7 +39,6 @@ public final class SluiceGateway implements AutoCloseable {
 
   private final GatewayConfig startConfig;
   private final Path file;
-  private final FrontendRuntime runtime;
   private final GatewayMetrics metrics;
   private final LongSupplier clock = System::nanoTime;
   private final Vertx vertx;
@@ -48,18 +46,17 @@ public final class SluiceGateway implements AutoCloseable {
   private final HttpClient healthClient;
   private HealthChecker checker;
   private String lastText;
-  private volatile int port;
   private volatile int adminPort = -1;
 
   private SluiceGateway(GatewayConfig config, Path file) {
-    this.startConfig = config;
-    this.file = file;
     // The proxied requests feed the statistics (exported as sluice_rule_unique_clients);
     // the gateway has no stats section, so they keep the defaults.
-    this.runtime = FrontendRuntime.start(config.pipeline(), StatsConfig.DEFAULTS,
-        new FrontendRuntime.Settings(WORKERS, true, config.drainTimeout()));
-    this.metrics = new GatewayMetrics(runtime.metrics().registry());
-    this.vertx = runtime.vertx();
+    super(FrontendRuntime.start(config.pipeline(), StatsConfig.DEFAULTS,
+        new FrontendRuntime.Settings(WORKERS, true, config.drainTimeout())), config.host());
+    this.startConfig = config;
+    this.file = file;
+    this.metrics = new GatewayMetrics(runtime().metrics().registry());
+    this.vertx = runtime().vertx();
     this.healthClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false),
         new PoolOptions().setHttp1MaxSize(4));
     Routing r = Routing.build(config, null, metrics, clock);
@@ -67,7 +64,7 @@ public final class SluiceGateway implements AutoCloseable {
     metrics.publish(r);
     checker = new HealthChecker(vertx, healthClient, clock);
     checker.start(r);
-    runtime.closeFirst(this::stopChecks);
+    runtime().closeFirst(this::stopChecks);
   }
 
   /**
@@ -79,14 +76,7 @@ public final class SluiceGateway implements AutoCloseable {
    */
   public static SluiceGateway start(GatewayConfig config, Path file) {
     Objects.requireNonNull(config, "config");
-    SluiceGateway g = new SluiceGateway(config, file);
-    try {
-      g.listen();
-    } catch (RuntimeException e) {
-      g.close();
-      throw e;
-    }
-    return g;
+    return listenOrClose(new SluiceGateway(config, file), SluiceGateway::listen);
   }
 
   private void listen() {
@@ -94,14 +84,14 @@ public final class SluiceGateway implements AutoCloseable {
     HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true)
         .setIdleTimeout((int) c.idleTimeout().toSeconds()).setCompressionSupported(false)
         .setMaxInitialLineLength(c.maxInitialLineBytes()).setMaxHeaderSize(c.maxHeaderBytes());
-    port = runtime.listen(c.host(), c.port(), v -> proxyServer(v, c, options));
+    listening(runtime().listen(c.host(), c.port(), v -> proxyServer(v, c, options)));
     if (c.adminPort() >= 0) {
-      adminPort = runtime.listenOnce(new HttpServerOptions().setHost(c.adminHost())
+      adminPort = runtime().listenOnce(new HttpServerOptions().setHost(c.adminHost())
           .setPort(c.adminPort()), req -> {
             switch (req.path()) {
               case "/metrics" -> req.response()
                   .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                  .end(runtime.metrics().scrape());
+                  .end(scrape());
               case "/healthz" -> req.response().putHeader("Content-Type", "application/json")
                   .end("{\"status\":\"ok\",\"rules\":"
                       + pipeline().book().ruleSet().rules().size() + "}");
@@ -182,43 +172,14 @@ public final class SluiceGateway implements AutoCloseable {
         r.pools().size());
   }
 
-  /** The port the gateway listens on. */
-  public int port() {
-    return port;
-  }
-
   /** The port of the admin listener, -1 when there is none. */
   public int adminPort() {
     return adminPort;
   }
 
-  /** The address the gateway listens on. */
-  public String host() {
-    return startConfig.host();
-  }
-
-  /** The shared pipeline (engine, rules, identity). */
-  public Pipeline pipeline() {
-    return runtime.pipeline();
-  }
-
   /** The Prometheus text of every metric (what the admin listener's /metrics serves). */
   public String scrape() {
-    return runtime.metrics().scrape();
-  }
-
-  /** The per-rule traffic statistics the proxied requests feed (for tests and embedding). */
-  public TrafficStats stats() {
-    return runtime.stats();
-  }
-
-  /**
-   * Stops gracefully: the health checks stop, the listeners stop accepting and requests in flight
-   * finish within {@code gateway.drain-timeout}; then the pipeline closes. Idempotent.
-   */
-  @Override
-  public void close() {
-    runtime.close();
+    return metrics().scrape();
   }
 
   private synchronized void stopChecks() {

@@ -1,7 +1,7 @@
 package dev.sluice.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.frontend.FrontendRuntime;
+import dev.sluice.frontend.FrontendSections;
 import dev.sluice.frontend.ServeExtension;
 import dev.sluice.frontend.StatsConfig;
 import dev.sluice.rules.config.ConfigException;
@@ -34,8 +34,8 @@ import java.util.function.Function;
  * @param stats the per-rule traffic statistics ({@code stats} section)
  */
 public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch,
-    int maxKeyLength, Duration drainTimeout, String adminToken, boolean allowOpenRulesApi, PipelineConfig pipeline,
-    List<ServeExtension.Starter> extensions, StatsConfig stats) {
+    int maxKeyLength, Duration drainTimeout, String adminToken, boolean allowOpenRulesApi,
+    PipelineConfig pipeline, List<ServeExtension.Starter> extensions, StatsConfig stats) {
 
   /** Shortest admin token accepted. */
   public static final int MIN_TOKEN_LENGTH = 16;
@@ -51,25 +51,20 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
    * @throws ConfigException naming every wrong key and why
    */
   public static ServerConfig load(Path file, Function<String, String> env) {
-    return parse(ConfigNode.readYaml(file), file.toAbsolutePath().getParent(), env);
+    return FrontendSections.load(file, env, ServerConfig::parse);
   }
 
   /** Validates a parsed document. */
   public static ServerConfig parse(JsonNode root, Path baseDir, Function<String, String> env) {
     List<String> problems = new ArrayList<>();
-    if (root != null && !root.isNull() && !root.isObject()) {
-      throw new ConfigException(List.of("(top level): must be a map of sections"));
-    }
-    ConfigNode top = ConfigNode.root(root, problems, env);
+    ConfigNode top = FrontendSections.top(root, problems, env);
 
     ConfigNode server = top.section("server");
-    String host = server.string("host", "127.0.0.1");
-    int port = server.integer("port", 8080, 0, 65535);
+    FrontendSections.Listener listener = FrontendSections.listener(server, 8080);
+    String host = listener.host();
     int maxBody = server.integer("max-body-bytes", 1 << 20, 256, 64 << 20);
     int maxBatch = server.integer("max-batch", 10_000, 1, 1_000_000);
     int maxKey = server.integer("max-key-length", 256, 16, 4096);
-    Duration drain = server.duration("drain-timeout", FrontendRuntime.Settings.DEFAULT_DRAIN,
-        Duration.ZERO);
     server.finish();
 
     ConfigNode admin = top.section("admin");
@@ -105,7 +100,8 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServerConfig(host, port, maxBody, maxBatch, maxKey, drain, token, allowOpen, pipeline,
+    return new ServerConfig(host, listener.port(), maxBody, maxBatch, maxKey,
+        listener.drainTimeout(), token, allowOpen, pipeline,
         List.copyOf(extensions), stats);
   }
 
