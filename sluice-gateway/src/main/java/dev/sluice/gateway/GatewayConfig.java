@@ -45,9 +45,8 @@ import java.util.function.Function;
  */
 public record GatewayConfig(String host, int port, String adminHost, int adminPort,
     Duration reloadInterval, int maxHeaderBytes, int maxHeaders, int maxInitialLineBytes,
-    Duration idleTimeout, Duration drainTimeout, int maxConnectionsPerHost, Tiers tiers, List<Route> routes,
-    Map<String, Upstream> upstreams,
-    PipelineConfig pipeline) {
+    Duration idleTimeout, Duration drainTimeout, int maxConnectionsPerHost, Tiers tiers,
+    List<Route> routes, Map<String, Upstream> upstreams, PipelineConfig pipeline) {
 
   /** The methods retried on a connect failure: safe or idempotent (RFC 9110 §9.2.2). */
   public static final Set<String> IDEMPOTENT =

@@ -40,9 +40,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * RlsServer on {@link RedisEngine} over real Redis, a standalone server and a 3-master Cluster
- * started once for the class, checked with real grpc-java clients over sockets (issue 8, "a run
- * against real Redis"). The engines read one manual clock at a day boundary, so every ERL window
- * is whole and the figures are exact; every key carries a fresh prefix.
+ * started once for the class, checked with real grpc-java clients over sockets. The engines read
+ * one manual clock at a day boundary, so every ERL window is whole and the figures are exact;
+ * every key carries a fresh prefix.
  */
 class RlsRedisTest {
   private static RedisCluster cluster;

@@ -39,7 +39,8 @@ class ShutdownTest {
             limits: [{algorithm: fixed-window, max: 10, window: 1m}]
         """);
     Path cfg = dir.resolve("sluice.yaml");
-    Files.writeString(cfg, "server: {drain-timeout: 10s}\nrules: {store: file, file: rules.yaml}\n");
+    Files.writeString(cfg,
+        "server: {drain-timeout: 10s}\nrules: {store: file, file: rules.yaml}\n");
     String java = ProcessHandle.current().info().command().orElse("java");
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         "dev.sluice.server.cli.ServerCli", "serve", "--config", cfg.toString(), "--port", "0")

@@ -21,7 +21,7 @@ import java.util.List;
  *       permits of the {@code stats.top-k-labels} heaviest clients per rule, only when that is
  *       above 0 (the default is 0: client ids are unbounded and stay out of labels). API keys
  *       appear as a digest ({@code key:sha256:...}), never as the key. The rows are replaced by
- *       {@link #refresh} (the service calls it every 2 s), so a client that leaves the top k
+ *       {@link #refresh} ({@code FrontendRuntime} calls it every 2 s), so a client that leaves the top k
  *       leaves the metrics.
  * </ul>
  *
