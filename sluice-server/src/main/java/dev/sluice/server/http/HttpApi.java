@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
@@ -116,7 +117,7 @@ public final class HttpApi {
     };
   }
 
-  private static void internalError(io.vertx.core.http.HttpServerResponse res) {
+  private static void internalError(HttpServerResponse res) {
     Problem.send(res, 500, "internal", "Internal Server Error",
         "an unexpected error was logged by the server");
   }
