@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * ({@link #listen}, {@link #listenOnce}) and the other front ends ({@link #startExtensions}).
  *
  * <p>{@link #close} is graceful: every listener stops accepting connections at once, requests in
- * flight get up to {@link Settings#drainTimeout} to finish, then Vert.x, the extensions and the
- * pipeline are closed.
+ * flight get up to {@link Settings#drainTimeout} to finish (the extensions drain theirs as they
+ * close, meanwhile), then Vert.x and the pipeline are closed.
  *
  * <p>Thread-safe.
  */
@@ -223,8 +223,8 @@ public final class FrontendRuntime implements AutoCloseable {
   /**
    * Stops gracefully and returns when stopped: every listener stops accepting at once and its
    * connections close as their requests in flight complete, within the drain timeout (after it,
-   * the rest are closed); then the extensions, Vert.x and the pipeline (the engine and the
-   * store). Idempotent.
+   * the rest are closed); the extensions close meanwhile; then Vert.x and the pipeline (the
+   * engine and the store). Idempotent.
    */
   @Override
   public void close() {
@@ -242,14 +242,16 @@ public final class FrontendRuntime implements AutoCloseable {
     for (HttpServer s : servers) {
       drained.add(s.shutdown(drainMillis, TimeUnit.MILLISECONDS));
     }
+    // The other front ends stop accepting too while the listeners drain; each drains its own
+    // calls in flight as it closes.
+    for (ServeExtension.Running r : extensions) {
+      closeQuietly(r, "stopping a front end");
+    }
     try {
       Future.join(drained).toCompletionStage().toCompletableFuture()
           .get(drainMillis + TimeUnit.SECONDS.toMillis(AWAIT_SECONDS), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("draining the listeners: {}", e.toString());
-    }
-    for (ServeExtension.Running r : extensions) {
-      closeQuietly(r, "stopping a front end");
     }
     try {
       await(vertx.close());
