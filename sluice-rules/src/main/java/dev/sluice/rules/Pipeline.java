@@ -148,14 +148,15 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * Whether the engine can decide now, read from its health ({@link #engineHealth()}): false
-   * while a backend's circuit is open, when checks get the failure policy's degraded answer
-   * instead of a decision; true otherwise (an engine without a backend always). No check goes
-   * through the engine for this, so readiness probes are never traffic: they add nothing to the
-   * engine's state, its exchanges with other instances or its statistics.
+   * Whether the engine can decide now, read from its health ({@link #engineHealth()}): true
+   * when every backend circuit is closed (an engine without a backend always); false while one
+   * is open or half-open, when checks get the failure policy's degraded answer instead of a
+   * decision. No check goes through the engine for this, so readiness probes are never traffic:
+   * they add nothing to the engine's state, its exchanges with other instances or its
+   * statistics.
    */
   public boolean engineReady() {
-    return engineHealth().worst() != EngineHealth.Circuit.OPEN;
+    return engineHealth().worst() == EngineHealth.Circuit.CLOSED;
   }
 
   /** Stops following the store and releases the store and the engine. */
