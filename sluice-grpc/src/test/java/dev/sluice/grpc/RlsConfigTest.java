@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class RlsOptionsTest {
+class RlsConfigTest {
 
   @Test
   void fromMap_readsEveryKey_configDirRelativeToTheConfigFile() {
