@@ -8,7 +8,7 @@ import dev.sluice.rules.decide.DecisionCounters;
 import dev.sluice.rules.decide.RuleBook;
 import dev.sluice.rules.decide.ScopeKeys;
 import dev.sluice.rules.identity.ClientIdentity;
-import dev.sluice.stats.StatsConfig;
+import dev.sluice.stats.SketchConfig;
 import dev.sluice.stats.TrafficStats;
 import java.io.IOException;
 import java.util.SplittableRandom;
@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * What the traffic statistics add to a check: the decide step ({@link RuleBook#decideNow} on the
+ * What the traffic statistics add to a check: the decide step ({@link RuleBook#decideBlocking} on the
  * in-memory engine) with the statistics observing it ({@code withStats}) and without
  * ({@code withoutStats}, {@link DecisionCounters#NONE}), in the same run, over 10,000 clients
  * chosen with a power-law skew (the same sequence for both); the heaviest clients exceed their
@@ -65,9 +65,9 @@ public class TrafficStatsBenchmark {
     engine = InMemoryEngine.create();
     var parsed = (RuleSetCodec.Valid) RuleSetCodec.parse(new ObjectMapper().readTree("""
         {"rules": [{"id": "api", "limits": [{"window": "1s", "max": 1000}]}]}"""), 10);
-    TrafficStats stats = TrafficStats.create(new StatsConfig(
-        StatsConfig.DEFAULTS.period(), StatsConfig.DEFAULTS.slices(), topCapacity,
-        StatsConfig.DEFAULTS.hllLgK()), System::currentTimeMillis);
+    TrafficStats stats = TrafficStats.create(new SketchConfig(
+        SketchConfig.DEFAULTS.period(), SketchConfig.DEFAULTS.slices(), topCapacity,
+        SketchConfig.DEFAULTS.hllLgK()), System::currentTimeMillis);
     plain = new RuleBook(parsed.ruleSet(), engine, DecisionCounters.NONE);
     observed = new RuleBook(parsed.ruleSet(), engine, stats.observing(DecisionCounters.NONE));
     plainRule = plain.rule("api");
@@ -90,12 +90,12 @@ public class TrafficStatsBenchmark {
 
   @Benchmark
   public Object withoutStats(Cursor c) {
-    return plain.decideNow(plainRule, keys[c.next++ & (CLIENTS - 1)], 1);
+    return plain.decideBlocking(plainRule, keys[c.next++ & (CLIENTS - 1)], 1);
   }
 
   @Benchmark
   public Object withStats(Cursor c) {
-    return observed.decideNow(observedRule, keys[c.next++ & (CLIENTS - 1)], 1);
+    return observed.decideBlocking(observedRule, keys[c.next++ & (CLIENTS - 1)], 1);
   }
 
   @Benchmark

@@ -2,6 +2,7 @@ package dev.sluice.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.gateway.balance.BalancerKind;
+import dev.sluice.frontend.FrontendSections;
 import dev.sluice.rules.PathGlob;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.rules.config.ConfigNode;
@@ -34,6 +35,7 @@ import java.util.function.Function;
  * @param maxHeaders most request header fields; more gets 431
  * @param maxInitialLineBytes longest request line, bytes; longer gets 414
  * @param idleTimeout idle client connections are closed after this
+ * @param drainTimeout on shutdown, how long requests in flight may take to finish
  * @param maxConnectionsPerHost most pooled keep-alive connections to one upstream host, per event
  *     loop
  * @param tiers the priority tiers of adaptive shedding
@@ -43,9 +45,8 @@ import java.util.function.Function;
  */
 public record GatewayConfig(String host, int port, String adminHost, int adminPort,
     Duration reloadInterval, int maxHeaderBytes, int maxHeaders, int maxInitialLineBytes,
-    Duration idleTimeout, int maxConnectionsPerHost, Tiers tiers, List<Route> routes,
-    Map<String, Upstream> upstreams,
-    PipelineConfig pipeline) {
+    Duration idleTimeout, Duration drainTimeout, int maxConnectionsPerHost, Tiers tiers,
+    List<Route> routes, Map<String, Upstream> upstreams, PipelineConfig pipeline) {
 
   /** The methods retried on a connect failure: safe or idempotent (RFC 9110 §9.2.2). */
   public static final Set<String> IDEMPOTENT =
@@ -212,7 +213,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
    * @throws ConfigException naming every wrong key and why
    */
   public static GatewayConfig load(Path file, Function<String, String> env) {
-    return parse(ConfigNode.readYaml(file), file.toAbsolutePath().getParent(), env);
+    return FrontendSections.load(file, env, GatewayConfig::parse);
   }
 
   /**
@@ -222,13 +223,9 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
    */
   public static GatewayConfig parse(JsonNode root, Path baseDir, Function<String, String> env) {
     List<String> problems = new ArrayList<>();
-    if (root != null && !root.isNull() && !root.isObject()) {
-      throw new ConfigException(List.of("(top level): must be a map of sections"));
-    }
-    ConfigNode top = ConfigNode.root(root, problems, env);
+    ConfigNode top = FrontendSections.top(root, problems, env);
     ConfigNode gw = top.section("gateway");
-    String host = gw.string("host", "127.0.0.1");
-    int port = gw.integer("port", 8000, 0, 65535);
+    FrontendSections.Listener listener = FrontendSections.listener(gw, 8000);
     ConfigNode admin = gw.section("admin");
     String adminHost = admin.string("host", "127.0.0.1");
     int adminPort = admin.integer("port", 9901, -1, 65535);
@@ -292,16 +289,16 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new GatewayConfig(host, port, adminHost, adminPort, reload, maxHeaderBytes,
-        maxHeaders, maxLine, idle, maxConn, tiers, routes, upstreams, pipeline);
+    return new GatewayConfig(listener.host(), listener.port(), adminHost, adminPort, reload,
+        maxHeaderBytes, maxHeaders, maxLine, idle, listener.drainTimeout(), maxConn, tiers,
+        routes, upstreams, pipeline);
   }
 
   /** This configuration listening on other ports (tests and the CLI's --port). */
   public GatewayConfig withPorts(int newPort, int newAdminPort) {
     return new GatewayConfig(host, newPort, adminHost, newAdminPort, reloadInterval,
-        maxHeaderBytes, maxHeaders, maxInitialLineBytes, idleTimeout, maxConnectionsPerHost,
-        tiers, routes, upstreams,
-        pipeline);
+        maxHeaderBytes, maxHeaders, maxInitialLineBytes, idleTimeout, drainTimeout,
+        maxConnectionsPerHost, tiers, routes, upstreams, pipeline);
   }
 
   private static List<String> tierNames(Tiers t) {

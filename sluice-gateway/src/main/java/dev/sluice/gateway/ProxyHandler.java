@@ -1,5 +1,8 @@
 package dev.sluice.gateway;
 
+import dev.sluice.frontend.EventLoopDecisions;
+import dev.sluice.frontend.http.Problem;
+import dev.sluice.frontend.http.RateLimitHeaders;
 import dev.sluice.gateway.GatewayConfig.Route;
 import dev.sluice.gateway.GatewayConfig.Tiers;
 import dev.sluice.rules.Pipeline;
@@ -9,9 +12,6 @@ import dev.sluice.rules.decide.RuleBook;
 import dev.sluice.rules.decide.ScopeKeys;
 import dev.sluice.rules.identity.ClientIdentity;
 import dev.sluice.rules.identity.TrustedProxies;
-import dev.sluice.server.http.Problem;
-import dev.sluice.server.http.RateLimitHeaders;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -141,18 +141,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     ClientIdentity who = pipeline.identifier().identify(x.peer, header, null, null);
     RuleDefinition rule = book.match(x.req.method().name(), x.req.path(), header);
     ScopeKeys keys = new ScopeKeys(who, x.req.method().name() + " " + x.req.path());
-    Future<Outcome> decided;
-    if (book.inline()) {
-      try {
-        decided = Future.succeededFuture(book.decideNow(rule, keys, 1));
-      } catch (RuntimeException e) {
-        decided = Future.failedFuture(e);
-      }
-    } else {
-      decided = Future.fromCompletionStage(book.decide(rule, keys, 1),
-          vertx.getOrCreateContext());
-    }
-    decided.onComplete(ar -> {
+    EventLoopDecisions.decide(vertx, book, rule, keys, 1).onComplete(ar -> {
       if (ar.failed()) {
         reject(x.req, 503, "backend-unavailable", "Service Unavailable",
             "the rate-limit backend could not decide; retry later");

@@ -3,7 +3,7 @@ package dev.sluice.grpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.rules.Pipeline;
-import dev.sluice.server.ServeExtension;
+import dev.sluice.frontend.ServeExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +40,7 @@ public final class RlsServeExtension implements ServeExtension {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> keys = JSON.convertValue(section, Map.class);
-    RlsOptions options = RlsOptions.read(keys, baseDir, problems);
+    RlsConfig options = RlsConfig.read(keys, baseDir, problems);
     if (options == null) {
       return null;
     }

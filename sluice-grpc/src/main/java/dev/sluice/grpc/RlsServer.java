@@ -43,7 +43,7 @@ public final class RlsServer implements AutoCloseable {
 
   /**
    * Loads the config directory (invalid files are logged and skipped), starts listening, and
-   * starts polling the directory for changes every {@link RlsOptions#reloadInterval()}.
+   * starts polling the directory for changes every {@link RlsConfig#reloadInterval()}.
    *
    * @param options where to listen and how to answer
    * @param engine decides every check; the caller keeps ownership and closes it
@@ -52,18 +52,18 @@ public final class RlsServer implements AutoCloseable {
    * @throws IllegalArgumentException if an argument is null or the config dir is no directory
    * @throws UncheckedIOException if the port cannot be bound or the directory read
    */
-  public static RlsServer start(RlsOptions options, RateLimiterEngine engine,
+  public static RlsServer start(RlsConfig options, RateLimiterEngine engine,
       MeterRegistry registry) {
     return start(options, engine, registry, DecisionCounters.NONE);
   }
 
   /**
-   * As {@link #start(RlsOptions, RateLimiterEngine, MeterRegistry)}, telling {@code counters}
+   * As {@link #start(RlsConfig, RateLimiterEngine, MeterRegistry)}, telling {@code counters}
    * of every decided descriptor: {@link DecisionCounters#clients} of
    * {@code envoy/<limit's rule id>} (e.g. {@code envoy/rls:domain.key_value}) with the
    * descriptor's counter key ({@code key=value} per entry) as the client.
    */
-  public static RlsServer start(RlsOptions options, RateLimiterEngine engine,
+  public static RlsServer start(RlsConfig options, RateLimiterEngine engine,
       MeterRegistry registry, DecisionCounters counters) {
     if (options == null || engine == null || registry == null) {
       throw new IllegalArgumentException("options, engine and registry must not be null");

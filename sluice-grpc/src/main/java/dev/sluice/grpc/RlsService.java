@@ -6,6 +6,7 @@ import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
+import dev.sluice.frontend.StatsView;
 import dev.sluice.rules.decide.DecisionCounters;
 import dev.sluice.rules.decide.DecisionCounters.ClientTally;
 import dev.sluice.rules.decide.DecisionCounters.Kind;
@@ -63,7 +64,7 @@ final class RlsService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
   private final ConcurrentHashMap<String, ClientTally> observers = new ConcurrentHashMap<>();
 
   RlsService(ConfigDirectory config, RateLimiterEngine engine, RlsMetrics metrics,
-      RlsOptions options, DecisionCounters counters) {
+      RlsConfig options, DecisionCounters counters) {
     this.counters = counters;
     this.config = config;
     this.engine = engine;
@@ -219,7 +220,7 @@ final class RlsService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
       if (observers.size() > MAX_CACHED_LIMITERS) {
         observers.clear(); // rules of old configurations
       }
-      o = observers.computeIfAbsent(id, k -> counters.clients("envoy/" + k));
+      o = observers.computeIfAbsent(id, k -> counters.clients(StatsView.ENVOY_PREFIX + k));
     }
     o.decided(t.counterKey(), t.hits(), d.degraded() ? Kind.DEGRADED
         : d.allowed() ? Kind.ALLOWED : t.shadow() ? Kind.SHADOW_DENIED : Kind.DENIED);

@@ -35,9 +35,9 @@ final class RlsHarness implements AutoCloseable {
   final RateLimitServiceGrpc.RateLimitServiceBlockingStub blocking;
   final RateLimitServiceGrpc.RateLimitServiceStub async;
 
-  RlsHarness(Path dir, Consumer<RlsOptions.Builder> options) {
+  RlsHarness(Path dir, Consumer<RlsConfig.Builder> options) {
     this.dir = dir;
-    RlsOptions.Builder b = RlsOptions.builder().port(0).configDir(dir)
+    RlsConfig.Builder b = RlsConfig.builder().port(0).configDir(dir)
         .reloadInterval(Duration.ofMillis(50));
     options.accept(b);
     server = RlsServer.start(b.build(), engine, registry);

@@ -40,9 +40,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * RlsServer on {@link RedisEngine} over real Redis, a standalone server and a 3-master Cluster
- * started once for the class, checked with real grpc-java clients over sockets (issue 8, "a run
- * against real Redis"). The engines read one manual clock at a day boundary, so every ERL window
- * is whole and the figures are exact; every key carries a fresh prefix.
+ * started once for the class, checked with real grpc-java clients over sockets. The engines read
+ * one manual clock at a day boundary, so every ERL window is whole and the figures are exact;
+ * every key carries a fresh prefix.
  */
 class RlsRedisTest {
   private static RedisCluster cluster;
@@ -92,7 +92,7 @@ class RlsRedisTest {
   /** A real RlsServer on {@code engine} reading {@link #dir}, with a client channel to it. */
   private Rls rls(RedisEngine engine) {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    RlsServer server = RlsServer.start(RlsOptions.builder().port(0).configDir(dir)
+    RlsServer server = RlsServer.start(RlsConfig.builder().port(0).configDir(dir)
         .reloadInterval(Duration.ZERO).build(), engine, registry);
     open.add(server);
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())

@@ -87,6 +87,28 @@ final class Endpoint {
     return f;
   }
 
+  /**
+   * Tries the endpoint with a PING when its breaker is open and the open period is over (the
+   * breaker lets this one call through, as it would a check, and records how it ends); nothing
+   * otherwise. A probe of the connection, not a check: no key, no script, no decision.
+   */
+  void probeIfDue() {
+    if (breaker.state() != CircuitBreaker.State.OPEN || breaker.nanosUntilProbe() > 0
+        || !breaker.tryAcquire()) {
+      return;
+    }
+    commands.get().thenCompose(cmds -> cmds.ping())
+        .orTimeout(timeout.toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(20),
+            TimeUnit.NANOSECONDS)
+        .whenComplete((pong, e) -> {
+          if (e == null) {
+            breaker.onSuccess();
+          } else {
+            breaker.onFailure();
+          }
+        });
+  }
+
   /** How a call failed, from its exception (unwrapped from completion wrappers). */
   static EngineObserver.Failure failureOf(Throwable e) {
     Throwable c = e;

@@ -69,10 +69,16 @@ public final class RedisEngineProvider implements EngineProvider {
     });
   }
 
-  /** Each endpoint's breaker, as the service reports it. */
+  /**
+   * Each endpoint's breaker, as the service reports it. Reading it lets an open breaker whose
+   * open period is over try its endpoint with a PING ({@link Endpoint#probeIfDue}), so the
+   * health of an instance that gets no checks (one out of rotation because it is not ready)
+   * still comes back with its backend.
+   */
   static EngineHealth health(RedisEngine engine) {
     List<EngineHealth.Breaker> breakers = new ArrayList<>();
     for (Endpoint e : engine.backend().endpoints()) {
+      e.probeIfDue();
       breakers.add(new EngineHealth.Breaker(e.name(), switch (e.breaker().state()) {
         case CLOSED -> EngineHealth.Circuit.CLOSED;
         case HALF_OPEN -> EngineHealth.Circuit.HALF_OPEN;

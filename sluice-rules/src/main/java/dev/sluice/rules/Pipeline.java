@@ -1,8 +1,6 @@
 package dev.sluice.rules;
 
-import dev.sluice.Limit;
 import dev.sluice.RateLimiterEngine;
-import dev.sluice.Rule;
 import dev.sluice.rules.config.PipelineConfig;
 import dev.sluice.rules.decide.DecisionCounters;
 import dev.sluice.rules.decide.RuleBook;
@@ -11,9 +9,6 @@ import dev.sluice.rules.store.RuleStore;
 import dev.sluice.spi.EngineHealth;
 import dev.sluice.spi.EngineObserver;
 import dev.sluice.spi.ProvidedEngine;
-import java.time.Duration;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-  private static final Rule READINESS_PROBE = Rule.of("__sluice_readiness_probe",
-      Limit.fixedWindow(1_000_000_000L, Duration.ofSeconds(1)));
 
   private final PipelineConfig config;
   private final ProvidedEngine engine;
@@ -155,15 +148,15 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * Whether the engine itself decides now (a failure policy's degraded answer is not ready):
-   * one check of a probe rule, answered within a second.
+   * Whether the engine can decide now, read from its health ({@link #engineHealth()}): true
+   * when every backend circuit is closed (an engine without a backend always); false while one
+   * is open or half-open, when checks get the failure policy's degraded answer instead of a
+   * decision. No check goes through the engine for this, so readiness probes are never traffic:
+   * they add nothing to the engine's state, its exchanges with other instances or its
+   * statistics.
    */
-  public CompletionStage<Boolean> engineReady() {
-    return engine.engine().limiter(READINESS_PROBE).checkAsync("probe", 1)
-        .thenApply(d -> !d.degraded())
-        .toCompletableFuture()
-        .completeOnTimeout(false, 1, TimeUnit.SECONDS)
-        .exceptionally(e -> false);
+  public boolean engineReady() {
+    return engineHealth().worst() == EngineHealth.Circuit.CLOSED;
   }
 
   /** Stops following the store and releases the store and the engine. */

@@ -4,6 +4,6 @@
  * {@link dev.sluice.server.config.ServerConfig}: a check flows request ({@code http}) → identify
  * client → match rule → decide (the {@link dev.sluice.rules.Pipeline}'s rule book and engine) →
  * respond ({@code http}). Other front ends join {@code serve} through
- * {@link dev.sluice.server.ServeExtension}.
+ * {@link dev.sluice.frontend.ServeExtension}.
  */
 package dev.sluice.server;

@@ -46,14 +46,14 @@ final class RuleTraffic implements ClientTally {
   private static final Kind[] KINDS = Kind.values();
 
   private final String rule;
-  private final StatsConfig config;
+  private final SketchConfig config;
   private final LongSupplier nowMillis;
   private final Stripe[] stripes;
   private final ReentrantLock sketchLock = new ReentrantLock();
   private final Slice[] ring;
   private final long createdMillis;
 
-  RuleTraffic(String rule, StatsConfig config, LongSupplier nowMillis, int stripeCount) {
+  RuleTraffic(String rule, SketchConfig config, LongSupplier nowMillis, int stripeCount) {
     this.rule = rule;
     this.config = config;
     this.nowMillis = nowMillis;
@@ -291,7 +291,7 @@ final class RuleTraffic implements ClientTally {
     final ItemsSketch<String> requested;
     final HllSketch clients;
 
-    Slice(StatsConfig c) {
+    Slice(SketchConfig c) {
       denied = new ItemsSketch<>(c.topCapacity());
       requested = new ItemsSketch<>(c.topCapacity());
       clients = new HllSketch(c.hllLgK(), TgtHllType.HLL_8);

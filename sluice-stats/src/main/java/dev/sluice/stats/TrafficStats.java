@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  * {@link RuleSnapshot.TopList}). Unique clients come from DataSketches' HyperLogLog
  * ({@code HLL_8} per slice, the type with the cheapest update, fed a 64-bit hash of the key).
  *
- * <p><b>Sliding period.</b> Each rule keeps {@link StatsConfig#slices} sub-period sketches in a
+ * <p><b>Sliding period.</b> Each rule keeps {@link SketchConfig#slices} sub-period sketches in a
  * ring; a read merges those of the asked period, so the period slides by one slice.
  *
  * <p><b>Memory per rule</b> is bounded by
@@ -38,12 +38,12 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe. Reads the clock only through the supplied {@code nowMillis}.
  */
 public final class TrafficStats {
-  private final StatsConfig config;
+  private final SketchConfig config;
   private final LongSupplier nowMillis;
   private final int stripes;
   private final ConcurrentHashMap<String, RuleTraffic> rules = new ConcurrentHashMap<>();
 
-  private TrafficStats(StatsConfig config, LongSupplier nowMillis, int stripes) {
+  private TrafficStats(SketchConfig config, LongSupplier nowMillis, int stripes) {
     this.config = Objects.requireNonNull(config, "config");
     this.nowMillis = Objects.requireNonNull(nowMillis, "nowMillis");
     this.stripes = stripes;
@@ -53,14 +53,14 @@ public final class TrafficStats {
    * Statistics with {@code config}, timed by {@code nowMillis} (epoch milliseconds). Each rule
    * has a power of two of stripes, at least twice the available processors (at most 16).
    */
-  public static TrafficStats create(StatsConfig config, LongSupplier nowMillis) {
+  public static TrafficStats create(SketchConfig config, LongSupplier nowMillis) {
     int cpus = Runtime.getRuntime().availableProcessors();
     return new TrafficStats(config, nowMillis,
         Math.min(16, Integer.highestOneBit(Math.max(1, cpus * 2 - 1)) * 2));
   }
 
   /** The configuration. */
-  public StatsConfig config() {
+  public SketchConfig config() {
     return config;
   }
 
@@ -118,7 +118,7 @@ public final class TrafficStats {
    * @param top how many clients each top list holds at most, in [0, 1000]
    * @return empty when the rule has no statistics
    * @throws IllegalArgumentException if {@code period} is not a positive multiple of one slice
-   *     at most {@link StatsConfig#period}, or {@code top} is out of range
+   *     at most {@link SketchConfig#period}, or {@code top} is out of range
    */
   public Optional<RuleSnapshot> snapshot(String rule, Duration period, int top) {
     int slices = slicesOf(period);
@@ -133,7 +133,7 @@ public final class TrafficStats {
    * The number of slices {@code period} covers.
    *
    * @throws IllegalArgumentException naming the value when it is not a positive multiple of one
-   *     slice at most {@link StatsConfig#period}
+   *     slice at most {@link SketchConfig#period}
    */
   public int slicesOf(Duration period) {
     long ms = period.toMillis();

@@ -31,7 +31,7 @@ class SketchAccuracyTest {
     SplittableRandom rnd = new SplittableRandom(seed);
     AtomicLong now = new AtomicLong(1_800_000_000_000L);
     now.set(now.get() - now.get() % 60_000); // start of a slice: one period holds everything
-    TrafficStats stats = TrafficStats.create(StatsConfig.DEFAULTS, now::get);
+    TrafficStats stats = TrafficStats.create(SketchConfig.DEFAULTS, now::get);
     ClientTally t = stats.traffic("r");
     Map<String, Long> requested = new HashMap<>();
     Map<String, Long> denied = new HashMap<>();
@@ -64,7 +64,7 @@ class SketchAccuracyTest {
     double exact = requested.size();
     double est = s.uniqueClients().estimate();
     double rel = Math.abs(est - exact) / exact;
-    double rse = 1.04 / Math.sqrt(1 << StatsConfig.DEFAULTS.hllLgK());
+    double rse = 1.04 / Math.sqrt(1 << SketchConfig.DEFAULTS.hllLgK());
     System.out.printf("  unique clients: exact %d, estimate %.0f [%.0f, %.0f], error %.2f %%"
         + " (RSE %.2f %%)%n", requested.size(), est, s.uniqueClients().lower(),
         s.uniqueClients().upper(), 100 * rel, 100 * rse);
@@ -73,7 +73,7 @@ class SketchAccuracyTest {
 
   private static void check(String what, RuleSnapshot.TopList top, Map<String, Long> exact,
       long total) {
-    long bound = (long) Math.ceil(3.5 / StatsConfig.DEFAULTS.topCapacity() * total);
+    long bound = (long) Math.ceil(3.5 / SketchConfig.DEFAULTS.topCapacity() * total);
     assertThat(top.maxError()).as(what + " max error vs 3.5/capacity of the total")
         .isLessThanOrEqualTo(bound);
     long worst = 0;

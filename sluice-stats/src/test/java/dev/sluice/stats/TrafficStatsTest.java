@@ -27,7 +27,7 @@ class TrafficStatsTest {
   @Test
   void period_slides_oldSlicesLeaveTheSnapshot() {
     AtomicLong now = new AtomicLong(T0);
-    TrafficStats stats = TrafficStats.create(StatsConfig.DEFAULTS, now::get);
+    TrafficStats stats = TrafficStats.create(SketchConfig.DEFAULTS, now::get);
     ClientTally t = stats.traffic("r");
     t.decided("ip:old", 5, Kind.DENIED);
     now.addAndGet(30_000);
@@ -50,7 +50,7 @@ class TrafficStatsTest {
   @Test
   void concurrentFeeds_loseNoDecision() throws InterruptedException {
     AtomicLong now = new AtomicLong(T0);
-    TrafficStats stats = TrafficStats.create(StatsConfig.DEFAULTS, now::get);
+    TrafficStats stats = TrafficStats.create(SketchConfig.DEFAULTS, now::get);
     ClientTally t = stats.traffic("r");
     int threads = 4;
     int each = 50_000;
@@ -82,7 +82,7 @@ class TrafficStatsTest {
   @Test
   void rates_countEachCompleteSecondExactly() {
     AtomicLong now = new AtomicLong(T0);
-    TrafficStats stats = TrafficStats.create(StatsConfig.DEFAULTS, now::get);
+    TrafficStats stats = TrafficStats.create(SketchConfig.DEFAULTS, now::get);
     ClientTally t = stats.traffic("r");
     for (int sec = 0; sec < 12; sec++) {
       for (int i = 0; i < 10 + sec; i++) {
@@ -108,7 +108,7 @@ class TrafficStatsTest {
   @Test
   void ruleBook_feedsTheStats_withTheClientKey_acrossReloads() throws Exception {
     AtomicLong now = new AtomicLong(T0);
-    TrafficStats stats = TrafficStats.create(StatsConfig.DEFAULTS, now::get);
+    TrafficStats stats = TrafficStats.create(SketchConfig.DEFAULTS, now::get);
     DecisionCounters counters = stats.observing(DecisionCounters.NONE);
     String rules = """
         {"rules": [{"id": "api", "limits": [{"window": "1h", "max": 3}]},
@@ -118,10 +118,10 @@ class TrafficStatsTest {
     try (RateLimiterEngine engine = InMemoryEngine.create()) {
       RuleBook book = new RuleBook(v.ruleSet(), engine, counters);
       for (int i = 0; i < 5; i++) {
-        book.decideNow(book.rule("api"), keys("ip:10.0.0.1"), 1);
-        book.decideNow(book.rule("dry"), keys("key:secret"), 1);
+        book.decideBlocking(book.rule("api"), keys("ip:10.0.0.1"), 1);
+        book.decideBlocking(book.rule("dry"), keys("key:secret"), 1);
       }
-      book.decideNow(book.rule("api"), keys("ip:10.0.0.2"), 2);
+      book.decideBlocking(book.rule("api"), keys("ip:10.0.0.2"), 2);
       RuleBook reloaded = new RuleBook(v.ruleSet(), engine, counters);
       reloaded.decide(reloaded.rule("api"), keys("ip:10.0.0.1"), 1).toCompletableFuture().join();
     }
@@ -148,13 +148,13 @@ class TrafficStatsTest {
 
   @Test
   void badConfigurationAndPeriods_areRefused_namingTheValue() {
-    assertThatThrownBy(() -> new StatsConfig(Duration.ofSeconds(60), 7, 256, 12))
+    assertThatThrownBy(() -> new SketchConfig(Duration.ofSeconds(60), 7, 256, 12))
         .hasMessageContaining("7 slices");
-    assertThatThrownBy(() -> new StatsConfig(Duration.ofSeconds(60), 6, 300, 12))
+    assertThatThrownBy(() -> new SketchConfig(Duration.ofSeconds(60), 6, 300, 12))
         .hasMessageContaining("300");
-    assertThatThrownBy(() -> new StatsConfig(Duration.ofSeconds(60), 6, 256, 20))
+    assertThatThrownBy(() -> new SketchConfig(Duration.ofSeconds(60), 6, 256, 20))
         .hasMessageContaining("20");
-    TrafficStats stats = TrafficStats.create(StatsConfig.DEFAULTS, () -> T0);
+    TrafficStats stats = TrafficStats.create(SketchConfig.DEFAULTS, () -> T0);
     assertThatThrownBy(() -> stats.slicesOf(Duration.ofSeconds(15)))
         .hasMessage("period '15s' must be a multiple of 10s up to 1m");
     assertThatThrownBy(() -> stats.slicesOf(Duration.ofMinutes(2))).hasMessageContaining("'2m'");
@@ -165,7 +165,7 @@ class TrafficStatsTest {
 
   @Test
   void memoryBound_isStatedPerRule() {
-    TrafficStats stats = TrafficStats.create(StatsConfig.DEFAULTS, () -> T0);
+    TrafficStats stats = TrafficStats.create(SketchConfig.DEFAULTS, () -> T0);
     long bound = stats.boundBytesPerRule(260);
     System.out.println("bound per rule (defaults, 260-char keys, " + stats.stripes()
         + " stripes): " + bound + " bytes");

@@ -2,7 +2,7 @@ package dev.sluice.bench.grpc;
 
 import com.google.protobuf.Duration;
 import dev.sluice.InMemoryEngine;
-import dev.sluice.grpc.RlsOptions;
+import dev.sluice.grpc.RlsConfig;
 import dev.sluice.grpc.RlsServer;
 import dev.sluice.server.SluiceServer;
 import dev.sluice.server.config.ServerConfig;
@@ -141,7 +141,7 @@ public final class RlsBenchmarks {
               requests_per_unit: %d
         """.formatted(LIMIT));
     try (InMemoryEngine engine = InMemoryEngine.create();
-        RlsServer sluice = RlsServer.start(RlsOptions.builder().port(0).configDir(erl)
+        RlsServer sluice = RlsServer.start(RlsConfig.builder().port(0).configDir(erl)
             .reloadInterval(java.time.Duration.ZERO).build(), engine, new SimpleMeterRegistry());
         Target empty = new Target("empty grpc-java service", emptyService());
         Target rls = new Target("Sluice RLS", sluice.port())) {

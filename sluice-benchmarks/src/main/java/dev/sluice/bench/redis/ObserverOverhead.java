@@ -3,7 +3,7 @@ package dev.sluice.bench.redis;
 import dev.sluice.redis.RedisEngine;
 import dev.sluice.redis.RedisRateLimiter;
 import dev.sluice.redis.Topology;
-import dev.sluice.server.metrics.ServerMetrics;
+import dev.sluice.frontend.metrics.ServerMetrics;
 import dev.sluice.spi.EngineObserver;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

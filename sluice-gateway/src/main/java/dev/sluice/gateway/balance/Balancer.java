@@ -40,7 +40,8 @@ public interface Balancer {
           new LeastLoaded(nanoClock, LeastLoaded.Score.WEIGHTED_CONNECTIONS);
       case LEAST_RESPONSE_TIME -> new LeastLoaded(nanoClock, LeastLoaded.Score.RESPONSE_TIME);
       case IP_HASH -> new IpHash(hosts);
-      case CONSISTENT_HASH -> new ConsistentHashRing(hosts, ConsistentHashRing.VNODES_PER_WEIGHT);
+      case CONSISTENT_HASH -> new ConsistentHashBalancer(hosts,
+          ConsistentHashBalancer.VNODES_PER_WEIGHT);
       case POWER_OF_TWO_CHOICES -> new PowerOfTwoChoices(nanoClock, random);
     };
   }

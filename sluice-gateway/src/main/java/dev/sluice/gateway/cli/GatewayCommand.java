@@ -1,67 +1,30 @@
 package dev.sluice.gateway.cli;
 
+import dev.sluice.frontend.cli.FrontendCommand;
 import dev.sluice.gateway.GatewayConfig;
 import dev.sluice.gateway.SluiceGateway;
-import dev.sluice.rules.config.ConfigException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code sluice gateway}: runs the rate-limiting reverse proxy until interrupted. */
-@Command(name = "gateway", mixinStandardHelpOptions = true,
+@Command(name = "gateway",
     description = {"Runs Sluice as a rate-limiting reverse proxy (gateway mode).",
         "The config file (YAML) holds the gateway section (listener, routes, upstreams, "
             + "balancers, health checks, tiers) and the engine, rules and identity sections "
             + "the service shares; see config/gateway.yaml and docs/gateway.md. Routes, "
             + "upstreams and tiers reload when the file changes; an invalid change is refused "
-            + "naming the key."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped", "2:invalid configuration", "3:could not start"})
-public final class GatewayCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "The configuration file (default: ${DEFAULT-VALUE}).",
-      defaultValue = "config/gateway.yaml")
-  Path config;
-
-  @Option(names = {"-p", "--port"}, paramLabel = "PORT",
-      description = "Listen on this port instead of gateway.port (0: any free port).")
-  Integer port;
+            + "naming the key."})
+public final class GatewayCommand extends FrontendCommand<GatewayConfig, SluiceGateway> {
+  /** The command, reading {@code config/gateway.yaml} by default; picocli sets its options. */
+  public GatewayCommand() {
+    // The gateway follows its file: it reloads routes, upstreams and tiers when it changes.
+    super(Path.of("config/gateway.yaml"), GatewayConfig::load,
+        (cfg, p) -> cfg.withPorts(p, cfg.adminPort()), SluiceGateway::start);
+  }
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    if (!Files.isRegularFile(config)) {
-      err.println("sluice gateway: config file " + config.toAbsolutePath() + " does not exist "
-          + "(--config FILE)");
-      return 2;
-    }
-    GatewayConfig cfg;
-    try {
-      cfg = GatewayConfig.load(config);
-      if (port != null) {
-        cfg = cfg.withPorts(port, cfg.adminPort());
-      }
-    } catch (ConfigException e) {
-      err.println("sluice gateway: " + config + ": " + e.getMessage());
-      return 2;
-    }
-    SluiceGateway gateway;
-    try {
-      gateway = SluiceGateway.start(cfg, config);
-    } catch (RuntimeException e) {
-      err.println("sluice gateway: cannot start: " + e.getMessage());
-      return 3;
-    }
+  protected void banner(GatewayConfig cfg, SluiceGateway gateway, PrintWriter out) {
     String host = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
     out.println("Sluice gateway listening on http://" + host + ":" + gateway.port());
     if (gateway.adminPort() >= 0) {
@@ -70,13 +33,5 @@ public final class GatewayCommand implements Callable<Integer> {
     }
     out.println("Engine " + gateway.pipeline().engineName() + ", rules from "
         + gateway.pipeline().store().location() + ". Press Ctrl-C to stop.");
-    out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      gateway.close();
-      stopped.countDown();
-    }, "sluice-gateway-shutdown"));
-    stopped.await();
-    return 0;
   }
 }

@@ -67,21 +67,21 @@ public final class RuleBook {
 
   /**
    * Whether the engine decides in the calling thread without I/O
-   * ({@link RateLimiterEngine#decidesInline()}): then {@link #decideNow} is the cheaper call and
-   * never blocks; otherwise front ends use {@link #decide}.
+   * ({@link RateLimiterEngine#decidesInline()}): then {@link #decideBlocking} is the cheaper call
+   * and never blocks; otherwise front ends use {@link #decide}.
    */
   public boolean inline() {
     return inline;
   }
 
   /**
-   * Decides a request of {@code cost} now and returns when decided: at once on an
+   * Decides a request of {@code cost}, blocking the caller until decided: at once on an
    * {@link #inline()} engine, after the round trip on a remote one (so never call it on an event
    * loop unless {@link #inline()}).
    *
    * @param rule a rule of this book, or null for a request no rule governs
    */
-  public Outcome decideNow(RuleDefinition rule, ScopeKeys keys, long cost) {
+  public Outcome decideBlocking(RuleDefinition rule, ScopeKeys keys, long cost) {
     if (rule == null) {
       unlimited.increment();
       return Outcome.UNLIMITED;

@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:allowed", "1:denied (429)", "2:error"})
 public final class CheckCommand implements Callable<Integer> {
+  /** The command; picocli sets its options. */
+  public CheckCommand() {}
+
   @Spec
   CommandSpec spec;
 

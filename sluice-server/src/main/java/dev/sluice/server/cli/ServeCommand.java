@@ -1,65 +1,27 @@
 package dev.sluice.server.cli;
 
+import dev.sluice.frontend.cli.FrontendCommand;
 import dev.sluice.server.SluiceServer;
-import dev.sluice.rules.config.ConfigException;
 import dev.sluice.server.config.ServerConfig;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code sluice serve}: runs the service until interrupted. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve",
     description = {"Runs the Sluice rate-limit service.",
         "The config file (YAML) chooses the engine, the rule store, the port, the admin token "
             + "and trusted proxies; see config/sluice.yaml. An invalid config stops here with "
-            + "the wrong key and why."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped", "2:invalid configuration", "3:could not start"})
-public final class ServeCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "The configuration file (default: ${DEFAULT-VALUE}).",
-      defaultValue = "config/sluice.yaml")
-  Path config;
-
-  @Option(names = {"-p", "--port"}, paramLabel = "PORT",
-      description = "Listen on this port instead of the configured one (0: any free port).")
-  Integer port;
+            + "the wrong key and why."})
+public final class ServeCommand extends FrontendCommand<ServerConfig, SluiceServer> {
+  /** The command, reading {@code config/sluice.yaml} by default; picocli sets its options. */
+  public ServeCommand() {
+    super(Path.of("config/sluice.yaml"), ServerConfig::load, ServerConfig::withPort,
+        (cfg, file) -> SluiceServer.start(cfg));
+  }
 
   @Override
-  public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    if (!Files.isRegularFile(config)) {
-      err.println("sluice serve: config file " + config.toAbsolutePath() + " does not exist "
-          + "(--config FILE)");
-      return 2;
-    }
-    ServerConfig cfg;
-    try {
-      cfg = ServerConfig.load(config);
-      if (port != null) {
-        cfg = cfg.withPort(port);
-      }
-    } catch (ConfigException e) {
-      err.println("sluice serve: " + config + ": " + e.getMessage());
-      return 2;
-    }
-    SluiceServer server;
-    try {
-      server = SluiceServer.start(cfg);
-    } catch (RuntimeException e) {
-      err.println("sluice serve: cannot start: " + e.getMessage());
-      return 3;
-    }
+  protected void banner(ServerConfig cfg, SluiceServer server, PrintWriter out) {
     String host = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
     String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":"
         + server.port();
@@ -75,14 +37,6 @@ public final class ServeCommand implements Callable<Integer> {
     out.println("  curl -s " + base + "/rate-limits/rules" + (cfg.adminToken() != null
         ? " -H 'Authorization: Bearer <admin token>'" : ""));
     out.println("Press Ctrl-C to stop.");
-    out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "sluice-shutdown"));
-    stopped.await();
-    return 0;
   }
 
   /**

@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
     description = "The Sluice rate-limit service.",
     subcommands = {ServeCommand.class, CheckCommand.class})
 public final class ServerCli implements Runnable {
+  /** The top-level command; picocli runs its subcommands. */
+  public ServerCli() {}
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 

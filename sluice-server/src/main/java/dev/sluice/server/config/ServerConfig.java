@@ -1,13 +1,16 @@
 package dev.sluice.server.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.frontend.FrontendSections;
+import dev.sluice.frontend.ServeExtension;
+import dev.sluice.frontend.StatsConfig;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.rules.config.ConfigNode;
 import dev.sluice.rules.config.PipelineConfig;
-import dev.sluice.server.ServeExtension;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -22,6 +25,7 @@ import java.util.function.Function;
  * @param maxBodyBytes largest request body; larger gets 413
  * @param maxBatch most checks in one batch request
  * @param maxKeyLength longest client id, rule id or header value used as a key
+ * @param drainTimeout on shutdown, how long requests in flight may take to finish
  * @param adminToken the bearer token of the rules API, or null for none
  * @param allowOpenRulesApi start even with no token on a non-loopback address
  * @param pipeline the engine, the rule store and client identity (the sections every front end
@@ -30,8 +34,8 @@ import java.util.function.Function;
  * @param stats the per-rule traffic statistics ({@code stats} section)
  */
 public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch,
-    int maxKeyLength, String adminToken, boolean allowOpenRulesApi, PipelineConfig pipeline,
-    List<ServeExtension.Starter> extensions, StatsSettings stats) {
+    int maxKeyLength, Duration drainTimeout, String adminToken, boolean allowOpenRulesApi,
+    PipelineConfig pipeline, List<ServeExtension.Starter> extensions, StatsConfig stats) {
 
   /** Shortest admin token accepted. */
   public static final int MIN_TOKEN_LENGTH = 16;
@@ -47,20 +51,17 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
    * @throws ConfigException naming every wrong key and why
    */
   public static ServerConfig load(Path file, Function<String, String> env) {
-    return parse(ConfigNode.readYaml(file), file.toAbsolutePath().getParent(), env);
+    return FrontendSections.load(file, env, ServerConfig::parse);
   }
 
   /** Validates a parsed document. */
   public static ServerConfig parse(JsonNode root, Path baseDir, Function<String, String> env) {
     List<String> problems = new ArrayList<>();
-    if (root != null && !root.isNull() && !root.isObject()) {
-      throw new ConfigException(List.of("(top level): must be a map of sections"));
-    }
-    ConfigNode top = ConfigNode.root(root, problems, env);
+    ConfigNode top = FrontendSections.top(root, problems, env);
 
     ConfigNode server = top.section("server");
-    String host = server.string("host", "127.0.0.1");
-    int port = server.integer("port", 8080, 0, 65535);
+    FrontendSections.Listener listener = FrontendSections.listener(server, 8080);
+    String host = listener.host();
     int maxBody = server.integer("max-body-bytes", 1 << 20, 256, 64 << 20);
     int maxBatch = server.integer("max-batch", 10_000, 1, 1_000_000);
     int maxKey = server.integer("max-key-length", 256, 16, 4096);
@@ -79,7 +80,7 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
     admin.finish();
 
     PipelineConfig pipeline = PipelineConfig.read(top, baseDir);
-    StatsSettings stats = StatsSettings.read(top);
+    StatsConfig stats = StatsConfig.read(top);
     List<ServeExtension.Starter> extensions = new ArrayList<>();
     for (ServeExtension e : ServiceLoader.load(ServeExtension.class)) {
       top.section(e.section()); // known: the extension validates its keys
@@ -99,14 +100,15 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return new ServerConfig(host, port, maxBody, maxBatch, maxKey, token, allowOpen, pipeline,
+    return new ServerConfig(host, listener.port(), maxBody, maxBatch, maxKey,
+        listener.drainTimeout(), token, allowOpen, pipeline,
         List.copyOf(extensions), stats);
   }
 
   /** This configuration listening on another port (tests and the CLI's --port). */
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, maxBodyBytes, maxBatch, maxKeyLength, adminToken,
-        allowOpenRulesApi, pipeline, extensions, stats);
+    return new ServerConfig(host, newPort, maxBodyBytes, maxBatch, maxKeyLength, drainTimeout,
+        adminToken, allowOpenRulesApi, pipeline, extensions, stats);
   }
 
   static boolean isLoopback(String host) {

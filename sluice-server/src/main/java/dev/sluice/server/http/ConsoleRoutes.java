@@ -3,6 +3,8 @@ package dev.sluice.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.frontend.StatsView;
+import dev.sluice.frontend.http.Problem;
 import dev.sluice.rules.Pipeline;
 import dev.sluice.rules.RuleDefinition;
 import dev.sluice.rules.RuleSetCodec;
@@ -41,8 +43,6 @@ import java.util.Set;
  * <p>Thread-safe.
  */
 public final class ConsoleRoutes {
-  /** The prefix of the statistics of Envoy RLS descriptors: {@code envoy/<core rule id>}. */
-  public static final String ENVOY_PREFIX = "envoy/";
   static final int MAX_TOP = 100;
   static final int DEFAULT_TOP = 10;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -163,27 +163,6 @@ public final class ConsoleRoutes {
     return new Query(top, period, slices);
   }
 
-  /**
-   * The ids with statistics, in the order the API lists them: the rules in force, then the
-   * Envoy RLS descriptors with decisions in the period ({@value #ENVOY_PREFIX}{@code <rule id>},
-   * sorted). Forgets the statistics of rules no longer in force and of idle descriptors.
-   */
-  public static List<String> ids(Pipeline pipeline, TrafficStats stats) {
-    List<String> ids = new ArrayList<>();
-    for (RuleDefinition r : pipeline.book().ruleSet().rules()) {
-      ids.add(r.id());
-    }
-    stats.rules().stream().filter(id -> id.startsWith(ENVOY_PREFIX) && !stats.idle(id))
-        .sorted().forEach(ids::add);
-    stats.retain(ids);
-    return ids;
-  }
-
-  /** How a client appears in the stats: API keys as a digest, entries of Envoy keys spaced. */
-  public static String displayClient(String client) {
-    return HttpApi.displayKey(client).replace('\u001f', ' ');
-  }
-
   private void all(RoutingContext ctx) {
     Query q = query(ctx);
     if (q == null) {
@@ -191,7 +170,7 @@ public final class ConsoleRoutes {
     }
     ObjectNode out = head(q);
     ArrayNode list = out.putArray("rules");
-    for (String id : ids(pipeline, stats)) {
+    for (String id : StatsView.ids(pipeline, stats)) {
       list.add(rule(id, q));
     }
     json(ctx.response(), out);
@@ -200,7 +179,7 @@ public final class ConsoleRoutes {
   private void one(RoutingContext ctx) {
     String id = ctx.pathParam("rule");
     if (pipeline.book().rule(id) == null
-        && !(id.startsWith(ENVOY_PREFIX) && stats.rules().contains(id))) {
+        && !(id.startsWith(StatsView.ENVOY_PREFIX) && stats.rules().contains(id))) {
       Problem.send(ctx.response(), 404, "unknown-rule", "Unknown rule",
           "no rule with id '" + CheckRequest.abbreviate(id) + "'");
       return;
@@ -265,7 +244,7 @@ public final class ConsoleRoutes {
     o.put("max_error", t.maxError());
     ArrayNode a = o.putArray("clients");
     for (RuleSnapshot.TopClient c : t.clients()) {
-      a.addObject().put("client", displayClient(c.client())).put("estimate", c.estimate())
+      a.addObject().put("client", StatsView.displayClient(c.client())).put("estimate", c.estimate())
           .put("lower", c.lower()).put("upper", c.upper());
     }
   }

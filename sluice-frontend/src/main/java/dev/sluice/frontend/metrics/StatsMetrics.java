@@ -1,7 +1,7 @@
-package dev.sluice.server.metrics;
+package dev.sluice.frontend.metrics;
 
 import dev.sluice.rules.Pipeline;
-import dev.sluice.server.http.ConsoleRoutes;
+import dev.sluice.frontend.StatsView;
 import dev.sluice.stats.RuleSnapshot;
 import dev.sluice.stats.TrafficStats;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +21,7 @@ import java.util.List;
  *       permits of the {@code stats.top-k-labels} heaviest clients per rule, only when that is
  *       above 0 (the default is 0: client ids are unbounded and stay out of labels). API keys
  *       appear as a digest ({@code key:sha256:...}), never as the key. The rows are replaced by
- *       {@link #refresh} (the service calls it every 2 s), so a client that leaves the top k
+ *       {@link #refresh} ({@code FrontendRuntime} calls it every 2 s), so a client that leaves the top k
  *       leaves the metrics.
  * </ul>
  *
@@ -54,25 +54,25 @@ public final class StatsMetrics {
 
   /**
    * Replaces the rows: one per rule in force and Envoy descriptor seen
-   * ({@link ConsoleRoutes#ids}), and the top clients when enabled; forgets the statistics of
+   * ({@link StatsView#ids}), and the top clients when enabled; forgets the statistics of
    * rules no longer in force.
    */
   public void refresh() {
     List<MultiGauge.Row<?>> u = new ArrayList<>();
     List<MultiGauge.Row<?>> d = new ArrayList<>();
     List<MultiGauge.Row<?>> c = new ArrayList<>();
-    for (String id : ConsoleRoutes.ids(pipeline, stats)) {
+    for (String id : StatsView.ids(pipeline, stats)) {
       u.add(MultiGauge.Row.of(Tags.of("rule", id), stats, s -> s.uniqueClients(id)));
       if (topK > 0) {
         RuleSnapshot snap = stats.snapshot(id, stats.config().period(), topK).orElse(null);
         if (snap != null) {
           for (RuleSnapshot.TopClient t : snap.deniedMost().clients()) {
             d.add(MultiGauge.Row.of(Tags.of("rule", id, "client",
-                ConsoleRoutes.displayClient(t.client())), t.estimate()));
+                StatsView.displayClient(t.client())), t.estimate()));
           }
           for (RuleSnapshot.TopClient t : snap.requestedMost().clients()) {
             c.add(MultiGauge.Row.of(Tags.of("rule", id, "client",
-                ConsoleRoutes.displayClient(t.client())), t.estimate()));
+                StatsView.displayClient(t.client())), t.estimate()));
           }
         }
       }

@@ -1,4 +1,4 @@
-package dev.sluice.server.http;
+package dev.sluice.frontend.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,8 +32,8 @@ public final class Problem {
             + "; see errors", violations));
   }
 
-  /** The problem document. */
-  static ObjectNode body(int status, String type, String title, String detail,
+  /** The problem document, for a problem inside another document (a batch item's error). */
+  public static ObjectNode body(int status, String type, String title, String detail,
       List<Violation> violations) {
     ObjectNode o = JSON.createObjectNode();
     o.put("type", BASE + type);
@@ -52,7 +52,8 @@ public final class Problem {
     return o;
   }
 
-  static void send(HttpServerResponse res, int status, ObjectNode body) {
+  /** Sends {@code body}, a problem document, unless the response is already ended or closed. */
+  public static void send(HttpServerResponse res, int status, ObjectNode body) {
     if (res.ended() || res.closed()) {
       return;
     }

@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * @param maxMessageBytes the largest request accepted, in bytes; larger ones are answered
  *     INVALID_ARGUMENT
  */
-public record RlsOptions(String host, int port, Path configDir, Duration reloadInterval,
+public record RlsConfig(String host, int port, Path configDir, Duration reloadInterval,
     double nearLimitRatio, boolean responseHeaders, boolean allOrNothing, int maxMessageBytes) {
 
   /** Default of {@link #reloadInterval()}: one second. */
@@ -44,7 +44,7 @@ public record RlsOptions(String host, int port, Path configDir, Duration reloadI
    *
    * @throws IllegalArgumentException naming the bad value
    */
-  public RlsOptions {
+  public RlsConfig {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("rls host '" + host + "' must not be blank");
     }
@@ -84,11 +84,11 @@ public record RlsOptions(String host, int port, Path configDir, Duration reloadI
    * @param configFile the file the section came from, for relative paths and messages
    * @throws IllegalArgumentException listing every bad key, each with its path ({@code rls.port})
    */
-  public static RlsOptions fromMap(Map<String, ?> section, Path configFile) {
+  public static RlsConfig fromMap(Map<String, ?> section, Path configFile) {
     List<String> problems = new ArrayList<>();
     Path base = configFile == null || configFile.toAbsolutePath().getParent() == null
         ? Path.of("") : configFile.toAbsolutePath().getParent();
-    RlsOptions o = read(section, base, problems);
+    RlsConfig o = read(section, base, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException((configFile == null ? "" : configFile + ": ")
           + String.join("; ", problems));
@@ -102,7 +102,7 @@ public record RlsOptions(String host, int port, Path configDir, Duration reloadI
    *
    * @return the options, or null when a problem was found
    */
-  public static RlsOptions read(Map<String, ?> section, Path baseDir, List<String> problems) {
+  public static RlsConfig read(Map<String, ?> section, Path baseDir, List<String> problems) {
     int before = problems.size();
     Builder b = builder();
     for (String k : new TreeSet<>(section.keySet())) {
@@ -171,7 +171,7 @@ public record RlsOptions(String host, int port, Path configDir, Duration reloadI
     return problems.size() > before ? null : b.build();
   }
 
-  /** Builds {@link RlsOptions}; not thread-safe. */
+  /** Builds {@link RlsConfig}; not thread-safe. */
   public static final class Builder {
     private String host = "127.0.0.1";
     private int port = 8081;
@@ -238,8 +238,8 @@ public record RlsOptions(String host, int port, Path configDir, Duration reloadI
      *
      * @throws IllegalArgumentException naming the bad value
      */
-    public RlsOptions build() {
-      return new RlsOptions(host, port, configDir, reloadInterval, nearLimitRatio,
+    public RlsConfig build() {
+      return new RlsConfig(host, port, configDir, reloadInterval, nearLimitRatio,
           responseHeaders, allOrNothing, maxMessageBytes);
     }
   }

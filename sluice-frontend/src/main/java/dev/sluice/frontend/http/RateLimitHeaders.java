@@ -1,4 +1,4 @@
-package dev.sluice.server.http;
+package dev.sluice.frontend.http;
 
 import dev.sluice.Decision;
 import dev.sluice.rules.decide.Outcome;
@@ -44,7 +44,7 @@ public final class RateLimitHeaders {
    * What {@code remaining} of the reported limit counts down from: the burst of a token bucket
    * or GCRA meter, else the permits per window.
    */
-  static long capacity(RuleDefinition r, Decision d) {
+  public static long capacity(RuleDefinition r, Decision d) {
     dev.sluice.Limit l = r.limits().get(d.limitIndex()).limit();
     return switch (l.algorithm()) {
       case TOKEN_BUCKET, GCRA -> l.burst();
@@ -61,8 +61,13 @@ public final class RateLimitHeaders {
   }
 
   /** Unix seconds of {@code micros}, rounded up. */
-  static long epochSecondsCeil(long micros) {
+  public static long epochSecondsCeil(long micros) {
     return (micros + 999_999) / 1_000_000;
+  }
+
+  /** A wait of {@code retryAfterMicros} in whole seconds, rounded up, at least 1. */
+  public static long retryAfterSeconds(long retryAfterMicros) {
+    return Math.max(1, (retryAfterMicros + 999_999) / 1_000_000);
   }
 
   /** Adds the fields of {@code outcome} decided at {@code nowMicros}. */
@@ -79,8 +84,7 @@ public final class RateLimitHeaders {
       h.add(RESET, Long.toString(epochSecondsCeil(d.resetAtMicros())));
     }
     if (!outcome.allowed() && d.retryAfterMicros() != Decision.NEVER) {
-      h.add(RETRY_AFTER, Long.toString(Math.max(1, (d.retryAfterMicros() + 999_999)
-          / 1_000_000)));
+      h.add(RETRY_AFTER, Long.toString(retryAfterSeconds(d.retryAfterMicros())));
     }
     h.add(POLICY, cachedPolicy(r));
     h.add(RATE_LIMIT, "\"" + r.id() + "." + d.limitIndex() + "\";r=" + d.remaining()

@@ -1,4 +1,4 @@
-package dev.sluice.server.metrics;
+package dev.sluice.frontend.metrics;
 
 import dev.sluice.rules.Pipeline;
 import dev.sluice.rules.decide.DecisionCounters;

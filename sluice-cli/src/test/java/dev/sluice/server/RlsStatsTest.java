@@ -1,4 +1,4 @@
-package dev.sluice.grpc;
+package dev.sluice.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.server.SluiceServer;
 import dev.sluice.server.config.ServerConfig;
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
@@ -59,12 +60,12 @@ class RlsStatsTest {
         int over = 0;
         for (int i = 0; i < 5; i++) {
           RateLimitResponse r = stub.shouldRateLimit(RateLimitRequest.newBuilder()
-              .setDomain("edge").addDescriptors(RlsHarness.descriptor("remote_address",
+              .setDomain("edge").addDescriptors(descriptor("remote_address",
                   "10.0.0.1")).build());
           over += r.getOverallCode() == RateLimitResponse.Code.OVER_LIMIT ? 1 : 0;
         }
         stub.shouldRateLimit(RateLimitRequest.newBuilder().setDomain("edge")
-            .addDescriptors(RlsHarness.descriptor("remote_address", "10.0.0.2")).build());
+            .addDescriptors(descriptor("remote_address", "10.0.0.2")).build());
         assertThat(over).isEqualTo(3);
       } finally {
         ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -93,5 +94,10 @@ class RlsStatsTest {
       assertThat(new ObjectMapper().readTree(one.body()).get("requested_most").get("clients"))
           .hasSize(1);
     }
+  }
+
+  private static RateLimitDescriptor descriptor(String key, String value) {
+    return RateLimitDescriptor.newBuilder().addEntries(RateLimitDescriptor.Entry.newBuilder()
+        .setKey(key).setValue(value)).build();
   }
 }

@@ -12,14 +12,14 @@ import java.util.List;
  * <p>Immutable after construction; lookups are a binary search plus a walk past unusable
  * owners.
  */
-final class ConsistentHashRing implements Balancer {
+final class ConsistentHashBalancer implements Balancer {
   /** Points per unit of weight: enough for a few percent of imbalance with a handful of hosts. */
   static final int VNODES_PER_WEIGHT = 160;
 
   private final long[] points;
   private final UpstreamHost[] owners;
 
-  ConsistentHashRing(List<UpstreamHost> hosts, int vnodesPerWeight) {
+  ConsistentHashBalancer(List<UpstreamHost> hosts, int vnodesPerWeight) {
     int total = 0;
     for (UpstreamHost h : hosts) {
       total += h.weight() * vnodesPerWeight;

@@ -15,16 +15,16 @@ import java.time.Duration;
  * @param hllLgK log2 of the HyperLogLog registers, in [4, 16]: relative standard error about
  *     {@code 1.04 / sqrt(2^hllLgK)} (1.6 % at the default 12)
  */
-public record StatsConfig(Duration period, int slices, int topCapacity, int hllLgK) {
+public record SketchConfig(Duration period, int slices, int topCapacity, int hllLgK) {
   /** 60 s in 6 slices of 10 s, 256-entry frequent-items maps, HLL with 2^12 registers. */
-  public static final StatsConfig DEFAULTS = new StatsConfig(Duration.ofSeconds(60), 6, 256, 12);
+  public static final SketchConfig DEFAULTS = new SketchConfig(Duration.ofSeconds(60), 6, 256, 12);
 
   /**
    * Validates.
    *
    * @throws IllegalArgumentException naming the bad value
    */
-  public StatsConfig {
+  public SketchConfig {
     if (period == null || period.toMillis() < 1000) {
       throw new IllegalArgumentException("period " + (period == null ? null
           : RuleSetCodec.formatDuration(period)) + " must be at least 1s");

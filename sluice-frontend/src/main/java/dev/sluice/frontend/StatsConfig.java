@@ -1,7 +1,7 @@
-package dev.sluice.server.config;
+package dev.sluice.frontend;
 
 import dev.sluice.rules.config.ConfigNode;
-import dev.sluice.stats.StatsConfig;
+import dev.sluice.stats.SketchConfig;
 import java.time.Duration;
 
 /**
@@ -13,17 +13,17 @@ import java.time.Duration;
  *     ({@code sluice_rule_top_client_denied} and {@code sluice_rule_top_client_checks}); 0 (the
  *     default) exports none, so client ids never reach the metrics unless an operator asks
  */
-public record StatsSettings(StatsConfig sketches, int topKLabels) {
-  /** The defaults: {@link StatsConfig#DEFAULTS}, no client labels. */
-  public static final StatsSettings DEFAULTS = new StatsSettings(StatsConfig.DEFAULTS, 0);
+public record StatsConfig(SketchConfig sketches, int topKLabels) {
+  /** The defaults: {@link SketchConfig#DEFAULTS}, no client labels. */
+  public static final StatsConfig DEFAULTS = new StatsConfig(SketchConfig.DEFAULTS, 0);
 
   /** Most top clients per rule as metric labels. */
   public static final int MAX_TOP_K_LABELS = 100;
 
   /** Reads and validates the {@code stats} section of {@code top}, adding problems there. */
-  public static StatsSettings read(ConfigNode top) {
+  public static StatsConfig read(ConfigNode top) {
     ConfigNode s = top.section("stats");
-    StatsConfig d = StatsConfig.DEFAULTS;
+    SketchConfig d = SketchConfig.DEFAULTS;
     Duration period = s.duration("period", d.period(), Duration.ofSeconds(1));
     int slices = s.integer("slices", d.slices(), 1, 60);
     int capacity = s.integer("top-capacity", d.topCapacity(), 16, 4096);
@@ -35,7 +35,7 @@ public record StatsSettings(StatsConfig sketches, int topKLabels) {
     int labels = s.integer("top-k-labels", 0, 0, MAX_TOP_K_LABELS);
     s.finish();
     try {
-      return new StatsSettings(new StatsConfig(period, slices, capacity, lgK), labels);
+      return new StatsConfig(new SketchConfig(period, slices, capacity, lgK), labels);
     } catch (IllegalArgumentException e) {
       s.problem("period", e.getMessage());
       return DEFAULTS;

@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class RlsOptionsTest {
+class RlsConfigTest {
 
   @Test
   void fromMap_readsEveryKey_configDirRelativeToTheConfigFile() {
-    RlsOptions o = RlsOptions.fromMap(Map.of("host", "0.0.0.0", "port", 0, "config-dir", "envoy",
+    RlsConfig o = RlsConfig.fromMap(Map.of("host", "0.0.0.0", "port", 0, "config-dir", "envoy",
         "reload-interval", "250ms", "near-limit-ratio", 0.5, "response-headers", true,
         "all-or-nothing", false, "max-message-size", 4096), Path.of("/etc/sluice/sluice.yaml"));
     assertThat(o.host()).isEqualTo("0.0.0.0");
@@ -27,7 +27,7 @@ class RlsOptionsTest {
 
   @Test
   void fromMap_reportsEveryBadKeyWithItsPath() {
-    assertThatThrownBy(() -> RlsOptions.fromMap(Map.of("port", 70_000, "hots", "x",
+    assertThatThrownBy(() -> RlsConfig.fromMap(Map.of("port", 70_000, "hots", "x",
         "near-limit-ratio", 2), Path.of("sluice.yaml")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("rls.hots: unknown key")
@@ -38,9 +38,9 @@ class RlsOptionsTest {
 
   @Test
   void builder_validatesEarlyNamingTheValue() {
-    assertThatThrownBy(() -> RlsOptions.builder().configDir(Path.of(".")).port(-1).build())
+    assertThatThrownBy(() -> RlsConfig.builder().configDir(Path.of(".")).port(-1).build())
         .hasMessage("rls port -1 must be in 0..65535");
-    assertThatThrownBy(() -> RlsOptions.builder().build())
+    assertThatThrownBy(() -> RlsConfig.builder().build())
         .hasMessage("rls config-dir must be set");
   }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.server;
+package dev.sluice.frontend;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.rules.Pipeline;
