@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * last.
  *
  * <p>We use the library's limit algorithms but not its limiters: its partitioned limiter
- * guarantees each partition a share rather than shedding by priority, which is what the issue
- * asks for.
+ * guarantees each partition a share rather than shedding by priority, and shedding the lowest
+ * tier first is the point of tiers.
  *
  * <p>Thread-safe.
  */
@@ -70,6 +70,14 @@ final class AdaptiveLimiter {
   void release(long startNanos, long rttNanos, int inFlightAtStart, boolean dropped) {
     inFlight.decrementAndGet();
     limit.onSample(startNanos, rttNanos, inFlightAtStart + 1, dropped);
+  }
+
+  /**
+   * A request admitted earlier ended without a sample (its client hung up): it leaves the
+   * in-flight count and tells the limit nothing, as concurrency-limits' {@code onIgnore} does.
+   */
+  void abandon() {
+    inFlight.decrementAndGet();
   }
 
   /** The limit now. */

@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  *       {@code sluice_gateway_panic_total{upstream}} (requests balanced over unhealthy hosts),
  *       {@code sluice_gateway_responses_total{status}}
  *       (what clients got, by class, including the gateway's own 404/429/502/503/504);
+ *   <li>{@code sluice_gateway_client_closed_total{upstream}}: clients that hung up before their
+ *       response ended (not a response, and never counted against the upstream);
  *   <li>{@code sluice_gateway_config_reloads_total{result}}.
  * </ul>
  *
@@ -158,6 +160,11 @@ final class GatewayMetrics {
   Counter responses(int status) {
     return counter("sluice_gateway_responses_total", "Responses to clients by status class",
         "status", (status / 100) + "xx");
+  }
+
+  Counter clientClosed(String upstream) {
+    return counter("sluice_gateway_client_closed_total",
+        "Clients that hung up before their response ended", "upstream", upstream);
   }
 
   Counter reloads(String result) {

@@ -98,6 +98,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     final List<HostState> tried = new ArrayList<>(2);
     HttpClientRequest upstream;
     boolean finished;
+    /** The client hung up before its response ended: nothing after that is the upstream's fault. */
+    boolean clientGone;
 
     Exchange(HttpServerRequest req, Routing routing, String peer, boolean fromTrusted) {
       this.req = req;
@@ -182,7 +184,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     x.pool.retryBudget().request();
     x.req.response().closeHandler(v -> {
-      finish(x, true);
+      clientGone(x);
       if (x.upstream != null) {
         x.upstream.reset(); // the client is gone: stop waiting for the upstream
       }
@@ -368,6 +370,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   private void forward(Exchange x, HostState host, HttpClientRequest up, long started) {
     HttpServerRequest req = x.req;
     x.upstream = up;
+    // Failures reach up.response()'s handler below; without this one Vert.x would also log
+    // every reset, including ours for clients that hung up.
+    up.exceptionHandler(e -> { });
     MultiMap out = up.headers();
     Set<String> drop = connectionTokens(req.headers());
     for (Map.Entry<String, String> e : req.headers()) {
@@ -406,6 +411,9 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       }
       if (ar.failed()) {
         host.host.end(-1);
+        if (x.clientGone) {
+          return; // the reset was ours, for a client that left: no verdict on the upstream
+        }
         host.meters.failure("reset");
         passiveFailure(x.pool, host);
         // A connection that died before any answer (often a pooled one the upstream closed):
@@ -469,7 +477,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     // By hand rather than pipeTo: a client that goes away mid-body must stop the relay and
     // free the upstream connection, not fail a write into a closed response.
     res.closeHandler(v -> {
-      finish(x, true);
+      clientGone(x);
       up.request().reset();
     });
     up.exceptionHandler(e -> {
@@ -569,7 +577,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  /** Ends the exchange's hold on the concurrency limit, once. */
+  /** Ends the exchange's hold on the concurrency limit, once, with a latency sample. */
   private void finish(Exchange x, boolean dropped) {
     if (x.finished) {
       return;
@@ -579,6 +587,27 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     if (limiter != null && x.inFlightAtStart >= 0) {
       long now = clock.getAsLong();
       limiter.release(x.admittedAt, now - x.admittedAt, x.inFlightAtStart, dropped);
+    }
+  }
+
+  /**
+   * The client hung up before its response ended: counted as its own outcome, never as an
+   * upstream failure, and the exchange leaves the concurrency limit without a sample (its time
+   * says how long the client waited, not how long the upstream took).
+   */
+  private void clientGone(Exchange x) {
+    if (x.clientGone) {
+      return;
+    }
+    x.clientGone = true;
+    metrics.clientClosed(x.pool == null ? "" : x.pool.spec().name()).increment();
+    if (x.finished) {
+      return;
+    }
+    x.finished = true;
+    AdaptiveLimiter limiter = x.pool == null ? null : x.pool.limiter();
+    if (limiter != null && x.inFlightAtStart >= 0) {
+      limiter.abandon();
     }
   }
 

@@ -82,6 +82,11 @@ final class TestGateway implements AutoCloseable {
     }
   }
 
+  /** The gateway's listening port. */
+  int port() {
+    return gateway.port();
+  }
+
   /** Sends raw bytes on a new connection and returns everything read until it closes. */
   String raw(String request) {
     try (Socket s = new Socket("127.0.0.1", gateway.port())) {
