@@ -5,6 +5,7 @@ import dev.sluice.spi.EngineHealth;
 import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
 import dev.sluice.spi.ProvidedEngine;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,7 +39,12 @@ public final class LeasedEngineProvider implements EngineProvider {
 
   @Override
   public EngineSpec read(ConfigSection engine) {
-    LocalEngineConfig shared = LocalEngineConfig.read(engine);
+    return read(engine, Path.of(""));
+  }
+
+  @Override
+  public EngineSpec read(ConfigSection engine, Path baseDir) {
+    LocalEngineConfig shared = LocalEngineConfig.read(engine, baseDir);
     Duration interval = shared.interval();
     Duration ttl = engine.has("lease-ttl")
         ? engine.duration("lease-ttl", null, Duration.ofMillis(3)) : null;

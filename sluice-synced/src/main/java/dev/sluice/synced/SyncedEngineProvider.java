@@ -5,6 +5,7 @@ import dev.sluice.spi.EngineHealth;
 import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
 import dev.sluice.spi.ProvidedEngine;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -35,7 +36,12 @@ public final class SyncedEngineProvider implements EngineProvider {
 
   @Override
   public EngineSpec read(ConfigSection engine) {
-    LocalEngineConfig shared = LocalEngineConfig.read(engine);
+    return read(engine, Path.of(""));
+  }
+
+  @Override
+  public EngineSpec read(ConfigSection engine, Path baseDir) {
+    LocalEngineConfig shared = LocalEngineConfig.read(engine, baseDir);
     int expected = engine.integer("expected-instances", 1, 1, 1_000_000);
     LocalEngineConfig c = shared.finish(engine, NOT_APPLICABLE, "does not apply to engine.type "
         + "synced, which decides every check locally and never degraded: remove it");
