@@ -24,18 +24,24 @@ public final class RedisCluster implements AutoCloseable {
 
   /** Starts and joins the nodes, and waits until the cluster is ok with replicas in sync. */
   public static RedisCluster start(int masterCount) {
-    return start(masterCount, null, null, null);
+    return start(masterCount, null, null, null, List.of());
   }
 
   /**
    * {@link #start(int)} with TLS between the nodes and to clients: every node serves the PEM
-   * chain {@code cert} with {@code key} and trusts {@code ca}; no client certificate is required.
+   * chain {@code cert} with {@code key} and trusts {@code ca}; no client certificate is required
+   * from clients. The cluster bus always requires one, so the nodes present {@code clientCert}
+   * and {@code clientKey} (a certificate for client authentication) to each other.
    */
-  public static RedisCluster startTls(int masterCount, Path cert, Path key, Path ca) {
-    return start(masterCount, cert, key, ca);
+  public static RedisCluster startTls(int masterCount, Path cert, Path key, Path ca,
+      Path clientCert, Path clientKey) {
+    return start(masterCount, cert, key, ca, List.of("--tls-client-cert-file",
+        clientCert.toAbsolutePath().toString(), "--tls-client-key-file",
+        clientKey.toAbsolutePath().toString()));
   }
 
-  private static RedisCluster start(int masterCount, Path cert, Path key, Path ca) {
+  private static RedisCluster start(int masterCount, Path cert, Path key, Path ca,
+      List<String> clientArgs) {
     RedisCluster c = new RedisCluster();
     try {
       for (int i = 0; i < masterCount * 2; i++) {
@@ -54,6 +60,7 @@ public final class RedisCluster implements AutoCloseable {
           } while (port == tlsPort || port == tlsPort + 10_000);
           args.addAll(RedisServers.tlsArgs(tlsPort, cert, key, ca, false));
           args.addAll(List.of("--tls-cluster", "yes", "--tls-replication", "yes"));
+          args.addAll(clientArgs);
           p = RedisServers.start(port, tlsPort, args);
         }
         (i < masterCount ? c.masters : c.replicas).add(p);
@@ -61,8 +68,9 @@ public final class RedisCluster implements AutoCloseable {
       c.form();
       return c;
     } catch (RuntimeException | IOException e) {
+      String log = c.nodes().isEmpty() ? "" : ": " + c.nodes().get(0).log();
       c.close();
-      throw new IllegalStateException("cannot form the cluster", e);
+      throw new IllegalStateException("cannot form the cluster" + log, e);
     }
   }
 
