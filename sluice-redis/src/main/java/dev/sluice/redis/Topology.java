@@ -28,11 +28,6 @@ public sealed interface Topology {
    */
   Topology withTls(TlsSettings tls);
 
-  /** Whether connections speak TLS: a TLS block is set or the URI is {@code rediss://}. */
-  default boolean usesTls(String uri) {
-    return tls() != null || (uri != null && uri.startsWith("rediss://"));
-  }
-
   /** One Redis server, e.g. {@code redis://127.0.0.1:6379}. */
   static Topology standalone(String uri) {
     return new Standalone(uri);

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * The configuration keys the synced and leased engines share with each other and, in part, with
  * {@code engine.type: redis}: {@code topology} (standalone, sentinel or cluster; default
- * standalone) and its keys, {@code tls} (TLS to Redis, docs/tls.md), {@code command-timeout} and {@code sync-interval} (default 250ms, at
- * least 1ms each), and {@code key-prefix}.
+ * standalone) and its keys, {@code tls} (TLS to Redis, docs/tls.md), {@code command-timeout}
+ * and {@code sync-interval} (default 250ms, at least 1ms each), and {@code key-prefix}.
  *
  * @param kind the topology's kind as configured, or null when invalid
  * @param prefix the key prefix, or null for the engine's default

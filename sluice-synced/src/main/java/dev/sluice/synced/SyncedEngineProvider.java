@@ -14,9 +14,9 @@ import java.util.List;
  *
  * <p>Keys shared with {@code engine.type: redis}: {@code topology} (standalone, sentinel or
  * cluster; default standalone; sharded is refused), {@code uri}, {@code nodes},
- * {@code sentinel-master}, {@code command-timeout} (default 250ms), {@code key-prefix} (default
- * {@code sluice:synced:}). Its own: {@code sync-interval} (default 250ms, at least 1ms) and
- * {@code expected-instances} (the fewest instances to divide a hot key's remainder among,
+ * {@code sentinel-master}, {@code tls}, {@code command-timeout} (default 250ms), {@code key-prefix}
+ * (default {@code sluice:synced:}). Its own: {@code sync-interval} (default 250ms, at least 1ms)
+ * and {@code expected-instances} (the fewest instances to divide a hot key's remainder among,
  * default 1). The Redis engine's {@code time}, {@code failure-policy}, {@code local-share} and
  * {@code denial-cache} do not apply (decisions are local and never degraded) and are refused.
  *
