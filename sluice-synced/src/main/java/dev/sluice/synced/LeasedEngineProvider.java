@@ -19,8 +19,8 @@ import java.util.List;
  * (default {@code sluice:leased:}). Its own: {@code sync-interval} (how often leases are
  * renewed, topped up and returned; default 250ms, at least 1ms), {@code lease-ttl} (default four
  * intervals, at least 1s; at least three intervals) and {@code max-lease-percent} (the largest
- * lease as a percentage of the limit, 1-100, default 10). The Redis engine's {@code time}, {@code failure-policy},
- * {@code local-share} and {@code denial-cache}, and the synced engine's
+ * lease as a percentage of the limit, 1-100, default 10). The Redis engine's {@code time},
+ * {@code failure-policy}, {@code local-share} and {@code denial-cache}, and the synced engine's
  * {@code expected-instances}, do not apply and are refused.
  *
  * <p>Found through {@link java.util.ServiceLoader}; applications use {@link LeasedEngine}.
