@@ -16,6 +16,7 @@ import dev.sluice.testkit.TestCa;
 import dev.sluice.testkit.TestCa.Issued;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -188,6 +189,34 @@ class RedisTlsTest {
       assertThat(admittedOfFive(e, "a")).isEqualTo(3);
     }
     assertThat(keysOn(wrongName, "verified")).isZero();
+  }
+
+  @Test
+  void aRotatedCa_isUsedForTheNextConnection_withoutARestart() throws Exception {
+    // The engine starts trusting the wrong CA, so every connection is refused; once the right CA
+    // is renamed over the file, the next connection (the breaker's probe) verifies the server.
+    Path rotating = dir.resolve("rotating-ca.crt");
+    Files.copy(dir.resolve("other-ca.crt"), rotating, StandardCopyOption.REPLACE_EXISTING);
+    try (ProvidedEngine e = engine("""
+        engine:
+          type: redis
+          uri: rediss://localhost:%d
+          failure-policy: fail-closed
+          key-prefix: rotated
+          tls: {ca: rotating-ca.crt, reload-interval: 100ms}
+        """.formatted(open.tlsPort()))) {
+      assertThat(admittedOfFive(e, "a")).isZero();
+      Path staged = dir.resolve("staged-ca.crt");
+      Files.copy(dir.resolve("ca.crt"), staged, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(staged, rotating, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (admittedOfFive(e, "b") == 0) {
+        assertThat(System.nanoTime()).as("the rotated CA is used").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      assertThat(keysOn(open, "rotated")).isPositive();
+    }
   }
 
   @Test
