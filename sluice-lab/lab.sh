@@ -1,0 +1,355 @@
+#!/usr/bin/env bash
+# The fault lab (docs/reliability.md): for each engine and seed, hosts made of network
+# namespaces joined by veth links to a bridge (all made here, addresses 10.203.0.0/24 that exist
+# only inside them), one Redis, three Sluice instances (`sluice.jar serve`) and a client that
+# records every operation; faults on a seeded, printed schedule (a partition from Redis with
+# nft, netem delay and loss, SIGSTOP/SIGCONT of an instance or of Redis, kill -9 and restart of
+# an instance or of Redis); then HistoryChecker judges the history against the engine's
+# documented bound.
+#
+#   sluice-lab/lab.sh [--short | --long] [--engines redis,synced,leased] [--seeds N]
+#                     [--seed S] [--duration SECONDS] [--faults N] [--out DIR]
+#
+# --short (default): one seed per engine, 2 faults, 8 s of traffic (the test's mode).
+# --long: 5 seeds per engine, 5 faults, 20 s of traffic each; prints the table of every run.
+# Exit: 0 every bound held, 1 a bound was broken, 2 bad use or a setup failure, 77 not run here
+# (needs root, ip, tc, nft, redis-server, a JDK >= 21 and sluice-cli/target/sluice.jar).
+#
+# Everything is bounded: the client stops after its duration or operation budget, a watchdog
+# ends the whole lab after a deadline, and a trap removes every namespace and process the lab
+# made, also on Ctrl-C or TERM. Namespaces are named sllab<pid>-<host>; those of a lab whose
+# process is gone (killed with -9) are removed at the next start. Nothing is sent to any
+# address outside these namespaces: the hosts' only link is the lab's bridge.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+mode=short; engines="redis,synced,leased"; seeds=""; first_seed=""; duration=""; nfaults=""
+out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --short) mode=short ;;
+    --long) mode=long ;;
+    --engines) engines="${2:?--engines needs a list}"; shift ;;
+    --seeds) seeds="${2:?--seeds needs a number}"; shift ;;
+    --seed) first_seed="${2:?--seed needs a number}"; shift ;;
+    --duration) duration="${2:?--duration needs seconds}"; shift ;;
+    --faults) nfaults="${2:?--faults needs a number}"; shift ;;
+    --out) out="${2:?--out needs a directory}"; shift ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "sluice-lab: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ "$mode" = short ]; then
+  seeds=${seeds:-1}; duration=${duration:-8}; nfaults=${nfaults:-2}
+else
+  seeds=${seeds:-5}; duration=${duration:-20}; nfaults=${nfaults:-5}
+fi
+for v in seeds duration nfaults; do
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "sluice-lab: --$v: '${!v}' must be a positive integer" >&2; exit 2; }
+done
+first_seed=${first_seed:-$(( $(date +%s) % 100000 ))}
+[[ "$first_seed" =~ ^[0-9]+$ ]] || { echo "sluice-lab: --seed: '$first_seed' must be a number" >&2; exit 2; }
+for e in ${engines//,/ }; do
+  case "$e" in redis|synced|leased) ;; *)
+    echo "sluice-lab: --engines: '$e' is not one of redis, synced, leased" >&2; exit 2 ;;
+  esac
+done
+
+not_run() { echo "sluice-lab: NOT RUN: $*"; exit 77; }
+[ "$(id -u)" = 0 ] || not_run "needs root (network namespaces)"
+for tool in ip tc nft redis-server curl; do
+  command -v "$tool" >/dev/null || not_run "needs $tool"
+done
+java_home="$("$root/bin/find-jdk" 2>/dev/null)" || not_run "needs a JDK >= 21"
+java="$java_home/bin/java"
+jar="$root/sluice-cli/target/sluice.jar"
+[ -f "$jar" ] || { echo "sluice-lab: $jar is missing: mvn -B -q -DskipTests -pl sluice-cli -am package" >&2; exit 2; }
+ip netns add "sllab$$-probe" 2>/dev/null || not_run "ip netns add is not permitted here"
+ip netns del "sllab$$-probe"
+
+out="${out:-$root/sluice-lab/target/lab/$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+classes="$root/sluice-lab/target/classes"
+if [ ! -f "$classes/dev/sluice/lab/LabClient.class" ]; then
+  classes="$out/classes"
+  "$java_home/bin/javac" -d "$classes" "$root"/sluice-lab/src/main/java/dev/sluice/lab/*.java
+fi
+
+prefix="sllab$$"
+subnet="10.203.0"
+redis_addr="$subnet.2"
+instances=3
+limit=200            # permits per key; a key lives one epoch of the client, in one 1h window
+epoch_ms=2000
+sync_ms=250
+share=0.34           # redis engine's local failure policy: a third of the limit per instance
+# A JVM that starts fast and stays small: 2 cores are shared by everything here. The class-data
+# archive is made by the first start and reused by the others.
+jvm_opts=(-Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+AutoCreateSharedArchive
+  "-XX:SharedArchiveFile=$root/sluice-lab/target/sluice-serve.jsa" -Xlog:disable -Xlog:all=error:stderr)
+
+# --- cleanup, watchdog -------------------------------------------------------------------------
+kill_ns() { # every process inside namespace $1, then the namespace
+  local pids
+  pids="$(ip netns pids "$1" 2>/dev/null || true)"
+  if [ -n "$pids" ]; then
+    # shellcheck disable=SC2086
+    kill -CONT $pids 2>/dev/null || true
+    # shellcheck disable=SC2086
+    kill -9 $pids 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      [ -z "$(ip netns pids "$1" 2>/dev/null)" ] && break
+      sleep 0.1
+    done
+  fi
+  ip netns del "$1" 2>/dev/null || true
+}
+teardown() {
+  local ns
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$prefix-" || true); do
+    kill_ns "$ns"
+  done
+}
+# Namespaces of a lab whose process is gone.
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^sllab[0-9]+-' || true); do
+  owner="${ns#sllab}"; owner="${owner%%-*}"
+  if ! kill -0 "$owner" 2>/dev/null; then
+    echo "sluice-lab: removing $ns, left by a lab that is gone (pid $owner)" >&2
+    kill_ns "$ns"
+  fi
+done
+watchdog_pid=""
+finish() {
+  local rc=$?
+  trap - EXIT INT TERM
+  rm -f "$out/.running"
+  [ -n "$watchdog_pid" ] && kill "$watchdog_pid" 2>/dev/null || true
+  jobs -p | xargs -r kill 2>/dev/null || true
+  teardown
+  exit "$rc"
+}
+trap finish EXIT
+trap 'echo "sluice-lab: interrupted, cleaning up" >&2; exit 130' INT TERM
+n_engines=$(echo "${engines//,/ }" | wc -w)
+budget=$(( n_engines * seeds * (duration + 60) + 30 ))
+# The watchdog's sleep is killed by its own pid at the end: a sleep left behind would hold the
+# caller's output pipe open until it ended.
+sleep "$budget" &
+watchdog_pid=$!
+( wait_for_watchdog() { while kill -0 "$watchdog_pid" 2>/dev/null; do sleep 1; done; }
+  wait_for_watchdog
+  if [ -f "$out/.running" ]; then
+    echo "sluice-lab: watchdog: over ${budget}s, stopping" >&2; kill -TERM $$
+  fi ) &
+touch "$out/.running"
+
+# --- hosts ---------------------------------------------------------------------------------------
+host_ns() { echo "$prefix-$1"; }
+add_host() { # name, last octet: a namespace with eth0 on the lab's bridge
+  local ns; ns="$(host_ns "$1")"
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  ip link add eth0 netns "$ns" type veth peer name "v-$1" netns "$(host_ns hub)"
+  ip -n "$(host_ns hub)" link set "v-$1" master br0 up
+  ip -n "$ns" addr add "$subnet.$2/24" dev eth0
+  ip -n "$ns" link set eth0 up
+}
+make_network() {
+  ip netns add "$(host_ns hub)"
+  ip -n "$(host_ns hub)" link set lo up
+  ip -n "$(host_ns hub)" link add br0 type bridge
+  ip -n "$(host_ns hub)" link set br0 up
+  add_host redis 2
+  local i
+  for i in $(seq 1 $instances); do add_host "s$i" $((10 + i)); done
+  add_host client 100
+}
+instance_addr() { echo "$subnet.$((10 + ${1#s}))"; }
+
+start_redis() { # run dir
+  ip netns exec "$(host_ns redis)" redis-server --bind "$redis_addr" --port 6379 --save "" \
+    --appendonly no --protected-mode no --daemonize no --logfile "$1/redis.log" &
+  echo $! > "$1/pids/redis"
+  disown $!  # the lab kills it on purpose: no job message
+  local _
+  for _ in $(seq 1 50); do
+    ip netns exec "$(host_ns redis)" redis-cli -h "$redis_addr" ping >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "sluice-lab: redis did not start (see $1/redis.log)" >&2; return 1
+}
+
+write_config() { # run dir, engine, instance name
+  local dir="$1/$3"; mkdir -p "$dir"
+  cat > "$dir/rules.yaml" <<EOF
+rules:
+  - id: lab
+    limits:
+      - {window: 1h, max: $limit, algorithm: fixed-window}
+EOF
+  {
+    cat <<EOF
+server:
+  host: $(instance_addr "$3")
+  port: 8080
+admin:
+  token: lab-admin-token-not-a-secret
+rules:
+  store: file
+  file: rules.yaml
+  reload-interval: 1s
+engine:
+  type: $2
+  topology: standalone
+  uri: redis://$redis_addr:6379
+  command-timeout: 250ms
+EOF
+    case "$2" in
+      redis) printf '  failure-policy: local\n  local-share: %s\n' "$share" ;;
+      synced) printf '  sync-interval: %sms\n  expected-instances: %s\n' "$sync_ms" "$instances" ;;
+      leased) printf '  sync-interval: %sms\n  lease-ttl: 1s\n  max-lease-percent: 10\n' "$sync_ms" ;;
+    esac
+  } > "$dir/sluice.yaml"
+}
+start_instance() { # run dir, instance name
+  ip netns exec "$(host_ns "$2")" "$java" "${jvm_opts[@]}" -jar "$jar" serve \
+    --config "$1/$2/sluice.yaml" >> "$1/$2/out.log" 2>&1 &
+  echo $! > "$1/pids/$2"
+  disown $!
+}
+wait_ready() { # instance name, seconds
+  local _ url="http://$(instance_addr "$1"):8080/readyz"
+  for _ in $(seq 1 $(( $2 * 5 ))); do
+    [ "$(ip netns exec "$(host_ns client)" curl -s -o /dev/null -m 1 -w '%{http_code}' "$url")" = 200 ] \
+      && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+now_ms() { date +%s%3N; }
+
+# --- faults --------------------------------------------------------------------------------------
+kinds=(partition netem pause-instance pause-redis kill-instance kill-redis)
+plan_faults() { # seed: prints "offset_ms duration_ms kind target" lines, non-overlapping
+  RANDOM=$1
+  local t=1500 i kind dur target span
+  span=$(( duration * 1000 - 1500 ))
+  local slot=$(( span / nfaults ))
+  for i in $(seq 1 "$nfaults"); do
+    kind=${kinds[$((RANDOM % ${#kinds[@]}))]}
+    target="s$((RANDOM % instances + 1))"
+    case "$kind" in *redis) target=redis ;; esac
+    dur=$(( slot * 6 / 10 + RANDOM % (slot * 2 / 10 + 1) ))
+    echo "$t $dur $kind $target"
+    t=$(( t + slot ))
+  done
+}
+inject() { # run dir, kind, target, duration ms; appends "start_ms end_ms kind target" to faults.log
+  local dir="$1" kind="$2" target="$3" ms="$4" start end ns pid
+  ns="$(host_ns "$target")"
+  start=$(now_ms)
+  case "$kind" in
+    partition)
+      ip netns exec "$ns" nft -f - <<EOF
+table inet sluicelab {
+  chain out { type filter hook output priority 0; ip daddr $redis_addr drop; }
+  chain in { type filter hook input priority 0; ip saddr $redis_addr drop; }
+}
+EOF
+      sleep "$(awk "BEGIN{print $ms/1000}")"
+      ip netns exec "$ns" nft delete table inet sluicelab ;;
+    netem)
+      ip netns exec "$ns" tc qdisc add dev eth0 root netem delay 80ms 40ms loss 15%
+      sleep "$(awk "BEGIN{print $ms/1000}")"
+      ip netns exec "$ns" tc qdisc del dev eth0 root ;;
+    pause-instance|pause-redis)
+      pid=$(cat "$dir/pids/$target")
+      kill -STOP "$pid"
+      sleep "$(awk "BEGIN{print $ms/1000}")"
+      kill -CONT "$pid" ;;
+    kill-instance)
+      pid=$(cat "$dir/pids/$target")
+      kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+      sleep "$(awk "BEGIN{print $ms/1000}")"
+      start_instance "$dir" "$target"
+      wait_ready "$target" 30 || echo "sluice-lab: $target did not come back within 30 s" >&2 ;;
+    kill-redis)
+      pid=$(cat "$dir/pids/redis")
+      kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+      sleep "$(awk "BEGIN{print $ms/1000}")"
+      start_redis "$dir" ;;
+  esac
+  end=$(now_ms)
+  echo "$start $end $kind $target" >> "$dir/faults.log"
+}
+run_faults() { # run dir, plan file, client start ms
+  local off ms kind target now
+  while read -r off ms kind target; do
+    now=$(now_ms)
+    if [ $(( $3 + off - now )) -gt 0 ]; then
+      sleep "$(awk "BEGIN{print ($3 + $off - $now)/1000}")"
+    fi
+    inject "$1" "$kind" "$target" "$ms"
+  done < "$2"
+}
+
+# --- one run -------------------------------------------------------------------------------------
+run_one() { # engine, seed
+  local engine="$1" seed="$2" dir targets i rc=0 t0
+  dir="$out/$engine-$seed"
+  mkdir -p "$dir/pids"
+  : > "$dir/faults.log"
+  plan_faults "$seed" > "$dir/plan.txt"
+  echo "sluice-lab: $engine seed $seed: faults (offset ms, duration ms, kind, target):"
+  sed 's/^/  /' "$dir/plan.txt"
+  make_network
+  start_redis "$dir"
+  targets=""
+  for i in $(seq 1 $instances); do
+    write_config "$dir" "$engine" "s$i"
+    start_instance "$dir" "s$i"
+    targets="$targets${targets:+,}http://$(instance_addr "s$i"):8080"
+  done
+  for i in $(seq 1 $instances); do
+    if ! wait_ready "s$i" 60; then
+      echo "sluice-lab: s$i did not become ready; its log:" >&2
+      tail -20 "$dir/s$i/out.log" >&2
+      teardown; return 2
+    fi
+  done
+  t0=$(now_ms)
+  run_faults "$dir" "$dir/plan.txt" "$t0" &
+  local faults_pid=$!
+  ip netns exec "$(host_ns client)" "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m \
+    -cp "$classes" dev.sluice.lab.LabClient --targets "$targets" --out "$dir/history.csv" \
+    --duration-ms $(( duration * 1000 )) --threads 6 --epoch-ms "$epoch_ms" \
+    --max-ops 400000 --timeout-ms 1000 --rule lab
+  wait "$faults_pid" || true
+  teardown
+  "$java" -cp "$classes" dev.sluice.lab.HistoryChecker --history "$dir/history.csv" \
+    --faults "$dir/faults.log" --engine "$engine" --limit "$limit" --instances "$instances" \
+    --share "$share" --sync-ms "$sync_ms" --run "$engine-$seed" --summary "$out/summary.tsv" \
+    | tee "$dir/report.txt" || rc=$?
+  return "$rc"
+}
+
+echo "sluice-lab: $mode mode, engines $engines, $seeds seed(s) from $first_seed, ${duration}s of traffic, $nfaults faults per run; output in $out"
+worst=0
+for engine in ${engines//,/ }; do
+  for s in $(seq 0 $(( seeds - 1 ))); do
+    rc=0
+    run_one "$engine" $(( first_seed + s )) || rc=$?
+    if [ "$rc" -ne 0 ] && { [ "$worst" -eq 0 ] || [ "$rc" -eq 1 ]; }; then worst=$rc; fi
+  done
+done
+"$java" -cp "$classes" dev.sluice.lab.HistoryChecker --aggregate "$out/summary.tsv" \
+  | tee "$out/table.md"
+case "$worst" in
+  0) echo "sluice-lab: every documented bound held" ;;
+  1) echo "sluice-lab: a documented bound was broken (VIOLATION lines above; seeds kept in $out)" ;;
+  *) echo "sluice-lab: a run failed to set up (exit $worst)" ;;
+esac
+exit "$worst"
