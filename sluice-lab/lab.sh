@@ -11,7 +11,9 @@
 #                     [--seed S] [--duration SECONDS] [--faults N] [--out DIR]
 #
 # --short (default): one seed per engine, 2 faults, 8 s of traffic (the test's mode).
-# --long: 5 seeds per engine, 5 faults, 20 s of traffic each; prints the table of every run.
+# The first seed is the time unless --seed gives it; every run prints its seed and schedule.
+# --long: 3 seeds per engine, 6 faults (each kind once, seeded order), 30 s of traffic each;
+# prints the table of every run (docs/reliability.md).
 # Exit: 0 every bound held, 1 a bound was broken, 2 bad use or a setup failure, 77 not run here
 # (needs root, ip, tc, nft, redis-server, a JDK >= 21 and sluice-cli/target/sluice.jar).
 #
@@ -43,7 +45,7 @@ done
 if [ "$mode" = short ]; then
   seeds=${seeds:-1}; duration=${duration:-8}; nfaults=${nfaults:-2}
 else
-  seeds=${seeds:-5}; duration=${duration:-20}; nfaults=${nfaults:-5}
+  seeds=${seeds:-3}; duration=${duration:-30}; nfaults=${nfaults:-6}
 fi
 for v in seeds duration nfaults; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "sluice-lab: --$v: '${!v}' must be a positive integer" >&2; exit 2; }
@@ -72,7 +74,9 @@ out="${out:-$root/sluice-lab/target/lab/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 classes="$root/sluice-lab/target/classes"
-if [ ! -f "$classes/dev/sluice/lab/LabClient.class" ]; then
+# Maven's classes when they are newer than every source, else compiled here for this run.
+if [ ! -f "$classes/dev/sluice/lab/LabClient.class" ] || [ -n "$(find "$root/sluice-lab/src/main" \
+    -name '*.java' -newer "$classes/dev/sluice/lab/LabClient.class" -print -quit)" ]; then
   classes="$out/classes"
   "$java_home/bin/javac" -d "$classes" "$root"/sluice-lab/src/main/java/dev/sluice/lab/*.java
 fi
@@ -238,8 +242,13 @@ plan_faults() { # seed: prints "offset_ms duration_ms kind target" lines, non-ov
   local t=1500 i kind dur target span
   span=$(( duration * 1000 - 1500 ))
   local slot=$(( span / nfaults ))
+  # Every kind once per round of six, in a seeded order: a long run covers each of them.
+  local order=("${kinds[@]}") j tmp
+  for j in $(seq $(( ${#order[@]} - 1 )) -1 1); do
+    tmp=$((RANDOM % (j + 1))); kind=${order[$j]}; order[$j]=${order[$tmp]}; order[$tmp]=$kind
+  done
   for i in $(seq 1 "$nfaults"); do
-    kind=${kinds[$((RANDOM % ${#kinds[@]}))]}
+    kind=${order[$(( (i - 1) % ${#order[@]} ))]}
     target="s$((RANDOM % instances + 1))"
     case "$kind" in *redis) target=redis ;; esac
     dur=$(( slot * 6 / 10 + RANDOM % (slot * 2 / 10 + 1) ))
