@@ -3,14 +3,15 @@
 # namespaces joined by veth links to a bridge (all made here, addresses 10.203.0.0/24 that exist
 # only inside them), one Redis, three Sluice instances (`sluice.jar serve`) and a client that
 # records every operation; faults on a seeded, printed schedule (a partition from Redis with
-# nft, netem delay and loss, SIGSTOP/SIGCONT of an instance or of Redis, kill -9 and restart of
+# nft, a slow link (netem delay and loss, or a token bucket and random loss where the kernel has
+# no netem), SIGSTOP/SIGCONT of an instance or of Redis, kill -9 and restart of
 # an instance or of Redis); then HistoryChecker judges the history against the engine's
 # documented bound.
 #
-#   sluice-lab/lab.sh [--short | --long] [--engines redis,synced,leased] [--seeds N]
+#   sluice-lab/lab.sh [--short | --long] [--engines redis,synced,leased,regional] [--seeds N]
 #                     [--seed S] [--duration SECONDS] [--faults N] [--out DIR]
 #
-# --short (default): one seed per engine, 2 faults, 8 s of traffic (the test's mode).
+# --short (default): one seed per engine, 2 faults, 6 s of traffic (the test's mode).
 # The first seed is the time unless --seed gives it; every run prints its seed and schedule.
 # --long: 3 seeds per engine, 6 faults (each kind once, seeded order), 30 s of traffic each;
 # prints the table of every run (docs/reliability.md).
@@ -25,7 +26,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-mode=short; engines="redis,synced,leased"; seeds=""; first_seed=""; duration=""; nfaults=""
+mode=short; engines="redis,synced,leased,regional"; seeds=""; first_seed=""; duration=""; nfaults=""
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -43,7 +44,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 if [ "$mode" = short ]; then
-  seeds=${seeds:-1}; duration=${duration:-8}; nfaults=${nfaults:-2}
+  seeds=${seeds:-1}; duration=${duration:-6}; nfaults=${nfaults:-2}
 else
   seeds=${seeds:-3}; duration=${duration:-30}; nfaults=${nfaults:-6}
 fi
@@ -53,8 +54,8 @@ done
 first_seed=${first_seed:-$(( $(date +%s) % 100000 ))}
 [[ "$first_seed" =~ ^[0-9]+$ ]] || { echo "sluice-lab: --seed: '$first_seed' must be a number" >&2; exit 2; }
 for e in ${engines//,/ }; do
-  case "$e" in redis|synced|leased) ;; *)
-    echo "sluice-lab: --engines: '$e' is not one of redis, synced, leased" >&2; exit 2 ;;
+  case "$e" in redis|synced|leased|regional) ;; *)
+    echo "sluice-lab: --engines: '$e' is not one of redis, synced, leased, regional" >&2; exit 2 ;;
   esac
 done
 
@@ -68,6 +69,12 @@ java="$java_home/bin/java"
 jar="$root/sluice-cli/target/sluice.jar"
 [ -f "$jar" ] || { echo "sluice-lab: $jar is missing: mvn -B -q -DskipTests -pl sluice-cli -am package" >&2; exit 2; }
 ip netns add "sllab$$-probe" 2>/dev/null || not_run "ip netns add is not permitted here"
+have_netem=""
+if ip netns exec "sllab$$-probe" tc qdisc add dev lo root netem delay 1ms 2>/dev/null; then
+  have_netem=yes
+else
+  echo "sluice-lab: this kernel has no netem qdisc: slow-link faults use tbf and nft loss" >&2
+fi
 ip netns del "sllab$$-probe"
 
 out="${out:-$root/sluice-lab/target/lab/$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -83,7 +90,8 @@ fi
 
 prefix="sllab$$"
 subnet="10.203.0"
-redis_addr="$subnet.2"
+redis_addr="$subnet.2"   # the one Redis; with regional, region a's (b: .3, c: .4)
+regions=(a b c)          # regional: instance s<i> is in region regions[i-1], with its own Redis
 instances=3
 limit=200            # permits per key; a key lives one epoch of the client, in one 1h window
 epoch_ms=2000
@@ -137,7 +145,7 @@ finish() {
 trap finish EXIT
 trap 'echo "sluice-lab: interrupted, cleaning up" >&2; exit 130' INT TERM
 n_engines=$(echo "${engines//,/ }" | wc -w)
-budget=$(( n_engines * seeds * (duration + 60) + 30 ))
+budget=$(( n_engines * seeds * (duration + 150) + 30 ))
 # The watchdog's sleep is killed by its own pid at the end: a sleep left behind would hold the
 # caller's output pipe open until it ended.
 sleep "$budget" &
@@ -165,24 +173,28 @@ make_network() {
   ip -n "$(host_ns hub)" link set lo up
   ip -n "$(host_ns hub)" link add br0 type bridge
   ip -n "$(host_ns hub)" link set br0 up
-  add_host redis 2
   local i
+  for i in $(redis_hosts); do add_host "$i" "${redis_octet[$i]}"; done
   for i in $(seq 1 $instances); do add_host "s$i" $((10 + i)); done
   add_host client 100
 }
 instance_addr() { echo "$subnet.$((10 + ${1#s}))"; }
+declare -A redis_octet=([redis]=2 [redis-a]=2 [redis-b]=3 [redis-c]=4)
+redis_hosts() { if [ "$engine" = regional ]; then echo redis-a redis-b redis-c; else echo redis; fi; }
+redis_host_addr() { echo "$subnet.${redis_octet[$1]}"; }
 
-start_redis() { # run dir
-  ip netns exec "$(host_ns redis)" redis-server --bind "$redis_addr" --port 6379 --save "" \
-    --appendonly no --protected-mode no --daemonize no --logfile "$1/redis.log" &
-  echo $! > "$1/pids/redis"
+start_redis() { # run dir, redis host
+  local addr; addr="$(redis_host_addr "$2")"
+  ip netns exec "$(host_ns "$2")" redis-server --bind "$addr" --port 6379 --save "" \
+    --appendonly no --protected-mode no --daemonize no --logfile "$1/$2.log" &
+  echo $! > "$1/pids/$2"
   disown $!  # the lab kills it on purpose: no job message
   local _
   for _ in $(seq 1 50); do
-    ip netns exec "$(host_ns redis)" redis-cli -h "$redis_addr" ping >/dev/null 2>&1 && return 0
+    ip netns exec "$(host_ns "$2")" redis-cli -h "$addr" ping >/dev/null 2>&1 && return 0
     sleep 0.1
   done
-  echo "sluice-lab: redis did not start (see $1/redis.log)" >&2; return 1
+  echo "sluice-lab: $2 did not start (see $1/$2.log)" >&2; return 1
 }
 
 write_config() { # run dir, engine, instance name
@@ -206,10 +218,18 @@ rules:
   reload-interval: 1s
 engine:
   type: $2
-  topology: standalone
-  uri: redis://$redis_addr:6379
   command-timeout: 250ms
 EOF
+    if [ "$2" = regional ]; then
+      local i=${3#s} r
+      printf '  region: %s\n  regions: [a, b, c]\n  exchange-interval: %sms\n  redis:\n' \
+        "${regions[$((i - 1))]}" "$sync_ms"
+      for r in a b c; do
+        printf '    %s: {uri: "redis://%s:6379"}\n' "$r" "$(redis_host_addr "redis-$r")"
+      done
+    else
+      printf '  topology: standalone\n  uri: redis://%s:6379\n' "$redis_addr"
+    fi
     case "$2" in
       redis) printf '  failure-policy: local\n  local-share: %s\n' "$share" ;;
       synced) printf '  sync-interval: %sms\n  expected-instances: %s\n' "$sync_ms" "$instances" ;;
@@ -236,7 +256,8 @@ wait_ready() { # instance name, seconds
 now_ms() { date +%s%3N; }
 
 # --- faults --------------------------------------------------------------------------------------
-kinds=(partition netem pause-instance pause-redis kill-instance kill-redis)
+engine=""
+kinds=(partition slow-link pause-instance pause-redis kill-instance kill-redis)
 plan_faults() { # seed: prints "offset_ms duration_ms kind target" lines, non-overlapping
   RANDOM=$1
   local t=1500 i kind dur target span
@@ -250,7 +271,9 @@ plan_faults() { # seed: prints "offset_ms duration_ms kind target" lines, non-ov
   for i in $(seq 1 "$nfaults"); do
     kind=${order[$(( (i - 1) % ${#order[@]} ))]}
     target="s$((RANDOM % instances + 1))"
-    case "$kind" in *redis) target=redis ;; esac
+    case "$kind" in *redis)
+      if [ "$engine" = regional ]; then target="redis-${regions[$((RANDOM % 3))]}"; else target=redis; fi ;;
+    esac
     dur=$(( slot * 6 / 10 + RANDOM % (slot * 2 / 10 + 1) ))
     echo "$t $dur $kind $target"
     t=$(( t + slot ))
@@ -262,18 +285,40 @@ inject() { # run dir, kind, target, duration ms; appends "start_ms end_ms kind t
   start=$(now_ms)
   case "$kind" in
     partition)
+      # From the Redis; with regional, the region from the other regions (its own Redis stays).
+      local cut="$redis_addr"
+      if [ "$engine" = regional ]; then
+        local own="redis-${regions[$(( ${target#s} - 1 ))]}" h
+        cut=""
+        for h in $(redis_hosts); do
+          [ "$h" = "$own" ] || cut="$cut${cut:+, }$(redis_host_addr "$h")"
+        done
+      fi
       ip netns exec "$ns" nft -f - <<EOF
 table inet sluicelab {
-  chain out { type filter hook output priority 0; ip daddr $redis_addr drop; }
-  chain in { type filter hook input priority 0; ip saddr $redis_addr drop; }
+  chain out { type filter hook output priority 0; ip daddr { $cut } drop; }
+  chain in { type filter hook input priority 0; ip saddr { $cut } drop; }
 }
 EOF
       sleep "$(awk "BEGIN{print $ms/1000}")"
       ip netns exec "$ns" nft delete table inet sluicelab ;;
-    netem)
-      ip netns exec "$ns" tc qdisc add dev eth0 root netem delay 80ms 40ms loss 15%
+    slow-link)
+      # netem's delay and loss where the kernel has it; else a 1 Mbit/s token bucket (queueing
+      # delay up to 200 ms, then drops) and 10 % random loss both ways with nft.
+      if [ -n "$have_netem" ]; then
+        ip netns exec "$ns" tc qdisc add dev eth0 root netem delay 80ms 40ms loss 15%
+      else
+        ip netns exec "$ns" tc qdisc add dev eth0 root tbf rate 1mbit burst 16kb latency 200ms
+        ip netns exec "$ns" nft -f - <<EOF
+table inet sluicelab_loss {
+  chain out { type filter hook output priority 0; numgen random mod 100 < 10 drop; }
+  chain in { type filter hook input priority 0; numgen random mod 100 < 10 drop; }
+}
+EOF
+      fi
       sleep "$(awk "BEGIN{print $ms/1000}")"
-      ip netns exec "$ns" tc qdisc del dev eth0 root ;;
+      ip netns exec "$ns" tc qdisc del dev eth0 root
+      [ -n "$have_netem" ] || ip netns exec "$ns" nft delete table inet sluicelab_loss ;;
     pause-instance|pause-redis)
       pid=$(cat "$dir/pids/$target")
       kill -STOP "$pid"
@@ -286,10 +331,10 @@ EOF
       start_instance "$dir" "$target"
       wait_ready "$target" 30 || echo "sluice-lab: $target did not come back within 30 s" >&2 ;;
     kill-redis)
-      pid=$(cat "$dir/pids/redis")
+      pid=$(cat "$dir/pids/$target")
       kill -9 "$pid"; wait "$pid" 2>/dev/null || true
       sleep "$(awk "BEGIN{print $ms/1000}")"
-      start_redis "$dir" ;;
+      start_redis "$dir" "$target" ;;
   esac
   end=$(now_ms)
   echo "$start $end $kind $target" >> "$dir/faults.log"
@@ -306,8 +351,9 @@ run_faults() { # run dir, plan file, client start ms
 }
 
 # --- one run -------------------------------------------------------------------------------------
-run_one() { # engine, seed
-  local engine="$1" seed="$2" dir targets i rc=0 t0
+run_one() { # engine, seed (engine is read by the helpers above)
+  engine="$1"
+  local seed="$2" dir targets i rc=0 t0 h
   dir="$out/$engine-$seed"
   mkdir -p "$dir/pids"
   : > "$dir/faults.log"
@@ -315,7 +361,7 @@ run_one() { # engine, seed
   echo "sluice-lab: $engine seed $seed: faults (offset ms, duration ms, kind, target):"
   sed 's/^/  /' "$dir/plan.txt"
   make_network
-  start_redis "$dir"
+  for h in $(redis_hosts); do start_redis "$dir" "$h"; done
   targets=""
   for i in $(seq 1 $instances); do
     write_config "$dir" "$engine" "s$i"
@@ -330,12 +376,17 @@ run_one() { # engine, seed
     fi
   done
   t0=$(now_ms)
-  run_faults "$dir" "$dir/plan.txt" "$t0" &
+  # The client runs until the schedule's end and the last fault's end (a restart may take
+  # longer than planned), plus 2 s of recovery; at most 90 s more than planned.
+  ( run_faults "$dir" "$dir/plan.txt" "$t0"
+    left=$(( t0 + duration * 1000 - $(now_ms) ))
+    [ "$left" -gt 0 ] && sleep "$(awk "BEGIN{print $left/1000}")"
+    sleep 2; touch "$dir/stop" ) &
   local faults_pid=$!
   ip netns exec "$(host_ns client)" "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m \
     -cp "$classes" dev.sluice.lab.LabClient --targets "$targets" --out "$dir/history.csv" \
-    --duration-ms $(( duration * 1000 )) --threads 6 --epoch-ms "$epoch_ms" \
-    --max-ops 400000 --timeout-ms 1000 --rule lab
+    --duration-ms $(( (duration + 90) * 1000 )) --threads 6 --epoch-ms "$epoch_ms" \
+    --max-ops 400000 --timeout-ms 1000 --rule lab --stop-file "$dir/stop"
   wait "$faults_pid" || true
   teardown
   "$java" -cp "$classes" dev.sluice.lab.HistoryChecker --history "$dir/history.csv" \

@@ -37,6 +37,11 @@ import java.util.TreeSet;
  *   <li>{@code leased}: at most {@code N}; an instance killed while the key lived adds what it
  *       admitted in the last two sync intervals before dying (a crashed holder's spending since
  *       its last round).
+ *   <li>{@code regional} (static allocations, a fixed window): as {@code redis}, with
+ *       {@code share} the region's allocation: each region is exact on its allocation on its own
+ *       Redis, the allocations sum to {@code N}, and while its Redis is unreachable a region's
+ *       instance decides in process on its allocation (the Redis engine's {@code local(1.0)} on
+ *       the regional rule); a region's Redis restarted empty starts its count again.
  * </ul>
  *
  * <p>Two intervals, not one, because "since its last round" is measured from a round the
@@ -74,8 +79,8 @@ public final class HistoryChecker {
     Map<String, String> a = Args.parse(args, List.of("history", "faults", "engine", "limit",
         "instances", "share", "sync-ms", "window-s", "run", "summary"));
     String engine = Args.required(a, "engine");
-    if (!List.of("redis", "synced", "leased").contains(engine)) {
-      Args.fail("--engine: '" + engine + "' must be redis, synced or leased");
+    if (!List.of("redis", "synced", "leased", "regional").contains(engine)) {
+      Args.fail("--engine: '" + engine + "' must be redis, synced, leased or regional");
     }
     long limit = Args.positive(a, "limit", 0);
     int instances = (int) Args.positive(a, "instances", 0);
@@ -183,7 +188,8 @@ public final class HistoryChecker {
       List<Op> ops, List<Fault> faults) {
     long admitted = ops.stream().filter(op -> op.outcome().equals("ok")).count();
     switch (engine) {
-      case "redis": {
+      case "redis":
+      case "regional": {
         long redisLives = 1 + faults.stream().filter(f -> f.kind().equals("kill-redis")).count();
         long exact = ops.stream().filter(op -> op.outcome().equals("ok") && !op.degraded()).count();
         if (exact > limit * redisLives) {

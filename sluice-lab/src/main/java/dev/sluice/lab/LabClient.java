@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * needs no window arithmetic.
  *
  * <p>Arguments: {@code --targets URL[,URL...] --out FILE [--duration-ms 10000] [--threads 8]
- * [--rule lab] [--epoch-ms 2000] [--max-ops 200000] [--timeout-ms 1000]}. Each thread sends one
- * check at a time, round-robin over the targets from its own offset.
+ * [--rule lab] [--epoch-ms 2000] [--max-ops 200000] [--timeout-ms 1000] [--stop-file FILE]}.
+ * Each thread sends one check at a time, round-robin over the targets from its own offset. The
+ * client stops at the first of: the duration, the operation budget, the stop file appearing
+ * (the lab creates it once its last fault has ended).
  */
 public final class LabClient {
   private LabClient() {}
@@ -43,7 +45,7 @@ public final class LabClient {
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> a = Args.parse(args, List.of("targets", "out", "duration-ms", "threads",
-        "rule", "epoch-ms", "max-ops", "timeout-ms"));
+        "rule", "epoch-ms", "max-ops", "timeout-ms", "stop-file"));
     List<URI> targets = new ArrayList<>();
     for (String t : a.getOrDefault("targets", "").split(",")) {
       if (!t.isBlank()) {
@@ -66,6 +68,20 @@ public final class LabClient {
     long start = System.currentTimeMillis();
     long deadline = start + durationMs;
     AtomicLong budget = new AtomicLong(maxOps);
+    Path stopFile = a.containsKey("stop-file") ? Path.of(a.get("stop-file")) : null;
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    if (stopFile != null) {
+      Thread.ofPlatform().daemon().name("lab-client-stop").start(() -> {
+        while (!Files.exists(stopFile)) {
+          try {
+            Thread.sleep(100);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        stop.set(true);
+      });
+    }
     try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
       w.write("invoke_us,complete_us,thread,instance,key,outcome,degraded,latency_us\n");
       List<Thread> workers = new ArrayList<>();
@@ -73,7 +89,8 @@ public final class LabClient {
         int id = t;
         workers.add(Thread.ofPlatform().name("lab-client-" + t).start(() -> {
           long n = id;
-          while (System.currentTimeMillis() < deadline && budget.getAndDecrement() > 0) {
+          while (!stop.get() && System.currentTimeMillis() < deadline
+              && budget.getAndDecrement() > 0) {
             int instance = (int) (n++ % targets.size());
             long nowMs = System.currentTimeMillis();
             String key = "k" + ((nowMs - start) / epochMs);
