@@ -44,6 +44,11 @@ import java.util.TreeSet;
  *       the regional rule); a region's Redis restarted empty starts its count again.
  * </ul>
  *
+ * <p>A key counts, in the report, under every fault whose time overlaps its life or ended less
+ * than a second before it started; a key no fault came near counts under {@code none}.
+ * Availability, errors and latency are those of the operations invoked while a fault was in
+ * force (its phase); a timed-out operation counts with the client's timeout as its latency.
+ *
  * <p>Two intervals, not one, because "since its last round" is measured from a round the
  * history cannot see; the scheduler's lag on a loaded machine is the reason for the margin.
  *
@@ -55,6 +60,9 @@ import java.util.TreeSet;
  */
 public final class HistoryChecker {
   private HistoryChecker() {}
+
+  /** How long after a fault's end a key is still counted under it, in microseconds. */
+  private static final long RECOVERY_US = 1_000_000;
 
   private record Op(long invoke, long complete, int instance, String key, String outcome,
       boolean degraded, long latency) {}
@@ -107,9 +115,15 @@ public final class HistoryChecker {
         to = Math.max(to, op.complete());
       }
       List<Fault> touched = new ArrayList<>();
+      List<Fault> attributed = new ArrayList<>();
       for (Fault f : faults) {
         if (f.overlaps(from, to)) {
           touched.add(f);
+        }
+        // A fault's effects outlast it (reconnections, backlogs, breakers): a key that started
+        // within the recovery margin after it is counted under it too.
+        if (f.overlaps(from - RECOVERY_US, to)) {
+          attributed.add(f);
         }
       }
       long admitted = kops.stream().filter(op -> op.outcome().equals("ok")).count();
@@ -119,9 +133,9 @@ public final class HistoryChecker {
       if (verdict != null) {
         violations++;
         System.out.printf(Locale.ROOT, "VIOLATION %s key %s: admitted %d of %d: %s; faults %s%n",
-            run, e.getKey(), admitted, limit, verdict, kinds(touched));
+            run, e.getKey(), admitted, limit, verdict, kinds(attributed));
       }
-      for (String kind : kinds(touched)) {
+      for (String kind : kinds(attributed)) {
         long[] w = overByKind.computeIfAbsent(kind, k -> new long[] {Long.MIN_VALUE, 0, 0});
         w[0] = Math.max(w[0], admitted - limit);
         w[1]++;
