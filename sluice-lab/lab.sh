@@ -80,6 +80,7 @@ ip netns del "sllab$$-probe"
 out="${out:-$root/sluice-lab/target/lab/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
+: > "$out/summary.tsv"   # this lab's runs only, also when --out is used again
 classes="$root/sluice-lab/target/classes"
 # Maven's classes when they are newer than every source, else compiled here for this run.
 if [ ! -f "$classes/dev/sluice/lab/LabClient.class" ] || [ -n "$(find "$root/sluice-lab/src/main" \
