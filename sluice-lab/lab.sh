@@ -8,7 +8,8 @@
 # an instance or of Redis); then HistoryChecker judges the history against the engine's
 # documented bound.
 #
-#   sluice-lab/lab.sh [--short | --long] [--engines redis,synced,leased,regional] [--seeds N]
+#   sluice-lab/lab.sh [--short | --long] [--engines redis,synced,leased,regional,sentinel]
+#                     [--seeds N]
 #                     [--seed S] [--duration SECONDS] [--faults N] [--out DIR]
 #
 # --short (default): one seed per engine, 2 faults, 6 s of traffic (the test's mode).
@@ -26,7 +27,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-mode=short; engines="redis,synced,leased,regional"; seeds=""; first_seed=""; duration=""; nfaults=""
+mode=short; engines="redis,synced,leased,regional,sentinel"; seeds=""; first_seed=""; duration=""; nfaults=""
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -54,8 +55,9 @@ done
 first_seed=${first_seed:-$(( $(date +%s) % 100000 ))}
 [[ "$first_seed" =~ ^[0-9]+$ ]] || { echo "sluice-lab: --seed: '$first_seed' must be a number" >&2; exit 2; }
 for e in ${engines//,/ }; do
-  case "$e" in redis|synced|leased|regional) ;; *)
-    echo "sluice-lab: --engines: '$e' is not one of redis, synced, leased, regional" >&2; exit 2 ;;
+  case "$e" in redis|synced|leased|regional|sentinel) ;; *)
+    echo "sluice-lab: --engines: '$e' is not one of redis, synced, leased, regional, sentinel" >&2
+    exit 2 ;;
   esac
 done
 
@@ -93,6 +95,8 @@ prefix="sllab$$"
 subnet="10.203.0"
 redis_addr="$subnet.2"   # the one Redis; with regional, region a's (b: .3, c: .4)
 regions=(a b c)          # regional: instance s<i> is in region regions[i-1], with its own Redis
+# sentinel: the redis engine on a Sentinel group: master "redis" (.2), replica "redis-r" (.3), a
+# sentinel on each of them and on "redis-s" (.4), quorum 2, down after 1 s.
 instances=3
 limit=200            # permits per key; a key lives one epoch of the client, in one 1h window
 epoch_ms=2000
@@ -180,14 +184,32 @@ make_network() {
   add_host client 100
 }
 instance_addr() { echo "$subnet.$((10 + ${1#s}))"; }
-declare -A redis_octet=([redis]=2 [redis-a]=2 [redis-b]=3 [redis-c]=4)
-redis_hosts() { if [ "$engine" = regional ]; then echo redis-a redis-b redis-c; else echo redis; fi; }
+declare -A redis_octet=([redis]=2 [redis-a]=2 [redis-b]=3 [redis-c]=4 [redis-r]=3 [redis-s]=4)
+redis_hosts() {
+  case "$engine" in
+    regional) echo redis-a redis-b redis-c ;;
+    sentinel) echo redis redis-r redis-s ;;
+    *) echo redis ;;
+  esac
+}
 redis_host_addr() { echo "$subnet.${redis_octet[$1]}"; }
 
+start_sentinel() { # run dir, host
+  local addr conf; addr="$(redis_host_addr "$2")"; conf="$1/$2-sentinel.conf"
+  [ -f "$conf" ] || printf '%s\n' "port 26379" "bind $addr" "protected-mode no" \
+    "sentinel monitor mymaster $redis_addr 6379 2" \
+    "sentinel down-after-milliseconds mymaster 1000" \
+    "sentinel failover-timeout mymaster 3000" "sentinel parallel-syncs mymaster 1" > "$conf"
+  ip netns exec "$(host_ns "$2")" redis-server "$conf" --sentinel --logfile "$1/$2-sentinel.log" &
+  disown $!
+}
 start_redis() { # run dir, redis host
   local addr; addr="$(redis_host_addr "$2")"
+  if [ "$engine" = sentinel ] && [ "$2" = redis-s ]; then return 0; fi  # a sentinel only
+  local extra=()
+  if [ "$engine" = sentinel ] && [ "$2" = redis-r ]; then extra=(--replicaof "$redis_addr" 6379); fi
   ip netns exec "$(host_ns "$2")" redis-server --bind "$addr" --port 6379 --save "" \
-    --appendonly no --protected-mode no --daemonize no --logfile "$1/$2.log" &
+    --appendonly no --protected-mode no --daemonize no --logfile "$1/$2.log" "${extra[@]}" &
   echo $! > "$1/pids/$2"
   disown $!  # the lab kills it on purpose: no job message
   local _
@@ -218,10 +240,14 @@ rules:
   file: rules.yaml
   reload-interval: 1s
 engine:
-  type: $2
   command-timeout: 250ms
 EOF
-    if [ "$2" = regional ]; then
+    [ "$2" = sentinel ] || printf '  type: %s\n' "$2"
+    if [ "$2" = sentinel ]; then
+      printf '  type: redis\n  topology: sentinel\n  sentinel-master: mymaster\n  nodes: ['
+      printf '"%s:26379", "%s:26379", "%s:26379"]\n' "$redis_addr" \
+        "$(redis_host_addr redis-r)" "$(redis_host_addr redis-s)"
+    elif [ "$2" = regional ]; then
       local i=${3#s} r
       printf '  region: %s\n  regions: [a, b, c]\n  exchange-interval: %sms\n  redis:\n' \
         "${regions[$((i - 1))]}" "$sync_ms"
@@ -232,7 +258,7 @@ EOF
       printf '  topology: standalone\n  uri: redis://%s:6379\n' "$redis_addr"
     fi
     case "$2" in
-      redis) printf '  failure-policy: local\n  local-share: %s\n' "$share" ;;
+      redis|sentinel) printf '  failure-policy: local\n  local-share: %s\n' "$share" ;;
       synced) printf '  sync-interval: %sms\n  expected-instances: %s\n' "$sync_ms" "$instances" ;;
       leased) printf '  sync-interval: %sms\n  lease-ttl: 1s\n  max-lease-percent: 10\n' "$sync_ms" ;;
     esac
@@ -259,6 +285,9 @@ now_ms() { date +%s%3N; }
 # --- faults --------------------------------------------------------------------------------------
 engine=""
 kinds=(partition slow-link pause-instance pause-redis kill-instance kill-redis)
+# sentinel: failover, the master cut from its replica and the sentinels (the instances still
+# reach it: writes in that window are lost when it rejoins as a replica), instead of slow-link.
+sentinel_kinds=(partition failover pause-instance pause-redis kill-instance kill-redis)
 plan_faults() { # seed: prints "offset_ms duration_ms kind target" lines, non-overlapping
   RANDOM=$1
   local t=1500 i kind dur target span
@@ -266,13 +295,14 @@ plan_faults() { # seed: prints "offset_ms duration_ms kind target" lines, non-ov
   local slot=$(( span / nfaults ))
   # Every kind once per round of six, in a seeded order: a long run covers each of them.
   local order=("${kinds[@]}") j tmp
+  [ "$engine" = sentinel ] && order=("${sentinel_kinds[@]}")
   for j in $(seq $(( ${#order[@]} - 1 )) -1 1); do
     tmp=$((RANDOM % (j + 1))); kind=${order[$j]}; order[$j]=${order[$tmp]}; order[$tmp]=$kind
   done
   for i in $(seq 1 "$nfaults"); do
     kind=${order[$(( (i - 1) % ${#order[@]} ))]}
     target="s$((RANDOM % instances + 1))"
-    case "$kind" in *redis)
+    case "$kind" in *redis|failover)
       if [ "$engine" = regional ]; then target="redis-${regions[$((RANDOM % 3))]}"; else target=redis; fi ;;
     esac
     dur=$(( slot * 6 / 10 + RANDOM % (slot * 2 / 10 + 1) ))
@@ -280,15 +310,28 @@ plan_faults() { # seed: prints "offset_ms duration_ms kind target" lines, non-ov
     t=$(( t + slot ))
   done
 }
+current_master() { # sentinel: the Redis host the sentinels name as master now
+  local addr h
+  addr="$(ip netns exec "$(host_ns redis-s)" redis-cli -h "$(redis_host_addr redis-s)" -p 26379 \
+    sentinel get-master-addr-by-name mymaster 2>/dev/null | head -1)"
+  for h in redis redis-r; do
+    [ "$(redis_host_addr "$h")" = "$addr" ] && { echo "$h"; return; }
+  done
+  echo redis
+}
 inject() { # run dir, kind, target, duration ms; appends "start_ms end_ms kind target" to faults.log
-  local dir="$1" kind="$2" target="$3" ms="$4" start end ns pid
+  local dir="$1" kind="$2" target="$3" ms="$4" start end ns pid h
+  # On a Sentinel group a fault on "the Redis" hits the master of the moment.
+  if [ "$engine" = sentinel ] && [ "$target" = redis ]; then target="$(current_master)"; fi
   ns="$(host_ns "$target")"
   start=$(now_ms)
   case "$kind" in
     partition)
       # From the Redis; with regional, the region from the other regions (its own Redis stays).
       local cut="$redis_addr"
-      if [ "$engine" = regional ]; then
+      if [ "$engine" = sentinel ]; then
+        cut="$redis_addr, $(redis_host_addr redis-r), $(redis_host_addr redis-s)"
+      elif [ "$engine" = regional ]; then
         local own="redis-${regions[$(( ${target#s} - 1 ))]}" h
         cut=""
         for h in $(redis_hosts); do
@@ -320,6 +363,21 @@ EOF
       sleep "$(awk "BEGIN{print $ms/1000}")"
       ip netns exec "$ns" tc qdisc del dev eth0 root
       [ -n "$have_netem" ] || ip netns exec "$ns" nft delete table inet sluicelab_loss ;;
+    failover)
+      # The master cut from the replica's and the third sentinel's hosts, both ways; the Sluice
+      # instances still reach it.
+      local others=""
+      for h in $(redis_hosts); do
+        [ "$h" = "$target" ] || others="$others${others:+, }$(redis_host_addr "$h")"
+      done
+      ip netns exec "$ns" nft -f - <<EOF
+table inet sluicelab {
+  chain out { type filter hook output priority 0; ip daddr { $others } drop; }
+  chain in { type filter hook input priority 0; ip saddr { $others } drop; }
+}
+EOF
+      sleep "$(awk "BEGIN{print $ms/1000}")"
+      ip netns exec "$ns" nft delete table inet sluicelab ;;
     pause-instance|pause-redis)
       pid=$(cat "$dir/pids/$target")
       kill -STOP "$pid"
@@ -363,6 +421,10 @@ run_one() { # engine, seed (engine is read by the helpers above)
   sed 's/^/  /' "$dir/plan.txt"
   make_network
   for h in $(redis_hosts); do start_redis "$dir" "$h"; done
+  if [ "$engine" = sentinel ]; then
+    for h in $(redis_hosts); do start_sentinel "$dir" "$h"; done
+    sleep 1  # the sentinels find the replica and each other
+  fi
   targets=""
   for i in $(seq 1 $instances); do
     write_config "$dir" "$engine" "s$i"

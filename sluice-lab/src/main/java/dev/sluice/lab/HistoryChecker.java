@@ -42,6 +42,10 @@ import java.util.TreeSet;
  *       Redis, the allocations sum to {@code N}, and while its Redis is unreachable a region's
  *       instance decides in process on its allocation (the Redis engine's {@code local(1.0)} on
  *       the regional rule); a region's Redis restarted empty starts its count again.
+ *   <li>{@code sentinel}: the redis engine on a Sentinel group (a master, a replica, three
+ *       sentinels): as {@code redis}, and every fault that may fail the master over (a pause or
+ *       kill of the master, the master cut from the others) may lose what the replica had not
+ *       received, so it counts as a new life of the data: {@code N} more at most.
  * </ul>
  *
  * <p>A key counts, in the report, under every fault whose time overlaps its life or ended less
@@ -87,8 +91,8 @@ public final class HistoryChecker {
     Map<String, String> a = Args.parse(args, List.of("history", "faults", "engine", "limit",
         "instances", "share", "sync-ms", "window-s", "run", "summary"));
     String engine = Args.required(a, "engine");
-    if (!List.of("redis", "synced", "leased", "regional").contains(engine)) {
-      Args.fail("--engine: '" + engine + "' must be redis, synced, leased or regional");
+    if (!List.of("redis", "synced", "leased", "regional", "sentinel").contains(engine)) {
+      Args.fail("--engine: '" + engine + "' must be redis, synced, leased, regional or sentinel");
     }
     long limit = Args.positive(a, "limit", 0);
     int instances = (int) Args.positive(a, "instances", 0);
@@ -203,8 +207,14 @@ public final class HistoryChecker {
     long admitted = ops.stream().filter(op -> op.outcome().equals("ok")).count();
     switch (engine) {
       case "redis":
-      case "regional": {
-        long redisLives = 1 + faults.stream().filter(f -> f.kind().equals("kill-redis")).count();
+      case "regional":
+      case "sentinel": {
+        // A Redis restarted empty starts every count again; on a Sentinel group so does a
+        // failover, which loses the writes the replica had not received (a pause or a kill of
+        // the master, or the master cut from the others, may each cause one).
+        List<String> newLives = engine.equals("sentinel")
+            ? List.of("kill-redis", "pause-redis", "failover") : List.of("kill-redis");
+        long redisLives = 1 + faults.stream().filter(f -> newLives.contains(f.kind())).count();
         long exact = ops.stream().filter(op -> op.outcome().equals("ok") && !op.degraded()).count();
         if (exact > limit * redisLives) {
           return "non-degraded admissions " + exact + " > " + limit + " x " + redisLives
