@@ -157,7 +157,8 @@ sleep "$budget" &
 watchdog_pid=$!
 ( wait_for_watchdog() { while kill -0 "$watchdog_pid" 2>/dev/null; do sleep 1; done; }
   wait_for_watchdog
-  if [ -f "$out/.running" ]; then
+  # Only while this lab runs: after a kill -9 of it, $$ may be another process's pid.
+  if [ -f "$out/.running" ] && grep -q lab.sh "/proc/$$/cmdline" 2>/dev/null; then
     echo "sluice-lab: watchdog: over ${budget}s, stopping" >&2; kill -TERM $$
   fi ) &
 touch "$out/.running"
@@ -310,6 +311,10 @@ plan_faults() { # seed: prints "offset_ms duration_ms kind target" lines, non-ov
     t=$(( t + slot ))
   done
 }
+own() { # pid, namespace: true when the process lives in that namespace of this lab
+  [ "$(ip netns identify "$1" 2>/dev/null)" = "$2" ] && grep -q lab.sh "/proc/$$/cmdline" 2>/dev/null \
+    || { echo "sluice-lab: $1 is not in $2 (any more): fault skipped" >&2; return 1; }
+}
 current_master() { # sentinel: the Redis host the sentinels name as master now
   local addr h
   addr="$(ip netns exec "$(host_ns redis-s)" redis-cli -h "$(redis_host_addr redis-s)" -p 26379 \
@@ -380,17 +385,20 @@ EOF
       ip netns exec "$ns" nft delete table inet sluicelab ;;
     pause-instance|pause-redis)
       pid=$(cat "$dir/pids/$target")
+      own "$pid" "$ns" || return 0
       kill -STOP "$pid"
       sleep "$(awk "BEGIN{print $ms/1000}")"
       kill -CONT "$pid" ;;
     kill-instance)
       pid=$(cat "$dir/pids/$target")
+      own "$pid" "$ns" || return 0
       kill -9 "$pid"; wait "$pid" 2>/dev/null || true
       sleep "$(awk "BEGIN{print $ms/1000}")"
       start_instance "$dir" "$target"
       wait_ready "$target" 30 || echo "sluice-lab: $target did not come back within 30 s" >&2 ;;
     kill-redis)
       pid=$(cat "$dir/pids/$target")
+      own "$pid" "$ns" || return 0
       kill -9 "$pid"; wait "$pid" 2>/dev/null || true
       sleep "$(awk "BEGIN{print $ms/1000}")"
       start_redis "$dir" "$target" ;;
