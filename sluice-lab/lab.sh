@@ -8,7 +8,7 @@
 # an instance or of Redis); then HistoryChecker judges the history against the engine's
 # documented bound.
 #
-#   sluice-lab/lab.sh [--short | --long] [--engines redis,synced,leased,regional,sentinel]
+#   sluice-lab/lab.sh [--short | --long] [--engines redis,synced,leased,regional,sentinel,cluster]
 #                     [--seeds N]
 #                     [--seed S] [--duration SECONDS] [--faults N] [--out DIR]
 #
@@ -55,8 +55,8 @@ done
 first_seed=${first_seed:-$(( $(date +%s) % 100000 ))}
 [[ "$first_seed" =~ ^[0-9]+$ ]] || { echo "sluice-lab: --seed: '$first_seed' must be a number" >&2; exit 2; }
 for e in ${engines//,/ }; do
-  case "$e" in redis|synced|leased|regional|sentinel) ;; *)
-    echo "sluice-lab: --engines: '$e' is not one of redis, synced, leased, regional, sentinel" >&2
+  case "$e" in redis|synced|leased|regional|sentinel|cluster) ;; *)
+    echo "sluice-lab: --engines: '$e' is not one of redis, synced, leased, regional, sentinel, cluster" >&2
     exit 2 ;;
   esac
 done
@@ -185,11 +185,15 @@ make_network() {
   add_host client 100
 }
 instance_addr() { echo "$subnet.$((10 + ${1#s}))"; }
-declare -A redis_octet=([redis]=2 [redis-a]=2 [redis-b]=3 [redis-c]=4 [redis-r]=3 [redis-s]=4)
+# cluster: the redis engine on a Redis Cluster of three masters with a replica each, "redis-c1"
+# to "redis-c6" (.21-.26), node timeout 1 s.
+declare -A redis_octet=([redis]=2 [redis-a]=2 [redis-b]=3 [redis-c]=4 [redis-r]=3 [redis-s]=4
+  [redis-c1]=21 [redis-c2]=22 [redis-c3]=23 [redis-c4]=24 [redis-c5]=25 [redis-c6]=26)
 redis_hosts() {
   case "$engine" in
     regional) echo redis-a redis-b redis-c ;;
     sentinel) echo redis redis-r redis-s ;;
+    cluster) echo redis-c1 redis-c2 redis-c3 redis-c4 redis-c5 redis-c6 ;;
     *) echo redis ;;
   esac
 }
@@ -209,6 +213,10 @@ start_redis() { # run dir, redis host
   if [ "$engine" = sentinel ] && [ "$2" = redis-s ]; then return 0; fi  # a sentinel only
   local extra=()
   if [ "$engine" = sentinel ] && [ "$2" = redis-r ]; then extra=(--replicaof "$redis_addr" 6379); fi
+  if [ "$engine" = cluster ]; then
+    extra=(--cluster-enabled yes --cluster-config-file "$1/$2-nodes.conf"
+      --cluster-node-timeout 1000)
+  fi
   ip netns exec "$(host_ns "$2")" redis-server --bind "$addr" --port 6379 --save "" \
     --appendonly no --protected-mode no --daemonize no --logfile "$1/$2.log" "${extra[@]}" &
   echo $! > "$1/pids/$2"
@@ -243,8 +251,16 @@ rules:
 engine:
   command-timeout: 250ms
 EOF
-    [ "$2" = sentinel ] || printf '  type: %s\n' "$2"
-    if [ "$2" = sentinel ]; then
+    case "$2" in sentinel|cluster) ;; *) printf '  type: %s\n' "$2" ;; esac
+    if [ "$2" = cluster ]; then
+      printf '  type: redis\n  topology: cluster\n  nodes: ['
+      local h first=yes
+      for h in $(redis_hosts); do
+        [ -n "$first" ] || printf ', '
+        printf '"redis://%s:6379"' "$(redis_host_addr "$h")"; first=""
+      done
+      printf ']\n'
+    elif [ "$2" = sentinel ]; then
       printf '  type: redis\n  topology: sentinel\n  sentinel-master: mymaster\n  nodes: ['
       printf '"%s:26379", "%s:26379", "%s:26379"]\n' "$redis_addr" \
         "$(redis_host_addr redis-r)" "$(redis_host_addr redis-s)"
@@ -259,7 +275,7 @@ EOF
       printf '  topology: standalone\n  uri: redis://%s:6379\n' "$redis_addr"
     fi
     case "$2" in
-      redis|sentinel) printf '  failure-policy: local\n  local-share: %s\n' "$share" ;;
+      redis|sentinel|cluster) printf '  failure-policy: local\n  local-share: %s\n' "$share" ;;
       synced) printf '  sync-interval: %sms\n  expected-instances: %s\n' "$sync_ms" "$instances" ;;
       leased) printf '  sync-interval: %sms\n  lease-ttl: 1s\n  max-lease-percent: 10\n' "$sync_ms" ;;
     esac
@@ -296,7 +312,7 @@ plan_faults() { # seed: prints "offset_ms duration_ms kind target" lines, non-ov
   local slot=$(( span / nfaults ))
   # Every kind once per round of six, in a seeded order: a long run covers each of them.
   local order=("${kinds[@]}") j tmp
-  [ "$engine" = sentinel ] && order=("${sentinel_kinds[@]}")
+  case "$engine" in sentinel|cluster) order=("${sentinel_kinds[@]}") ;; esac
   for j in $(seq $(( ${#order[@]} - 1 )) -1 1); do
     tmp=$((RANDOM % (j + 1))); kind=${order[$j]}; order[$j]=${order[$tmp]}; order[$tmp]=$kind
   done
@@ -315,6 +331,18 @@ own() { # pid, namespace: true when the process lives in that namespace of this 
   [ "$(ip netns identify "$1" 2>/dev/null)" = "$2" ] && grep -q lab.sh "/proc/$$/cmdline" 2>/dev/null \
     || { echo "sluice-lab: $1 is not in $2 (any more): fault skipped" >&2; return 1; }
 }
+a_cluster_master() {
+  local h addr
+  for h in $(redis_hosts); do
+    addr="$(ip netns exec "$(host_ns "$h")" redis-cli -h "$(redis_host_addr "$h")" cluster nodes \
+      2>/dev/null | awk '$3 ~ /master/ && $3 !~ /fail/ {split($2, a, ":"); print a[1]; exit}')"
+    [ -n "$addr" ] && break
+  done
+  for h in $(redis_hosts); do
+    [ "$(redis_host_addr "$h")" = "$addr" ] && { echo "$h"; return; }
+  done
+  echo redis-c1
+}
 current_master() { # sentinel: the Redis host the sentinels name as master now
   local addr h
   addr="$(ip netns exec "$(host_ns redis-s)" redis-cli -h "$(redis_host_addr redis-s)" -p 26379 \
@@ -326,16 +354,19 @@ current_master() { # sentinel: the Redis host the sentinels name as master now
 }
 inject() { # run dir, kind, target, duration ms; appends "start_ms end_ms kind target" to faults.log
   local dir="$1" kind="$2" target="$3" ms="$4" start end ns pid h
-  # On a Sentinel group a fault on "the Redis" hits the master of the moment.
+  # On a Sentinel group a fault on "the Redis" hits the master of the moment; on a Cluster, a
+  # master of the moment (the first one the first reachable node lists).
   if [ "$engine" = sentinel ] && [ "$target" = redis ]; then target="$(current_master)"; fi
+  if [ "$engine" = cluster ] && [ "$target" = redis ]; then target="$(a_cluster_master)"; fi
   ns="$(host_ns "$target")"
   start=$(now_ms)
   case "$kind" in
     partition)
       # From the Redis; with regional, the region from the other regions (its own Redis stays).
       local cut="$redis_addr"
-      if [ "$engine" = sentinel ]; then
-        cut="$redis_addr, $(redis_host_addr redis-r), $(redis_host_addr redis-s)"
+      if [ "$engine" = sentinel ] || [ "$engine" = cluster ]; then
+        cut=""
+        for h in $(redis_hosts); do cut="$cut${cut:+, }$(redis_host_addr "$h")"; done
       elif [ "$engine" = regional ]; then
         local own="redis-${regions[$(( ${target#s} - 1 ))]}" h
         cut=""
@@ -417,6 +448,24 @@ run_faults() { # run dir, plan file, client start ms
   done < "$2"
 }
 
+make_cluster() { # run dir: three masters with a replica each, every node seeing state ok
+  local addrs=() h _ ok
+  for h in $(redis_hosts); do addrs+=("$(redis_host_addr "$h"):6379"); done
+  ip netns exec "$(host_ns redis-c1)" redis-cli --cluster create "${addrs[@]}" \
+    --cluster-replicas 1 --cluster-yes > "$1/cluster-create.log" 2>&1 || {
+    echo "sluice-lab: redis-cli --cluster create failed (see $1/cluster-create.log)" >&2; return 1; }
+  for _ in $(seq 1 100); do
+    ok=yes
+    for h in $(redis_hosts); do
+      ip netns exec "$(host_ns "$h")" redis-cli -h "$(redis_host_addr "$h")" cluster info \
+        2>/dev/null | grep -q 'cluster_state:ok' || { ok=""; break; }
+    done
+    [ -n "$ok" ] && return 0
+    sleep 0.2
+  done
+  echo "sluice-lab: the cluster did not reach state ok within 20 s" >&2; return 1
+}
+
 # --- one run -------------------------------------------------------------------------------------
 run_one() { # engine, seed (engine is read by the helpers above)
   engine="$1"
@@ -432,6 +481,9 @@ run_one() { # engine, seed (engine is read by the helpers above)
   if [ "$engine" = sentinel ]; then
     for h in $(redis_hosts); do start_sentinel "$dir" "$h"; done
     sleep 1  # the sentinels find the replica and each other
+  fi
+  if [ "$engine" = cluster ]; then
+    make_cluster "$dir" || { teardown; return 2; }
   fi
   targets=""
   for i in $(seq 1 $instances); do

@@ -46,6 +46,7 @@ import java.util.TreeSet;
  *       sentinels): as {@code redis}, and every fault that may fail the master over (a pause or
  *       kill of the master, the master cut from the others) may lose what the replica had not
  *       received, so it counts as a new life of the data: {@code N} more at most.
+ *   <li>{@code cluster}: the same on a Redis Cluster (three masters, a replica each).
  * </ul>
  *
  * <p>A key counts, in the report, under every fault whose time overlaps its life or ended less
@@ -91,8 +92,10 @@ public final class HistoryChecker {
     Map<String, String> a = Args.parse(args, List.of("history", "faults", "engine", "limit",
         "instances", "share", "sync-ms", "window-s", "run", "summary"));
     String engine = Args.required(a, "engine");
-    if (!List.of("redis", "synced", "leased", "regional", "sentinel").contains(engine)) {
-      Args.fail("--engine: '" + engine + "' must be redis, synced, leased, regional or sentinel");
+    if (!List.of("redis", "synced", "leased", "regional", "sentinel", "cluster")
+        .contains(engine)) {
+      Args.fail("--engine: '" + engine
+          + "' must be redis, synced, leased, regional, sentinel or cluster");
     }
     long limit = Args.positive(a, "limit", 0);
     int instances = (int) Args.positive(a, "instances", 0);
@@ -208,11 +211,12 @@ public final class HistoryChecker {
     switch (engine) {
       case "redis":
       case "regional":
-      case "sentinel": {
+      case "sentinel":
+      case "cluster": {
         // A Redis restarted empty starts every count again; on a Sentinel group so does a
         // failover, which loses the writes the replica had not received (a pause or a kill of
         // the master, or the master cut from the others, may each cause one).
-        List<String> newLives = engine.equals("sentinel")
+        List<String> newLives = !engine.equals("redis") && !engine.equals("regional")
             ? List.of("kill-redis", "pause-redis", "failover") : List.of("kill-redis");
         long redisLives = 1 + faults.stream().filter(f -> newLives.contains(f.kind())).count();
         long exact = ops.stream().filter(op -> op.outcome().equals("ok") && !op.degraded()).count();
