@@ -217,8 +217,12 @@ start_redis() { # run dir, redis host
     extra=(--cluster-enabled yes --cluster-config-file "$1/$2-nodes.conf"
       --cluster-node-timeout 1000)
   fi
+  # A data directory of its own, emptied: a replica writes the RDB of a full sync there, and a
+  # restarted server must not load one (a kill -9 and restart loses the data, as documented).
+  rm -rf "$1/$2-data"; mkdir -p "$1/$2-data"
   ip netns exec "$(host_ns "$2")" redis-server --bind "$addr" --port 6379 --save "" \
-    --appendonly no --protected-mode no --daemonize no --logfile "$1/$2.log" "${extra[@]}" &
+    --appendonly no --protected-mode no --daemonize no --logfile "$1/$2.log" \
+    --dir "$1/$2-data" "${extra[@]}" &
   echo $! > "$1/pids/$2"
   disown $!  # the lab kills it on purpose: no job message
   local _
