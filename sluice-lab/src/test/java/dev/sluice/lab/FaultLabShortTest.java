@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class FaultLabShortTest {
   /** The whole short mode; the lab's own watchdog stops it well before. */
-  private static final long TIMEOUT_SECONDS = 240;
+  private static final long TIMEOUT_SECONDS = 480;
 
   /**
    * A fixed schedule, so a failure here is a finding to reproduce, not a new random one: a Redis
