@@ -71,7 +71,10 @@ done
 java_home="$("$root/bin/find-jdk" 2>/dev/null)" || not_run "needs a JDK >= 21"
 java="$java_home/bin/java"
 jar="$root/sluice-cli/target/sluice.jar"
-[ -f "$jar" ] || { echo "sluice-lab: $jar is missing: mvn -B -q -DskipTests -pl sluice-cli -am package" >&2; exit 2; }
+if [ ! -f "$jar" ]; then
+  echo "sluice-lab: $jar is missing: mvn -B -q -DskipTests -pl sluice-cli -am package" >&2
+  exit 2
+fi
 ip netns add "sllab$$-probe" 2>/dev/null || not_run "ip netns add is not permitted here"
 have_netem=""
 if ip netns exec "sllab$$-probe" tc qdisc add dev lo root netem delay 1ms 2>/dev/null; then
@@ -525,7 +528,8 @@ run_one() { # engine, seed (engine is read by the helpers above)
   return "$rc"
 }
 
-echo "sluice-lab: $mode mode, engines $engines, $seeds seed(s) from $first_seed, ${duration}s of traffic, $nfaults faults per run; output in $out"
+echo "sluice-lab: $mode mode, engines $engines, $seeds seed(s) from $first_seed," \
+  "${duration}s of traffic, $nfaults faults per run; output in $out"
 worst=0
 for engine in ${engines//,/ }; do
   for s in $(seq 0 $(( seeds - 1 ))); do

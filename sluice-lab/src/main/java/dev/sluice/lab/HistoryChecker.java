@@ -185,7 +185,8 @@ public final class HistoryChecker {
       double p99 = percentile(lat, 0.99) / 1000.0;
       long worst = w[1] == 0 ? 0 : Math.max(0, w[0]);
       String held = w[1] == 0 ? "-" : (w[2] == 0 ? "held" : "BROKEN(" + w[2] + ")");
-      System.out.printf(Locale.ROOT, "  %-16s %6d %8d %8.2f%% %9d %7d %7d %7d %8.2f%% %8.1f %8.1f %s%n",
+      System.out.printf(Locale.ROOT,
+          "  %-16s %6d %8d %8.2f%% %9d %7d %7d %7d %8.2f%% %8.1f %8.1f %s%n",
           kind, w[1], worst, 100.0 * worst / limit, asked, errors, timeouts, degraded, avail,
           p50, p99, held);
       rows.add(String.join("\t", run, engine, kind, Long.toString(w[1]), Long.toString(limit),

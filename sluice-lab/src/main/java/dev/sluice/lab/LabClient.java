@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -69,7 +70,7 @@ public final class LabClient {
     long deadline = start + durationMs;
     AtomicLong budget = new AtomicLong(maxOps);
     Path stopFile = a.containsKey("stop-file") ? Path.of(a.get("stop-file")) : null;
-    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
     if (stopFile != null) {
       Thread.ofPlatform().daemon().name("lab-client-stop").start(() -> {
         while (!Files.exists(stopFile)) {
