@@ -258,17 +258,22 @@ class ConsoleBrowserTest {
       load.join();
     }
     assertThat(sent.get()).isPositive();
-    List<String> denied = driver.findElements(By.cssSelector("#denied-most td.client")).stream()
-        .map(WebElement::getText).toList();
-    assertThat(denied).contains("heavy-hitter");
-    List<String> asking = driver.findElements(By.cssSelector("#requested-most td.client"))
-        .stream().map(WebElement::getText).toList();
-    assertThat(asking).contains("heavy-hitter", XSS);
+    assertThat(clients("#denied-most td.client")).contains("heavy-hitter");
+    assertThat(clients("#requested-most td.client")).contains("heavy-hitter", XSS);
     assertThat(Long.parseLong(text("unique"))).isGreaterThanOrEqualTo(3);
     assertNothingInjected();
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /**
+   * The texts of the cells {@code css} selects, read again if the table is re-rendered while
+   * they are read (the console redraws its tables on every tick).
+   */
+  private static List<String> clients(String css) {
+    return wait.ignoring(StaleElementReferenceException.class).until(d ->
+        d.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList());
+  }
 
   private static void openEditor(String rule) {
     driver.findElement(By.id("nav-rules")).click();
