@@ -99,7 +99,7 @@ class PrometheusRulesTest {
     }
     assertThat(alerts).contains("SluiceErrorBudgetBurn1h", "SluiceErrorBudgetBurn6h",
         "SluiceErrorBudgetBurn1d", "SluiceErrorBudgetBurn3d", "SluiceRedisBreakersOpen",
-        "SluiceRulesReloadFailing", "SluiceRedisErrorsRising");
+        "SluiceRulesReloadFailing", "SluiceRedisErrorsRising", "SluiceCertificateExpiringSoon");
     for (String alert : alerts) {
       int[] n = cases.getOrDefault(alert, new int[2]);
       assertThat(n[0]).as(alert + ": cases where it fires").isPositive();
