@@ -215,8 +215,8 @@ public final class SluiceGateway extends RunningFrontend {
         new PoolOptions().setHttp1MaxSize(c.maxConnectionsPerHost()));
     WebSocketClient webSockets = v.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20));
-    ProxyHandler handler = new ProxyHandler(v, client, h2, upstreamTls, webSockets, pipeline(), routing::get,
-        metrics, clock, c.pipeline().identity().trustedProxies());
+    ProxyHandler handler = new ProxyHandler(v, client, h2, upstreamTls, webSockets, pipeline(),
+        routing::get, metrics, clock, c.pipeline().identity().trustedProxies());
     return v.createHttpServer(options).requestHandler(handler);
   }
 }
