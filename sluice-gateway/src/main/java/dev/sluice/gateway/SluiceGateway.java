@@ -6,6 +6,7 @@ import dev.sluice.frontend.RunningFrontend;
 import dev.sluice.frontend.StatsConfig;
 import dev.sluice.frontend.http.Problem;
 import dev.sluice.rules.config.ConfigException;
+import dev.sluice.tls.TlsException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -18,6 +19,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -173,7 +175,13 @@ public final class SluiceGateway extends RunningFrontend {
           + "restart to change them");
     }
     Routing r = Routing.build(next, routing.get(), metrics, clock);
-    upstreamTls.prepare(next);
+    try {
+      upstreamTls.prepare(next);
+    } catch (TlsException e) {
+      // the files changed again between their check and now: refused like any bad change
+      metrics.reloads("failure").increment();
+      throw new ConfigException(List.of(e.getMessage()));
+    }
     HealthChecker nextChecker = new HealthChecker(vertx, healthClient, upstreamTls, clock);
     routing.set(r);
     metrics.publish(r);
