@@ -10,6 +10,7 @@
 module dev.sluice.frontend {
   requires transitive dev.sluice.rules;
   requires transitive dev.sluice.stats;
+  requires transitive dev.sluice.tls;
   requires transitive io.vertx.core;
   requires transitive micrometer.core;
   requires transitive micrometer.registry.prometheus;

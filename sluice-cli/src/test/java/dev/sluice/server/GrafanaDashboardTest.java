@@ -88,6 +88,12 @@ class GrafanaDashboardTest {
             limits: [{window: 1h, max: 2}]
         """;
     Path a = Files.createDirectories(tmp.resolve("redis"));
+    // The Envoy RLS beside it, over TLS: its certificate's expiry is on the same /metrics.
+    dev.sluice.testkit.TestCa.Issued rlsPair = dev.sluice.testkit.TestCa.create("dash-root")
+        .server();
+    rlsPair.writeChain(a.resolve("rls.crt"));
+    rlsPair.writeKeyPkcs8(a.resolve("rls.key"));
+    Files.createDirectories(a.resolve("erl"));
     redisServer = TestServer.start(a, """
         engine:
           type: redis
@@ -97,6 +103,7 @@ class GrafanaDashboardTest {
           failure-policy: local
         rules: {reload-interval: 50ms}
         stats: {period: 30s, slices: 3, top-k-labels: 5}
+        rls: {port: 0, config-dir: erl, tls: {cert: rls.crt, key: rls.key}}
         """.formatted(shards.get(0).uri(), shards.get(1).uri(), shards.get(2).uri()), rules);
     Path b = Files.createDirectories(tmp.resolve("synced"));
     syncedServer = TestServer.start(b, """
@@ -275,7 +282,8 @@ class GrafanaDashboardTest {
     assertThat(titles).contains("Burn rate: availability", "Burn rate: latency",
         "Error budget left (30 days)", "Breaker per shard", "Redis errors by type",
         "Script-call latency: $shard", "Decisions per rule", "Top offenders: denied most",
-        "Top consumers: checks", "Unique clients per rule", "Sync lag (synced engine)");
+        "Top consumers: checks", "Unique clients per rule", "Sync lag (synced engine)",
+        "TLS certificate expiry (days)");
     JsonNode heatmap = panels(dashboard()).stream()
         .filter(p -> p.path("type").asText().equals("heatmap")).findFirst().orElseThrow();
     assertThat(heatmap.path("repeat").asText()).as("one heatmap per shard").isEqualTo("shard");

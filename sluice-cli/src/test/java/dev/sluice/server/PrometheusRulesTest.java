@@ -60,7 +60,7 @@ class PrometheusRulesTest {
     ExternalTools.Run r = ExternalTools.run(dir, 60, c);
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output()).doesNotContain("FAILED").contains("SUCCESS: 2 rules found",
-        "SUCCESS: 16 rules found", "SUCCESS: 7 rules found");
+        "SUCCESS: 16 rules found", "SUCCESS: 9 rules found");
   }
 
   @Test
@@ -68,7 +68,7 @@ class PrometheusRulesTest {
     ExternalTools.Run r = ExternalTools.run(dir, 60,
         command("check", "config", "prometheus.example.yml"));
     assertThat(r.exit()).as(r.output()).isZero();
-    assertThat(r.output()).contains("SUCCESS: 7 rules found");
+    assertThat(r.output()).contains("SUCCESS: 9 rules found");
   }
 
   @Test
@@ -99,7 +99,7 @@ class PrometheusRulesTest {
     }
     assertThat(alerts).contains("SluiceErrorBudgetBurn1h", "SluiceErrorBudgetBurn6h",
         "SluiceErrorBudgetBurn1d", "SluiceErrorBudgetBurn3d", "SluiceRedisBreakersOpen",
-        "SluiceRulesReloadFailing", "SluiceRedisErrorsRising");
+        "SluiceRulesReloadFailing", "SluiceRedisErrorsRising", "SluiceCertificateExpiringSoon");
     for (String alert : alerts) {
       int[] n = cases.getOrDefault(alert, new int[2]);
       assertThat(n[0]).as(alert + ": cases where it fires").isPositive();

@@ -2,9 +2,12 @@ package dev.sluice.frontend;
 
 import dev.sluice.frontend.metrics.ServerMetrics;
 import dev.sluice.frontend.metrics.StatsMetrics;
+import dev.sluice.frontend.metrics.TlsMetrics;
 import dev.sluice.rules.Pipeline;
 import dev.sluice.rules.config.PipelineConfig;
 import dev.sluice.stats.TrafficStats;
+import dev.sluice.tls.TlsContext;
+import dev.sluice.tls.TlsSettings;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -80,6 +83,7 @@ public final class FrontendRuntime implements AutoCloseable {
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
   private final List<ServeExtension.Running> extensions = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> beforeDrain = new CopyOnWriteArrayList<>();
+  private final List<TlsContext> tlsContexts = new CopyOnWriteArrayList<>();
   private boolean closed;
 
   private FrontendRuntime(PipelineConfig pipelineConfig, StatsConfig statsConfig,
@@ -188,6 +192,20 @@ public final class FrontendRuntime implements AutoCloseable {
   }
 
   /**
+   * Opens the certificates of a listener or a link ({@link TlsContext#open}), follows their
+   * rotation, exports their expiry and reloads on the registry ({@link TlsMetrics}) and closes
+   * them when the runtime closes.
+   *
+   * @throws dev.sluice.tls.TlsException when the files fail their check
+   */
+  public TlsContext openTls(TlsSettings settings) {
+    TlsContext tls = TlsContext.open(settings);
+    tlsContexts.add(tls);
+    TlsMetrics.bind(metrics.registry(), tls);
+    return tls;
+  }
+
+  /**
    * Closes {@code c} first in {@link #close}, before the listeners drain (for example periodic
    * health checks that would otherwise go on during the drain).
    */
@@ -257,6 +275,9 @@ public final class FrontendRuntime implements AutoCloseable {
       await(vertx.close());
     } catch (IllegalStateException e) {
       LOG.warn("stopping Vert.x: {}", e.toString());
+    }
+    for (TlsContext t : tlsContexts) {
+      closeQuietly(t, "closing " + t.settings().key());
     }
     pipeline.close();
   }

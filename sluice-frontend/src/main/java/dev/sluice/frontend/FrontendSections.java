@@ -3,6 +3,7 @@ package dev.sluice.frontend;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.rules.config.ConfigNode;
+import dev.sluice.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,13 +60,39 @@ public final class FrontendSections {
    * @param drainTimeout on shutdown, how long requests in flight may take to finish
    *     ({@code drain-timeout}, default {@link FrontendRuntime.Settings#DEFAULT_DRAIN}, 0 for
    *     none)
+   * @param tls the {@code tls} block, or null for plaintext
    */
-  public record Listener(String host, int port, Duration drainTimeout) {}
+  public record Listener(String host, int port, Duration drainTimeout, TlsSettings tls) {}
 
-  /** Reads the listener keys of {@code section}, adding problems there. */
+  /** Reads the listener keys of {@code section} (no {@code tls} block), adding problems there. */
   public static Listener listener(ConfigNode section, int defaultPort) {
     return new Listener(section.string("host", "127.0.0.1"),
         section.integer("port", defaultPort, 0, 65535),
-        section.duration("drain-timeout", FrontendRuntime.Settings.DEFAULT_DRAIN, Duration.ZERO));
+        section.duration("drain-timeout", FrontendRuntime.Settings.DEFAULT_DRAIN, Duration.ZERO),
+        null);
+  }
+
+  /**
+   * Reads the listener keys of {@code section} and its optional {@code tls} block
+   * ({@link #tls}), adding problems there.
+   */
+  public static Listener listener(ConfigNode section, int defaultPort, Path baseDir) {
+    Listener plain = listener(section, defaultPort);
+    return new Listener(plain.host(), plain.port(), plain.drainTimeout(), tls(section, baseDir));
+  }
+
+  /**
+   * Reads the optional {@code tls} block of a listener section ({@link TlsSettings#read}):
+   * relative paths resolve against {@code baseDir}; the files are checked now, so a missing
+   * file, a key that does not match its certificate or an expired certificate is a problem of
+   * the configuration naming the key, the file and the reason.
+   *
+   * @return the settings, or null when the block is absent or has problems (recorded)
+   */
+  public static TlsSettings tls(ConfigNode section, Path baseDir) {
+    if (!section.has("tls")) {
+      return null;
+    }
+    return TlsSettings.read(section.section("tls"), baseDir, TlsSettings.Role.SERVER);
   }
 }

@@ -7,6 +7,7 @@ import dev.sluice.rules.PathGlob;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.rules.config.ConfigNode;
 import dev.sluice.rules.config.PipelineConfig;
+import dev.sluice.tls.TlsSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -42,11 +43,15 @@ import java.util.function.Function;
  * @param routes in order; the first that matches a request wins
  * @param upstreams by name
  * @param pipeline the engine, the rule store and client identity
+ * @param tls the listener's {@code gateway.tls} block (several certificates chosen by SNI), or
+ *     null for plaintext
+ * @param adminTls the admin listener's {@code gateway.admin.tls} block, or null for plaintext
  */
 public record GatewayConfig(String host, int port, String adminHost, int adminPort,
     Duration reloadInterval, int maxHeaderBytes, int maxHeaders, int maxInitialLineBytes,
     Duration idleTimeout, Duration drainTimeout, int maxConnectionsPerHost, Tiers tiers,
-    List<Route> routes, Map<String, Upstream> upstreams, PipelineConfig pipeline) {
+    List<Route> routes, Map<String, Upstream> upstreams, PipelineConfig pipeline,
+    TlsSettings tls, TlsSettings adminTls) {
 
   /** The methods retried on a connect failure: safe or idempotent (RFC 9110 §9.2.2). */
   public static final Set<String> IDEMPOTENT =
@@ -94,10 +99,15 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
    * @param slowStart a host that joins or recovers ramps its weight up over this; zero: off
    * @param panic what happens when no host is healthy
    * @param adaptive the adaptive concurrency limit
+   * @param tls the {@code tls} link block of its {@code https://} hosts (CA, client
+   *     certificate, {@code insecure-skip-verify}), or null: the JDK's trust store, no client
+   *     certificate
+   * @param http2 whether HTTP/2 is offered to its {@code https://} hosts by ALPN ({@code h2},
+   *     then {@code http/1.1}; the host chooses)
    */
   public record Upstream(String name, BalancerKind lb, HashOn hashOn, List<HostSpec> hosts,
       HealthCheck healthCheck, Outlier outlier, Retry retry, Duration connectTimeout,
-      Duration slowStart, Panic panic, Adaptive adaptive) {
+      Duration slowStart, Panic panic, Adaptive adaptive, TlsSettings tls, boolean http2) {
     public Upstream {
       hosts = List.copyOf(hosts);
     }
@@ -106,18 +116,23 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
   /**
    * One host of an upstream.
    *
-   * @param url {@code http://host:port}
+   * @param url {@code http://host:port} or {@code https://host:port}
    * @param weight relative share for the weighted balancers, at least 1
    */
   public record HostSpec(URI url, int weight) {
+    /** Whether the host is reached over TLS ({@code https://}). */
+    public boolean secure() {
+      return "https".equals(url.getScheme());
+    }
+
     /** {@code host:port} (the port is explicit). */
     public String authority() {
       return url.getHost() + ":" + port();
     }
 
-    /** The port, 80 when the URL has none. */
+    /** The port, 80 (443 for {@code https://}) when the URL has none. */
     public int port() {
-      return url.getPort() < 0 ? 80 : url.getPort();
+      return url.getPort() >= 0 ? url.getPort() : secure() ? 443 : 80;
     }
   }
 
@@ -225,10 +240,11 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     List<String> problems = new ArrayList<>();
     ConfigNode top = FrontendSections.top(root, problems, env);
     ConfigNode gw = top.section("gateway");
-    FrontendSections.Listener listener = FrontendSections.listener(gw, 8000);
+    FrontendSections.Listener listener = FrontendSections.listener(gw, 8000, baseDir);
     ConfigNode admin = gw.section("admin");
     String adminHost = admin.string("host", "127.0.0.1");
     int adminPort = admin.integer("port", 9901, -1, 65535);
+    TlsSettings adminTls = FrontendSections.tls(admin, baseDir);
     admin.finish();
     Duration reload = durationOrZero(gw, "reload-interval", Duration.ofSeconds(1));
     int maxHeaderBytes = gw.integer("max-header-bytes", 16384, 1024, 1 << 20);
@@ -241,7 +257,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     Map<String, Upstream> upstreams = new LinkedHashMap<>();
     ConfigNode ups = gw.section("upstreams");
     for (String name : ups.names()) {
-      Upstream u = readUpstream(name, ups.section(name));
+      Upstream u = readUpstream(name, ups.section(name), baseDir);
       if (u != null) {
         upstreams.put(name, u);
       }
@@ -291,14 +307,14 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     }
     return new GatewayConfig(listener.host(), listener.port(), adminHost, adminPort, reload,
         maxHeaderBytes, maxHeaders, maxLine, idle, listener.drainTimeout(), maxConn, tiers,
-        routes, upstreams, pipeline);
+        routes, upstreams, pipeline, listener.tls(), adminTls);
   }
 
   /** This configuration listening on other ports (tests and the CLI's --port). */
   public GatewayConfig withPorts(int newPort, int newAdminPort) {
     return new GatewayConfig(host, newPort, adminHost, newAdminPort, reloadInterval,
         maxHeaderBytes, maxHeaders, maxInitialLineBytes, idleTimeout, drainTimeout,
-        maxConnectionsPerHost, tiers, routes, upstreams, pipeline);
+        maxConnectionsPerHost, tiers, routes, upstreams, pipeline, tls, adminTls);
   }
 
   private static List<String> tierNames(Tiers t) {
@@ -354,7 +370,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     return new Tiers(levels, header, byRule, fallback);
   }
 
-  private static Upstream readUpstream(String name, ConfigNode u) {
+  private static Upstream readUpstream(String name, ConfigNode u, Path baseDir) {
     BalancerKind lb = null;
     String lbName = u.string("lb", "round-robin");
     try {
@@ -449,20 +465,33 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
     if (!"none".equals(algorithm)) {
       adaptive = new Adaptive(algorithm, initial, min, max);
     }
+    boolean anySecure = hosts.stream().anyMatch(HostSpec::secure);
+    TlsSettings tls = null;
+    boolean tlsBad = false;
+    if (u.has("tls")) {
+      if (!anySecure) {
+        u.problem("tls", "applies to https:// hosts; this upstream has none");
+      }
+      tls = TlsSettings.read(u.section("tls"), baseDir, TlsSettings.Role.CLIENT);
+      tlsBad = tls == null;
+    }
+    boolean http2 = u.bool("http2", false);
+    if (http2 && !anySecure) {
+      u.problem("http2", "is negotiated by ALPN over TLS: list https:// hosts");
+    }
     u.finish();
-    if (lb == null || hosts.isEmpty()) {
+    if (lb == null || hosts.isEmpty() || tlsBad) {
       return null;
     }
     return new Upstream(name, lb, hashOn, hosts, hc, outlier, retry, connect, slowStart,
-        panic, adaptive);
+        panic, adaptive, tls, http2);
   }
 
   private static URI parseUrl(ConfigNode hn, String url) {
     try {
       URI uri = new URI(url);
-      if (!"http".equals(uri.getScheme())) {
-        hn.problem("url", "'" + url + "' must be an http:// URL (TLS to upstreams is not "
-            + "supported yet)");
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+        hn.problem("url", "'" + url + "' must be an http:// or https:// URL");
         return null;
       }
       if (uri.getHost() == null) {

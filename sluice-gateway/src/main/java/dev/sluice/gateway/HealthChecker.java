@@ -24,11 +24,13 @@ final class HealthChecker {
 
   private final Vertx vertx;
   private final HttpClient client;
+  private final UpstreamTls tls;
   private final LongSupplier clock;
   private final List<Long> timers = new ArrayList<>();
   private volatile boolean stopped;
 
-  HealthChecker(Vertx vertx, HttpClient client, LongSupplier clock) {
+  HealthChecker(Vertx vertx, HttpClient client, UpstreamTls tls, LongSupplier clock) {
+    this.tls = tls;
     this.vertx = vertx;
     this.client = client;
     this.clock = clock;
@@ -60,10 +62,10 @@ final class HealthChecker {
     if (stopped) {
       return;
     }
-    RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET)
+    RequestOptions o = tls.apply(new RequestOptions().setMethod(HttpMethod.GET)
         .setHost(h.spec.url().getHost()).setPort(h.spec.port()).setURI(hc.path())
         .setConnectTimeout(hc.timeout().toMillis()).setIdleTimeout(hc.timeout().toMillis())
-        .putHeader("User-Agent", "sluice-gateway-health");
+        .putHeader("User-Agent", "sluice-gateway-health"), pool.spec(), h.spec);
     client.request(o)
         .compose(req -> req.send())
         .compose(res -> res.body().map(b -> res.statusCode()))

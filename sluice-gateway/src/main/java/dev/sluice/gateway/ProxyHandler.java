@@ -63,6 +63,8 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
 
   private final Vertx vertx;
   private final HttpClient client;
+  private final HttpClient h2Client;
+  private final UpstreamTls tls;
   private final WebSocketClient webSockets;
   private final Pipeline pipeline;
   private final Supplier<Routing> routing;
@@ -70,11 +72,14 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
   private final LongSupplier clock;
   private final TrustedProxies trusted;
 
-  ProxyHandler(Vertx vertx, HttpClient client, WebSocketClient webSockets, Pipeline pipeline,
+  ProxyHandler(Vertx vertx, HttpClient client, HttpClient h2Client, UpstreamTls tls,
+      WebSocketClient webSockets, Pipeline pipeline,
       Supplier<Routing> routing, GatewayMetrics metrics, LongSupplier clock,
       TrustedProxies trusted) {
     this.vertx = vertx;
     this.client = client;
+    this.h2Client = h2Client;
+    this.tls = tls;
     this.webSockets = webSockets;
     this.pipeline = pipeline;
     this.routing = routing;
@@ -232,12 +237,13 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       webSocket(x, host);
       return;
     }
-    RequestOptions o = new RequestOptions().setMethod(x.req.method())
+    RequestOptions o = tls.apply(new RequestOptions().setMethod(x.req.method())
         .setHost(host.spec.url().getHost()).setPort(host.spec.port()).setURI(x.req.uri())
-        .setConnectTimeout(x.pool.spec().connectTimeout().toMillis());
+        .setConnectTimeout(x.pool.spec().connectTimeout().toMillis()), x.pool.spec(),
+        host.spec);
     long started = clock.getAsLong();
     host.host.begin();
-    client.request(o).onComplete(ar -> {
+    (x.pool.spec().http2() ? h2Client : client).request(o).onComplete(ar -> {
       if (ar.failed()) {
         host.host.end(-1);
         host.meters.failure("connect_error");
@@ -274,9 +280,10 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
    */
   private void webSocket(Exchange x, HostState host) {
     HttpServerRequest req = x.req;
-    WebSocketConnectOptions o = new WebSocketConnectOptions()
+    WebSocketConnectOptions o = tls.apply(new WebSocketConnectOptions()
         .setHost(host.spec.url().getHost()).setPort(host.spec.port()).setURI(req.uri())
-        .setConnectTimeout(x.pool.spec().connectTimeout().toMillis());
+        .setConnectTimeout(x.pool.spec().connectTimeout().toMillis()), x.pool.spec(),
+        host.spec);
     MultiMap out = HttpHeaders.headers();
     Set<String> drop = connectionTokens(req.headers());
     for (Map.Entry<String, String> e : req.headers()) {

@@ -1,21 +1,25 @@
 package dev.sluice.gateway;
 
 import dev.sluice.frontend.FrontendRuntime;
+import dev.sluice.frontend.ListenerTls;
 import dev.sluice.frontend.RunningFrontend;
 import dev.sluice.frontend.StatsConfig;
 import dev.sluice.frontend.http.Problem;
 import dev.sluice.rules.config.ConfigException;
+import dev.sluice.tls.TlsException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -44,6 +48,7 @@ public final class SluiceGateway extends RunningFrontend {
   private final Vertx vertx;
   private final AtomicReference<Routing> routing = new AtomicReference<>();
   private final HttpClient healthClient;
+  private final UpstreamTls upstreamTls;
   private HealthChecker checker;
   private String lastText;
   private volatile int adminPort = -1;
@@ -56,13 +61,15 @@ public final class SluiceGateway extends RunningFrontend {
     this.startConfig = config;
     this.file = file;
     this.metrics = new GatewayMetrics(runtime().metrics().registry());
+    this.upstreamTls = new UpstreamTls(runtime()::openTls);
+    upstreamTls.prepare(config);
     this.vertx = runtime().vertx();
     this.healthClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false),
         new PoolOptions().setHttp1MaxSize(4));
     Routing r = Routing.build(config, null, metrics, clock);
     routing.set(r);
     metrics.publish(r);
-    checker = new HealthChecker(vertx, healthClient, clock);
+    checker = new HealthChecker(vertx, healthClient, upstreamTls, clock);
     checker.start(r);
     runtime().closeFirst(this::stopChecks);
   }
@@ -84,10 +91,17 @@ public final class SluiceGateway extends RunningFrontend {
     HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true)
         .setIdleTimeout((int) c.idleTimeout().toSeconds()).setCompressionSupported(false)
         .setMaxInitialLineLength(c.maxInitialLineBytes()).setMaxHeaderSize(c.maxHeaderBytes());
+    if (c.tls() != null) {
+      ListenerTls.apply(options, runtime().openTls(c.tls()));
+    }
     listening(runtime().listen(c.host(), c.port(), v -> proxyServer(v, c, options)));
     if (c.adminPort() >= 0) {
-      adminPort = runtime().listenOnce(new HttpServerOptions().setHost(c.adminHost())
-          .setPort(c.adminPort()), req -> {
+      HttpServerOptions adminOptions = new HttpServerOptions().setHost(c.adminHost())
+          .setPort(c.adminPort());
+      if (c.adminTls() != null) {
+        ListenerTls.apply(adminOptions, runtime().openTls(c.adminTls()));
+      }
+      adminPort = runtime().listenOnce(adminOptions, req -> {
             switch (req.path()) {
               case "/metrics" -> req.response()
                   .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -161,7 +175,14 @@ public final class SluiceGateway extends RunningFrontend {
           + "restart to change them");
     }
     Routing r = Routing.build(next, routing.get(), metrics, clock);
-    HealthChecker nextChecker = new HealthChecker(vertx, healthClient, clock);
+    try {
+      upstreamTls.prepare(next);
+    } catch (TlsException e) {
+      // the files changed again between their check and now: refused like any bad change
+      metrics.reloads("failure").increment();
+      throw new ConfigException(List.of(e.getMessage()));
+    }
+    HealthChecker nextChecker = new HealthChecker(vertx, healthClient, upstreamTls, clock);
     routing.set(r);
     metrics.publish(r);
     checker.stop();
@@ -194,10 +215,16 @@ public final class SluiceGateway extends RunningFrontend {
         .setKeepAliveTimeout(60).setTcpNoDelay(true).setDecompressionSupported(false)
         .setMaxHeaderSize(64 * 1024).setMaxInitialLineLength(16 * 1024),
         new PoolOptions().setHttp1MaxSize(c.maxConnectionsPerHost()));
+    // For upstreams with http2: true; the protocol is the one ALPN settles on with each host.
+    HttpClient h2 = v.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+        .setKeepAliveTimeout(60).setTcpNoDelay(true).setDecompressionSupported(false)
+        .setMaxHeaderSize(64 * 1024).setMaxInitialLineLength(16 * 1024)
+        .setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true),
+        new PoolOptions().setHttp1MaxSize(c.maxConnectionsPerHost()));
     WebSocketClient webSockets = v.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20));
-    ProxyHandler handler = new ProxyHandler(v, client, webSockets, pipeline(), routing::get,
-        metrics, clock, c.pipeline().identity().trustedProxies());
+    ProxyHandler handler = new ProxyHandler(v, client, h2, upstreamTls, webSockets, pipeline(),
+        routing::get, metrics, clock, c.pipeline().identity().trustedProxies());
     return v.createHttpServer(options).requestHandler(handler);
   }
 }

@@ -83,7 +83,7 @@ class GatewayConfigTest {
           upstreams:
             api:
               lb: random
-              hosts: [{url: "https://x:1"}, {url: "http://a:1/p"}, {weight: 0}]
+              hosts: [{url: "ftp://x:1"}, {url: "http://a:1/p"}, {weight: 0}]
               hash-on: {header: X-T, cookie: c}
               health-check: {interval: 100ms, timeout: 1s}
               adaptive: {algorithm: magic}
@@ -95,7 +95,8 @@ class GatewayConfigTest {
             .contains("gateway.routes[0].upstream: 'nowhere' is not in gateway.upstreams")
             .contains("gateway.routes[0].tier: 'gold' is not a tier")
             .contains("gateway.upstreams.api.lb: 'random' is not a balancer")
-            .contains("gateway.upstreams.api.hosts[0].url: 'https://x:1' must be an http://")
+            .contains("gateway.upstreams.api.hosts[0].url: 'ftp://x:1' must be an http:// or "
+                + "https:// URL")
             .contains("gateway.upstreams.api.hosts[1].url: 'http://a:1/p' must not have a path")
             .contains("gateway.upstreams.api.hosts[2].weight: 0 must be in [1, 1000]")
             .contains("gateway.upstreams.api.hash-on: set one of")

@@ -1,5 +1,8 @@
 package dev.sluice.grpc;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.rules.config.ConfigNode;
+import dev.sluice.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +28,12 @@ import java.util.TreeSet;
  *     nothing on its others; false: ERL's count-everything behaviour
  * @param maxMessageBytes the largest request accepted, in bytes; larger ones are answered
  *     INVALID_ARGUMENT
+ * @param tls the {@code rls.tls} block (a listener: mutual TLS with {@code client-auth:
+ *     required}, as Envoy's {@code envoy_grpc} with a client certificate), or null for plaintext
  */
 public record RlsConfig(String host, int port, Path configDir, Duration reloadInterval,
-    double nearLimitRatio, boolean responseHeaders, boolean allOrNothing, int maxMessageBytes) {
+    double nearLimitRatio, boolean responseHeaders, boolean allOrNothing, int maxMessageBytes,
+    TlsSettings tls) {
 
   /** Default of {@link #reloadInterval()}: one second. */
   public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(1);
@@ -37,7 +43,7 @@ public record RlsConfig(String host, int port, Path configDir, Duration reloadIn
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
 
   private static final Set<String> KEYS = Set.of("host", "port", "config-dir", "reload-interval",
-      "near-limit-ratio", "response-headers", "all-or-nothing", "max-message-size");
+      "near-limit-ratio", "response-headers", "all-or-nothing", "max-message-size", "tls");
 
   /**
    * Validates every field.
@@ -168,6 +174,16 @@ public record RlsConfig(String host, int port, Path configDir, Duration reloadIn
         problems.add("rls.max-message-size: '" + v + "' is not a byte count >= 1024");
       }
     }
+    if ((v = section.get("tls")) != null) {
+      // The block is read as every listener's is, with its problems keyed rls.tls.*.
+      ConfigNode rls = ConfigNode.root(new ObjectMapper().valueToTree(Map.of("rls",
+          Map.of("tls", v))), problems, System::getenv).section("rls");
+      if (v instanceof Map<?, ?>) {
+        b.tls(TlsSettings.read(rls.section("tls"), baseDir, TlsSettings.Role.SERVER));
+      } else {
+        problems.add("rls.tls: must be a section (a map of keys)");
+      }
+    }
     return problems.size() > before ? null : b.build();
   }
 
@@ -181,6 +197,7 @@ public record RlsConfig(String host, int port, Path configDir, Duration reloadIn
     private boolean responseHeaders;
     private boolean allOrNothing = true;
     private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+    private TlsSettings tls;
 
     private Builder() {
     }
@@ -233,6 +250,12 @@ public record RlsConfig(String host, int port, Path configDir, Duration reloadIn
       return this;
     }
 
+    /** The listener's TLS settings; null for plaintext. */
+    public Builder tls(TlsSettings value) {
+      this.tls = value;
+      return this;
+    }
+
     /**
      * The options.
      *
@@ -240,7 +263,7 @@ public record RlsConfig(String host, int port, Path configDir, Duration reloadIn
      */
     public RlsConfig build() {
       return new RlsConfig(host, port, configDir, reloadInterval, nearLimitRatio,
-          responseHeaders, allOrNothing, maxMessageBytes);
+          responseHeaders, allOrNothing, maxMessageBytes, tls);
     }
   }
 }

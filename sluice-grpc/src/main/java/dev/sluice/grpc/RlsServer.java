@@ -4,7 +4,15 @@ import dev.sluice.RateLimiterEngine;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import dev.sluice.frontend.metrics.TlsMetrics;
+import dev.sluice.tls.TlsContext;
+import dev.sluice.tls.TlsSettings;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import javax.net.ssl.SSLException;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import dev.sluice.rules.decide.DecisionCounters;
@@ -34,11 +42,14 @@ public final class RlsServer implements AutoCloseable {
   private final Server server;
   private final ScheduledExecutorService reloader;
   private final ConfigDirectory config;
+  private final TlsContext tls;
 
-  private RlsServer(Server server, ScheduledExecutorService reloader, ConfigDirectory config) {
+  private RlsServer(Server server, ScheduledExecutorService reloader, ConfigDirectory config,
+      TlsContext tls) {
     this.server = server;
     this.reloader = reloader;
     this.config = config;
+    this.tls = tls;
   }
 
   /**
@@ -84,16 +95,25 @@ public final class RlsServer implements AutoCloseable {
     // The transport refuses only absurd sizes; up to 4x the limit the service answers
     // INVALID_ARGUMENT naming the size (Envoy sees a clear error, not RESOURCE_EXHAUSTED).
     int transportLimit = (int) Math.min(Integer.MAX_VALUE, 4L * options.maxMessageBytes());
-    Server server = NettyServerBuilder
+    NettyServerBuilder builder = NettyServerBuilder
         .forAddress(new InetSocketAddress(options.host(), options.port()))
         .maxInboundMessageSize(transportLimit)
         .addService(rls)
         .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .build();
+        .addService(ProtoReflectionServiceV1.newInstance());
+    TlsContext tls = null;
+    if (options.tls() != null) {
+      tls = TlsContext.open(options.tls());
+      TlsMetrics.bind(registry, tls);
+      builder.sslContext(sslContext(tls));
+    }
+    Server server = builder.build();
     try {
       server.start();
     } catch (IOException e) {
+      if (tls != null) {
+        tls.close();
+      }
       throw new UncheckedIOException("cannot listen on " + options.host() + ":"
           + options.port(), e);
     }
@@ -115,7 +135,27 @@ public final class RlsServer implements AutoCloseable {
         }
       }, every, every, TimeUnit.MILLISECONDS);
     }
-    return new RlsServer(server, reloader, config);
+    return new RlsServer(server, reloader, config, tls);
+  }
+
+  /** Netty's TLS over the reloading managers: rotated files serve new connections. */
+  private static SslContext sslContext(TlsContext tls) {
+    TlsSettings s = tls.settings();
+    SslContextBuilder b = GrpcSslContexts.configure(SslContextBuilder.forServer(
+        tls.keyManagerFactory())).protocols(tls.protocols());
+    if (s.ca() != null) {
+      b.trustManager(tls.trustManagerFactory());
+    }
+    b.clientAuth(switch (s.clientAuth()) {
+      case NONE -> ClientAuth.NONE;
+      case OPTIONAL -> ClientAuth.OPTIONAL;
+      case REQUIRED -> ClientAuth.REQUIRE;
+    });
+    try {
+      return b.build();
+    } catch (SSLException e) {
+      throw new IllegalStateException(s.key() + ": cannot set up TLS: " + e.getMessage(), e);
+    }
   }
 
   /** The port the server listens on: the real one when the options asked for 0. */
@@ -149,6 +189,9 @@ public final class RlsServer implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    if (tls != null) {
+      tls.close();
     }
   }
 }

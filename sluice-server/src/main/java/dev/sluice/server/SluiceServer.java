@@ -1,6 +1,7 @@
 package dev.sluice.server;
 
 import dev.sluice.frontend.FrontendRuntime;
+import dev.sluice.frontend.ListenerTls;
 import dev.sluice.frontend.RunningFrontend;
 import dev.sluice.frontend.ServeExtension;
 import dev.sluice.server.config.ServerConfig;
@@ -43,6 +44,9 @@ public final class SluiceServer extends RunningFrontend {
     HttpApi api = new HttpApi(config, runtime.pipeline(), runtime.metrics(), runtime.stats());
     HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(120)
         .setCompressionSupported(false).setMaxInitialLineLength(8192).setMaxHeaderSize(16384);
+    if (config.tls() != null) {
+      ListenerTls.apply(options, runtime.openTls(config.tls()));
+    }
     listening(runtime.listen(config.host(), config.port(),
         vertx -> vertx.createHttpServer(options).requestHandler(api.handler(vertx))));
     banners = runtime.startExtensions(config.extensions());

@@ -1,6 +1,7 @@
 package dev.sluice.frontend.cli;
 
 import dev.sluice.rules.config.ConfigException;
+import dev.sluice.tls.TlsException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +100,11 @@ public abstract class FrontendCommand<C, R extends AutoCloseable> implements Cal
     R running;
     try {
       running = start.apply(loaded, file);
+    } catch (TlsException e) {
+      // certificates that changed between the check of the file and the start: the same
+      // configuration error, named the same way
+      err.println(command + ": " + file + ": " + e.getMessage());
+      return INVALID_CONFIG;
     } catch (RuntimeException e) {
       err.println(command + ": cannot start: " + e.getMessage());
       return CANNOT_START;

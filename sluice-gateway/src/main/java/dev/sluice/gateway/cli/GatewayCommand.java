@@ -26,9 +26,11 @@ public final class GatewayCommand extends FrontendCommand<GatewayConfig, SluiceG
   @Override
   protected void banner(GatewayConfig cfg, SluiceGateway gateway, PrintWriter out) {
     String host = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
-    out.println("Sluice gateway listening on http://" + host + ":" + gateway.port());
+    out.println("Sluice gateway listening on " + (cfg.tls() != null ? "https" : "http")
+        + "://" + host + ":" + gateway.port());
     if (gateway.adminPort() >= 0) {
-      out.println("Admin (metrics) on http://" + cfg.adminHost() + ":" + gateway.adminPort()
+      out.println("Admin (metrics) on " + (cfg.adminTls() != null ? "https" : "http")
+          + "://" + cfg.adminHost() + ":" + gateway.adminPort()
           + "/metrics");
     }
     out.println("Engine " + gateway.pipeline().engineName() + ", rules from "

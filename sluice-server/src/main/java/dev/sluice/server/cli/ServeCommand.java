@@ -23,7 +23,8 @@ public final class ServeCommand extends FrontendCommand<ServerConfig, SluiceServ
   @Override
   protected void banner(ServerConfig cfg, SluiceServer server, PrintWriter out) {
     String host = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
-    String base = "http://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":"
+    String base = (cfg.tls() != null ? "https://" : "http://")
+        + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":"
         + server.port();
     out.println("Sluice listening on " + base + " (engine " + server.pipeline().engineName()
         + ", rules from " + server.pipeline().store().location() + ")");

@@ -7,6 +7,7 @@ import dev.sluice.frontend.StatsConfig;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.rules.config.ConfigNode;
 import dev.sluice.rules.config.PipelineConfig;
+import dev.sluice.tls.TlsSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -32,10 +33,13 @@ import java.util.function.Function;
  *     shares)
  * @param extensions the other front ends to run beside the HTTP API ({@link ServeExtension})
  * @param stats the per-rule traffic statistics ({@code stats} section)
+ * @param tls the listener's {@code server.tls} block (the HTTP API, the console and the metrics
+ *     share the port), or null for plaintext
  */
 public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch,
     int maxKeyLength, Duration drainTimeout, String adminToken, boolean allowOpenRulesApi,
-    PipelineConfig pipeline, List<ServeExtension.Starter> extensions, StatsConfig stats) {
+    PipelineConfig pipeline, List<ServeExtension.Starter> extensions, StatsConfig stats,
+    TlsSettings tls) {
 
   /** Shortest admin token accepted. */
   public static final int MIN_TOKEN_LENGTH = 16;
@@ -60,7 +64,7 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
     ConfigNode top = FrontendSections.top(root, problems, env);
 
     ConfigNode server = top.section("server");
-    FrontendSections.Listener listener = FrontendSections.listener(server, 8080);
+    FrontendSections.Listener listener = FrontendSections.listener(server, 8080, baseDir);
     String host = listener.host();
     int maxBody = server.integer("max-body-bytes", 1 << 20, 256, 64 << 20);
     int maxBatch = server.integer("max-batch", 10_000, 1, 1_000_000);
@@ -102,13 +106,13 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
     }
     return new ServerConfig(host, listener.port(), maxBody, maxBatch, maxKey,
         listener.drainTimeout(), token, allowOpen, pipeline,
-        List.copyOf(extensions), stats);
+        List.copyOf(extensions), stats, listener.tls());
   }
 
   /** This configuration listening on another port (tests and the CLI's --port). */
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, maxBodyBytes, maxBatch, maxKeyLength, drainTimeout,
-        adminToken, allowOpenRulesApi, pipeline, extensions, stats);
+        adminToken, allowOpenRulesApi, pipeline, extensions, stats, tls);
   }
 
   static boolean isLoopback(String host) {
