@@ -1,9 +1,7 @@
 package dev.sluice.redis;
 
-import dev.sluice.Algorithm;
 import dev.sluice.InMemoryEngine;
 import dev.sluice.KeyedCheck;
-import dev.sluice.Limit;
 import dev.sluice.MultiDecision;
 import dev.sluice.RateLimiter;
 import dev.sluice.RateLimiterEngine;
@@ -135,23 +133,7 @@ public final class RedisEngine implements RateLimiterEngine {
 
   /** The rule with each limit's permits and burst scaled by {@code share}, at least one. */
   static Rule scaled(Rule rule, double share) {
-    if (share == 1.0) {
-      return rule;
-    }
-    List<Limit> limits = new ArrayList<>();
-    for (Limit l : rule.limits()) {
-      if (l.permits() == 0) {
-        limits.add(l);
-        continue;
-      }
-      long permits = Math.max(1, (long) Math.floor(l.permits() * share));
-      Limit s = Limit.of(l.algorithm(), permits, l.window());
-      if (l.algorithm() == Algorithm.TOKEN_BUCKET || l.algorithm() == Algorithm.GCRA) {
-        s = s.withBurst(Math.max(1, (long) Math.floor(l.burst() * share)));
-      }
-      limits.add(s);
-    }
-    return new Rule(rule.id(), limits);
+    return share == 1.0 ? rule : rule.scaled(n -> Math.max(1, (long) Math.floor(n * share)));
   }
 
   @Override

@@ -83,16 +83,6 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
   }
 
   @Override
-  public boolean tryAcquire(CharSequence key, long cost, long nowMicros) {
-    return check(key, cost, nowMicros).allowed();
-  }
-
-  @Override
-  public boolean tryAcquire(long key, long cost, long nowMicros) {
-    return check(key, cost, nowMicros).allowed();
-  }
-
-  @Override
   public Decision check(CharSequence key, long cost) {
     return decide(Checks.key(key).toString(), Checks.cost(cost), now()).join();
   }
