@@ -522,18 +522,10 @@ public final class LimiterTable {
       }
       int m = mask;
       long[] r = rows;
-      if ((long) (m + 1) * width != r.length) {
+      int base = rowOf(r, m, hash);
+      if (base < 0) {
         return null;
       }
-      int i = (int) hash & m;
-      long w;
-      for (int probes = 0; ((w = r[i * width]) & ~ROW_LOCK) != hash; probes++) {
-        if (w == 0 || probes > m) {
-          return null;
-        }
-        i = (i + 1) & m;
-      }
-      int base = i * width;
       if (packedMeter != null && (long) ROW.getVolatile(r, base + 2) < 0) {
         return null;  // packed, and the packed path declined: the segment lock decides
       }
@@ -563,6 +555,27 @@ public final class LimiterTable {
     }
 
     /**
+     * The index in {@code r} of the first word of {@code hash}'s row, found with mask {@code m}
+     * read before {@code r}; -1 when the client has no row, or when {@code r} and {@code m} belong
+     * to different tables (read across a resize). Plain reads: the callers check what they found
+     * under a lock or by a CAS.
+     */
+    private int rowOf(long[] r, int m, long hash) {
+      if ((long) (m + 1) * width != r.length) {
+        return -1;
+      }
+      int i = (int) hash & m;
+      long w;
+      for (int probes = 0; ((w = r[i * width]) & ~ROW_LOCK) != hash; probes++) {
+        if (w == 0 || probes > m) {
+          return -1;
+        }
+        i = (i + 1) & m;
+      }
+      return i * width;
+    }
+
+    /**
      * A decision made by one CAS on a packed row's second word (see "Packed rows" in the class
      * comment), or null when another path must decide: the client is absent or its row is in the
      * two-word form, or the new state does not fit a packed word. A denial writes nothing: the
@@ -573,18 +586,10 @@ public final class LimiterTable {
     Decision packed(long hash, long cost, long now, boolean describe, boolean locked) {
       int m = mask;
       long[] r = rows;
-      if ((long) (m + 1) * width != r.length) {
+      int base = rowOf(r, m, hash);
+      if (base < 0) {
         return null;
       }
-      int i = (int) hash & m;
-      long w;
-      for (int probes = 0; ((w = r[i * width]) & ~ROW_LOCK) != hash; probes++) {
-        if (w == 0 || probes > m) {
-          return null;
-        }
-        i = (i + 1) & m;
-      }
-      int base = i * width;
       TokenBucketMeter tb = packedMeter;
       while (true) {
         long p = (long) ROW.getVolatile(r, base + 2);

@@ -7,6 +7,7 @@ import dev.sluice.RateLimiter;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
+import dev.sluice.redis.link.Script;
 import dev.sluice.spi.Checks;
 import dev.sluice.spi.EngineObserver;
 import io.lettuce.core.resource.ClientResources;
@@ -228,6 +229,41 @@ public final class RedisEngine implements RateLimiterEngine {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * One script call on {@code endpoint}, counted in the stats, its outcome told to the
+   * endpoint's breaker; completes with null (never exceptionally) when it failed, the failure
+   * kept as the last one. The caller has already asked the breaker to let the call through.
+   */
+  CompletableFuture<List<Object>> call(Endpoint endpoint, Script script, String[] keys,
+      String[] args) {
+    CircuitBreaker breaker = endpoint.breaker();
+    stats.calls.increment();
+    CompletableFuture<List<Object>> reply;
+    try {
+      reply = endpoint.eval(script, keys, args);
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return reply.handle((r, err) -> {
+      if (err != null) {
+        breaker.onFailure();
+        stats.failures.increment();
+        stats.lastFailure = endpoint.name() + ": " + rootCause(err);
+        return null;
+      }
+      breaker.onSuccess();
+      return r;
+    });
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.toString();
   }
 
   /** The Redis key holding {@code client}'s state under {@code rule} (for tools and tests). */

@@ -144,23 +144,12 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
       engine.stats.shortCircuited.increment();
       return CompletableFuture.completedFuture(degrade(client, cost, t, breaker));
     }
-    engine.stats.calls.increment();
     long sent = engine.nanoTicker().getAsLong();
-    CompletableFuture<List<Object>> reply;
-    try {
-      reply = endpoint.eval(script.check(), new String[] {key},
-          script.args(t, cost, engine.ttlPadMillis()));
-    } catch (RuntimeException e) {
-      reply = CompletableFuture.failedFuture(e);
-    }
-    return reply.handle((r, err) -> {
-      if (err != null) {
-        breaker.onFailure();
-        engine.stats.failures.increment();
-        engine.stats.lastFailure = endpoint.name() + ": " + rootCause(err);
+    return engine.call(endpoint, script.check(), new String[] {key},
+        script.args(t, cost, engine.ttlPadMillis())).thenApply(r -> {
+      if (r == null) {
         return degrade(client, cost, t, breaker);
       }
-      breaker.onSuccess();
       Decision d;
       long scriptTime;
       try {
