@@ -758,17 +758,9 @@ public final class LimiterTable {
         base = 0;
         l = emptyLogs;
         logBase = 0;
-        for (int i = 0; i < meters.length; i++) {
-          meters[i].init(a, offsets[i]);
-        }
+        initScratch();
       }
-      int denied = 0;
-      for (int i = 0; i < meters.length; i++) {
-        Meter m = meters[i];
-        if (cost > m.capacity() || !m.admits(a, base + offsets[i], log(l, logBase, i), now, cost)) {
-          denied |= 1 << i;
-        }
-      }
+      int denied = deniedBy(a, base, l, logBase, cost, now);
       if (denied == 0) {
         if (idx < 0) {
           idx = insert(hash);
@@ -786,6 +778,28 @@ public final class LimiterTable {
       }
       if (lastDenied != (denied != 0)) {
         lastDenied = denied != 0;
+      }
+      return denied;
+    }
+
+    /** The initial state of every limit in {@code scratch}: a client without a row. */
+    private void initScratch() {
+      for (int i = 0; i < meters.length; i++) {
+        meters[i].init(scratch, offsets[i]);
+      }
+    }
+
+    /**
+     * The bit set of the limits that deny {@code cost} at {@code now} to the state at {@code base}
+     * of {@code a}, whose grant logs start at {@code logBase} of {@code l}. Writes nothing.
+     */
+    private int deniedBy(long[] a, int base, GrantLog[] l, int logBase, long cost, long now) {
+      int denied = 0;
+      for (int i = 0; i < meters.length; i++) {
+        Meter m = meters[i];
+        if (cost > m.capacity() || !m.admits(a, base + offsets[i], log(l, logBase, i), now, cost)) {
+          denied |= 1 << i;
+        }
       }
       return denied;
     }
@@ -808,17 +822,9 @@ public final class LimiterTable {
         base = 0;
         l = emptyLogs;
         logBase = 0;
-        for (int i = 0; i < meters.length; i++) {
-          meters[i].init(a, offsets[i]);
-        }
+        initScratch();
       }
-      int denied = 0;
-      for (int i = 0; i < meters.length; i++) {
-        Meter m = meters[i];
-        if (cost > m.capacity() || !m.admits(a, base + offsets[i], log(l, logBase, i), now, cost)) {
-          denied |= 1 << i;
-        }
-      }
+      int denied = deniedBy(a, base, l, logBase, cost, now);
       if (lastDenied != (denied != 0)) {
         lastDenied = denied != 0;
       }
@@ -848,9 +854,7 @@ public final class LimiterTable {
       if (idx >= 0) {
         return describe(rows, idx * width, logs, idx * logCount, denied, cost, now);
       }
-      for (int i = 0; i < meters.length; i++) {
-        meters[i].init(scratch, offsets[i]);
-      }
+      initScratch();
       return describe(scratch, 0, emptyLogs, 0, denied, cost, now);
     }
 
