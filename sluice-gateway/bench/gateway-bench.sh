@@ -12,7 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 secs="${1:-10}"
 source "$root/bin/mvn-env"
-jar="$root/sluice-cli/target/sluice.jar"
+jar="${SLUICE_JAR:-$root/sluice-cli/target/sluice.jar}"  # SLUICE_JAR: another build, to compare two
 work="$(mktemp -d /tmp/sluice-gw-bench.XXXXXX)"
 pids=()
 cleanup() {

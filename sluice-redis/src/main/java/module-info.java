@@ -5,6 +5,8 @@
 module dev.sluice.redis {
   requires transitive dev.sluice.core;
   requires transitive lettuce.core;
+  // Topology carries the engine's TlsSettings.
+  requires transitive dev.sluice.tls;
   requires org.slf4j;
   // WriteCoalescing adds Netty's flush consolidation to the engine's own Lettuce connections.
   requires io.netty.transport;

@@ -1,5 +1,7 @@
 package dev.sluice.spi;
 
+import java.nio.file.Path;
+
 /**
  * A kind of engine the service can run, found with {@link java.util.ServiceLoader}: register an
  * implementation in {@code META-INF/services/dev.sluice.spi.EngineProvider} (and {@code provides}
@@ -17,4 +19,13 @@ public interface EngineProvider {
    * on {@code engine} (never throwing for bad values), and returns what will be built.
    */
   EngineSpec read(ConfigSection engine);
+
+  /**
+   * As {@link #read(ConfigSection)}, for an engine whose keys name files (such as
+   * {@code engine.tls}): relative paths resolve against {@code baseDir}, the configuration file's
+   * folder. The default ignores it.
+   */
+  default EngineSpec read(ConfigSection engine, Path baseDir) {
+    return read(engine);
+  }
 }

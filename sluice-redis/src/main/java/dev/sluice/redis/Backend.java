@@ -2,6 +2,7 @@ package dev.sluice.redis;
 
 import dev.sluice.redis.link.Connections;
 import dev.sluice.spi.EngineObserver;
+import dev.sluice.tls.TlsContext;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -50,10 +51,10 @@ sealed interface Backend {
    */
   record Settings(ClientResources resources, Duration commandTimeout, Duration connectTimeout,
       BreakerSettings breaker, java.util.function.LongSupplier nanoTicker,
-      EngineObserver observer) {
+      EngineObserver observer, TlsContext tls) {
 
     ClientOptions clientOptions(Duration timeout) {
-      return Connections.clientOptions(timeout, connectTimeout);
+      return Connections.clientOptions(timeout, connectTimeout, tls);
     }
 
     /** An endpoint named {@code name}, observed as shard {@code label}. */
@@ -69,7 +70,7 @@ sealed interface Backend {
   static Backend create(Topology topology, Settings s) {
     return switch (topology) {
       case Topology.Standalone t -> {
-        RedisURI uri = RedisURI.create(t.uri());
+        RedisURI uri = Connections.uri(t, t.uri());
         yield new Single(s, uri, t.uri(), Connections.hostPort(uri), s.commandTimeout());
       }
       case Topology.Sentinel t -> {
@@ -128,7 +129,7 @@ sealed interface Backend {
         Topology.Shard shard = t.shards().get(i);
         Duration timeout = shard.commandTimeout() != null
             ? shard.commandTimeout() : s.commandTimeout();
-        RedisURI uri = RedisURI.create(shard.uri());
+        RedisURI uri = Connections.uri(t, shard.uri());
         Single single = new Single(s, uri, shard.name(), Connections.hostPort(uri), timeout);
         shards.add(single);
         endpoints.add(single.endpoint);

@@ -7,9 +7,11 @@ import dev.sluice.RateLimiter;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
+import dev.sluice.redis.link.Connections;
 import dev.sluice.redis.link.Script;
 import dev.sluice.spi.Checks;
 import dev.sluice.spi.EngineObserver;
+import dev.sluice.tls.TlsContext;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -53,6 +55,7 @@ public final class RedisEngine implements RateLimiterEngine {
   private final Backend backend;
   private final ClientResources resources;
   private final boolean ownResources;
+  private final TlsContext tls;
   private final TimeSource timeSource;
   private final boolean clientTime;
   private final TimeSource localClock;
@@ -70,6 +73,8 @@ public final class RedisEngine implements RateLimiterEngine {
   final Counters stats = new Counters();
 
   private RedisEngine(Builder b) {
+    // First: a TLS block whose files cannot be used fails before anything needs releasing.
+    this.tls = Connections.openTls(b.topology);
     this.ownResources = b.resources == null;
     this.resources = ownResources
         ? DefaultClientResources.builder()
@@ -97,7 +102,7 @@ public final class RedisEngine implements RateLimiterEngine {
     this.fallback = InMemoryEngine.builder().timeSource(timeSource)
         .evictionGrace(Duration.ofMillis(graceMillis)).build();
     this.backend = Backend.create(b.topology, new Backend.Settings(resources, b.commandTimeout,
-        b.connectTimeout, b.breaker, nanoTicker, b.observer));
+        b.connectTimeout, b.breaker, nanoTicker, b.observer, tls));
   }
 
   /** A builder for the given servers, with the defaults documented on each setter. */
@@ -341,6 +346,9 @@ public final class RedisEngine implements RateLimiterEngine {
     fallback.close();
     if (ownResources) {
       resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+    if (tls != null) {
+      tls.close();
     }
   }
 

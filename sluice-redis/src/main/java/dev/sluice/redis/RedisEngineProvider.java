@@ -5,6 +5,8 @@ import dev.sluice.spi.EngineHealth;
 import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
 import dev.sluice.spi.ProvidedEngine;
+import dev.sluice.tls.TlsSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,8 @@ import java.util.List;
  * instances with skewed clocks agree; or client: this process's clock); {@code failure-policy}
  * (fail-open, fail-closed or local; default local), {@code local-share} (with local: the part of
  * each limit this instance may grant alone while Redis is unreachable, default 1.0);
- * {@code denial-cache} (default true); {@code key-prefix}.
+ * {@code denial-cache} (default true); {@code key-prefix}; {@code tls} (a link block, docs/tls.md:
+ * TLS to every server of the topology).
  *
  * <p>Found through {@link java.util.ServiceLoader}; applications use {@link RedisEngine} directly.
  */
@@ -37,8 +40,13 @@ public final class RedisEngineProvider implements EngineProvider {
 
   @Override
   public EngineSpec read(ConfigSection engine) {
+    return read(engine, Path.of(""));
+  }
+
+  @Override
+  public EngineSpec read(ConfigSection engine, Path baseDir) {
     String kind = engine.choice("topology", "standalone", TOPOLOGIES);
-    Topology topology = topology(engine, kind);
+    Topology topology = topology(engine, kind, baseDir);
     Duration timeout = engine.duration("command-timeout", Duration.ofMillis(250),
         Duration.ofMillis(1));
     String time = engine.choice("time", "server", List.of("server", "client"));
@@ -105,13 +113,33 @@ public final class RedisEngineProvider implements EngineProvider {
   /**
    * Reads the topology keys of an {@code engine} section for topology {@code kind}
    * ({@code standalone}: {@code uri}; {@code sentinel}: {@code sentinel-master} and
-   * {@code nodes}; {@code cluster} and {@code sharded}: {@code nodes}), recording a problem on
-   * the section when they are wrong. Shared with the engines that keep their state in Redis too
-   * (the synced engine).
+   * {@code nodes}; {@code cluster} and {@code sharded}: {@code nodes}) and its {@code tls} block,
+   * recording a problem on the section when they are wrong. Shared with the engines that keep
+   * their state in Redis too (synced, leased, regional).
    *
+   * @param baseDir the folder relative paths of the {@code tls} block resolve against
    * @return the topology; a placeholder standalone one when a problem was recorded
    */
-  public static Topology topology(ConfigSection engine, String kind) {
+  public static Topology topology(ConfigSection engine, String kind, Path baseDir) {
+    TlsSettings tls = tls(engine, baseDir);
+    Topology topology = topology(engine, kind);
+    return tls == null ? topology : topology.withTls(tls);
+  }
+
+  /**
+   * Reads the {@code tls} block of {@code section} as a link's (docs/tls.md), recording each
+   * problem with its key, file and reason.
+   *
+   * @return the settings, or null when the block is absent or unusable
+   */
+  public static TlsSettings tls(ConfigSection section, Path baseDir) {
+    if (!section.has("tls")) {
+      return null;
+    }
+    return TlsSettings.read(section.section("tls"), baseDir, TlsSettings.Role.CLIENT);
+  }
+
+  private static Topology topology(ConfigSection engine, String kind) {
     try {
       return switch (kind == null ? "standalone" : kind) {
         case "sentinel" -> Topology.sentinel(

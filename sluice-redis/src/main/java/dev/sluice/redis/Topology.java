@@ -1,13 +1,32 @@
 package dev.sluice.redis;
 
+import dev.sluice.tls.TlsSettings;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * Where the Redis servers are and how keys are spread over them. Immutable values; each
- * validates its fields and names the bad value.
+ * Where the Redis servers are, how keys are spread over them, and how they are reached. Immutable
+ * values; each validates its fields and names the bad value.
+ *
+ * <p><b>TLS.</b> A {@code rediss://} URI speaks TLS to its server and verifies it against the
+ * JDK's trust store and its host name. {@link #withTls} gives every connection of the topology a
+ * TLS link configured by {@link TlsSettings} ({@code engine.tls}): trust anchors, a client
+ * certificate, protocols, rotation; with it every server is reached over TLS, {@code redis://}
+ * URIs included, and for Sentinel both the sentinels and the master they name, for a Cluster
+ * every node, including those found from its slot map.
  */
 public sealed interface Topology {
+
+  /** The TLS settings of every connection, or null for the URIs' own choice. */
+  TlsSettings tls();
+
+  /**
+   * This topology with {@code tls} for every connection (null: plaintext unless a URI is
+   * {@code rediss://}).
+   *
+   * @throws IllegalArgumentException when {@code tls} configures a listener, not a link
+   */
+  Topology withTls(TlsSettings tls);
 
   /** One Redis server, e.g. {@code redis://127.0.0.1:6379}. */
   static Topology standalone(String uri) {
@@ -34,11 +53,27 @@ public sealed interface Topology {
     return new Sharded(shards, ConsistentHashRing.DEFAULT_POINTS_PER_WEIGHT);
   }
 
-  /** A single server. @param uri a {@code redis://} URI */
-  record Standalone(String uri) implements Topology {
+  /**
+   * A single server.
+   *
+   * @param uri a {@code redis://} or {@code rediss://} URI
+   * @param tls the TLS settings, or null
+   */
+  record Standalone(String uri, TlsSettings tls) implements Topology {
     /** Validates the URI. */
     public Standalone {
       requireUri(uri);
+      requireLink(tls);
+    }
+
+    /** A server reached as its URI says. */
+    public Standalone(String uri) {
+      this(uri, null);
+    }
+
+    @Override
+    public Standalone withTls(TlsSettings settings) {
+      return new Standalone(uri, settings);
     }
   }
 
@@ -47,8 +82,10 @@ public sealed interface Topology {
    *
    * @param masterId the master set's name
    * @param sentinels {@code host:port} of the sentinels
+   * @param tls the TLS settings of the links to the sentinels and to the master, or null
    */
-  record Sentinel(String masterId, List<String> sentinels) implements Topology {
+  record Sentinel(String masterId, List<String> sentinels, TlsSettings tls)
+      implements Topology {
     /** Validates and copies. */
     public Sentinel {
       if (masterId == null || masterId.isBlank()) {
@@ -61,6 +98,17 @@ public sealed interface Topology {
         HostPort.parse(s);
       }
       sentinels = List.copyOf(sentinels);
+      requireLink(tls);
+    }
+
+    /** A plaintext Sentinel group. */
+    public Sentinel(String masterId, List<String> sentinels) {
+      this(masterId, sentinels, null);
+    }
+
+    @Override
+    public Sentinel withTls(TlsSettings settings) {
+      return new Sentinel(masterId, sentinels, settings);
     }
   }
 
@@ -70,8 +118,10 @@ public sealed interface Topology {
    * @param seedUris {@code redis://} URIs of some of its nodes
    * @param topologyRefresh how often the slot map is refreshed besides the adaptive triggers
    *     (MOVED, reconnects), positive
+   * @param tls the TLS settings of the links to every node, or null
    */
-  record Cluster(List<String> seedUris, Duration topologyRefresh) implements Topology {
+  record Cluster(List<String> seedUris, Duration topologyRefresh, TlsSettings tls)
+      implements Topology {
     /** Validates and copies. */
     public Cluster {
       if (seedUris == null || seedUris.isEmpty()) {
@@ -83,11 +133,22 @@ public sealed interface Topology {
             "topologyRefresh " + topologyRefresh + " must be positive");
       }
       seedUris = List.copyOf(seedUris);
+      requireLink(tls);
+    }
+
+    /** A cluster reached as its seed URIs say. */
+    public Cluster(List<String> seedUris, Duration topologyRefresh) {
+      this(seedUris, topologyRefresh, null);
     }
 
     /** The same cluster with another periodic topology refresh. */
     public Cluster withTopologyRefresh(Duration every) {
-      return new Cluster(seedUris, every);
+      return new Cluster(seedUris, every, tls);
+    }
+
+    @Override
+    public Cluster withTls(TlsSettings settings) {
+      return new Cluster(seedUris, topologyRefresh, settings);
     }
   }
 
@@ -99,8 +160,10 @@ public sealed interface Topology {
    *
    * @param shards at least one shard, names unique
    * @param pointsPerWeight virtual nodes per unit of weight, {@code >= 1}
+   * @param tls the TLS settings of the links to every shard, or null
    */
-  record Sharded(List<Shard> shards, int pointsPerWeight) implements Topology {
+  record Sharded(List<Shard> shards, int pointsPerWeight, TlsSettings tls)
+      implements Topology {
     /** Validates and copies. */
     public Sharded {
       if (shards == null || shards.isEmpty()) {
@@ -113,6 +176,17 @@ public sealed interface Topology {
         throw new IllegalArgumentException("shard names must be unique: " + shards);
       }
       shards = List.copyOf(shards);
+      requireLink(tls);
+    }
+
+    /** Shards reached as their URIs say. */
+    public Sharded(List<Shard> shards, int pointsPerWeight) {
+      this(shards, pointsPerWeight, null);
+    }
+
+    @Override
+    public Sharded withTls(TlsSettings settings) {
+      return new Sharded(shards, pointsPerWeight, settings);
     }
   }
 
@@ -148,9 +222,15 @@ public sealed interface Topology {
     }
   }
 
+  private static void requireLink(TlsSettings tls) {
+    if (tls != null && tls.role() != TlsSettings.Role.CLIENT) {
+      throw new IllegalArgumentException(tls.key() + " configures a listener; Redis needs a link");
+    }
+  }
+
   private static void requireUri(String uri) {
     if (uri == null || !(uri.startsWith("redis://") || uri.startsWith("rediss://"))) {
-      throw new IllegalArgumentException("'" + uri + "' is not a redis:// URI");
+      throw new IllegalArgumentException("'" + uri + "' is not a redis:// or rediss:// URI");
     }
   }
 

@@ -7,6 +7,8 @@ import dev.sluice.spi.EngineHealth;
 import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
 import dev.sluice.spi.ProvidedEngine;
+import dev.sluice.tls.TlsSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +22,9 @@ import java.util.Map;
  * <p>Keys: {@code region} (this instance's region, required), {@code regions} (every region's
  * name, required), {@code redis.NAME} for each region (the topology keys of
  * {@code engine.type: redis}: {@code topology} standalone, sentinel or cluster, {@code uri},
- * {@code nodes}, {@code sentinel-master}; and {@code weight}, default 1), {@code allocation}
+ * {@code nodes}, {@code sentinel-master}, {@code tls}; and {@code weight}, default 1),
+ * {@code tls} (TLS to every region's Redis without a {@code tls} block of its own),
+ * {@code allocation}
  * ({@code static}, the default, or {@code demand}), {@code floor} (a region's floor as a share
  * of its static allocation, default 0.25), {@code hysteresis} (default 0.02),
  * {@code exchange-interval} (default 500ms), {@code command-timeout} (default 250ms) and
@@ -41,6 +45,11 @@ public final class RegionalEngineProvider implements EngineProvider {
 
   @Override
   public EngineSpec read(ConfigSection engine) {
+    return read(engine, Path.of(""));
+  }
+
+  @Override
+  public EngineSpec read(ConfigSection engine, Path baseDir) {
     String region = engine.string("region", null);
     List<String> names = engine.strings("regions");
     if (region == null) {
@@ -53,6 +62,8 @@ public final class RegionalEngineProvider implements EngineProvider {
     if (names.isEmpty()) {
       engine.problem("regions", "is required: the name of every region, this one's included");
     }
+    // engine.tls reaches every region's Redis that has no tls block of its own
+    TlsSettings sharedTls = RedisEngineProvider.tls(engine, baseDir);
     ConfigSection redis = engine.section("redis");
     Map<String, Topology> topologies = new LinkedHashMap<>();
     Map<String, Long> weights = new LinkedHashMap<>();
@@ -71,7 +82,8 @@ public final class RegionalEngineProvider implements EngineProvider {
       }
       ConfigSection r = redis.section(name);
       String kind = r.choice("topology", "standalone", TOPOLOGIES);
-      topologies.put(name, RedisEngineProvider.topology(r, kind == null ? "standalone" : kind));
+      Topology t = RedisEngineProvider.topology(r, kind == null ? "standalone" : kind, baseDir);
+      topologies.put(name, t.tls() == null && sharedTls != null ? t.withTls(sharedTls) : t);
       weights.put(name, r.longValue("weight", 1, 1, 1_000_000));
       r.finish();
     }

@@ -5,6 +5,7 @@ import dev.sluice.spi.EngineHealth;
 import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
 import dev.sluice.spi.ProvidedEngine;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,12 +15,12 @@ import java.util.List;
  *
  * <p>Keys shared with {@code engine.type: redis}: {@code topology} (standalone, sentinel or
  * cluster; default standalone; sharded is refused), {@code uri}, {@code nodes},
- * {@code sentinel-master}, {@code command-timeout} (default 250ms), {@code key-prefix} (default
- * {@code sluice:leased:}). Its own: {@code sync-interval} (how often leases are renewed, topped up
- * and returned; default 250ms, at least 1ms), {@code lease-ttl} (default four intervals, at least
- * 1s; at least three intervals) and {@code max-lease-percent} (the largest lease as a percentage
- * of the limit, 1-100, default 10). The Redis engine's {@code time}, {@code failure-policy},
- * {@code local-share} and {@code denial-cache}, and the synced engine's
+ * {@code sentinel-master}, {@code tls}, {@code command-timeout} (default 250ms), {@code key-prefix}
+ * (default {@code sluice:leased:}). Its own: {@code sync-interval} (how often leases are
+ * renewed, topped up and returned; default 250ms, at least 1ms), {@code lease-ttl} (default four
+ * intervals, at least 1s; at least three intervals) and {@code max-lease-percent} (the largest
+ * lease as a percentage of the limit, 1-100, default 10). The Redis engine's {@code time},
+ * {@code failure-policy}, {@code local-share} and {@code denial-cache}, and the synced engine's
  * {@code expected-instances}, do not apply and are refused.
  *
  * <p>Found through {@link java.util.ServiceLoader}; applications use {@link LeasedEngine}.
@@ -38,7 +39,12 @@ public final class LeasedEngineProvider implements EngineProvider {
 
   @Override
   public EngineSpec read(ConfigSection engine) {
-    LocalEngineConfig shared = LocalEngineConfig.read(engine);
+    return read(engine, Path.of(""));
+  }
+
+  @Override
+  public EngineSpec read(ConfigSection engine, Path baseDir) {
+    LocalEngineConfig shared = LocalEngineConfig.read(engine, baseDir);
     Duration interval = shared.interval();
     Duration ttl = engine.has("lease-ttl")
         ? engine.duration("lease-ttl", null, Duration.ofMillis(3)) : null;

@@ -3,14 +3,15 @@ package dev.sluice.synced;
 import dev.sluice.redis.RedisEngineProvider;
 import dev.sluice.redis.Topology;
 import dev.sluice.spi.ConfigSection;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * The configuration keys the synced and leased engines share with each other and, in part, with
  * {@code engine.type: redis}: {@code topology} (standalone, sentinel or cluster; default
- * standalone) and its keys, {@code command-timeout} and {@code sync-interval} (default 250ms, at
- * least 1ms each), and {@code key-prefix}.
+ * standalone) and its keys, {@code tls} (TLS to Redis, docs/tls.md), {@code command-timeout}
+ * and {@code sync-interval} (default 250ms, at least 1ms each), and {@code key-prefix}.
  *
  * @param kind the topology's kind as configured, or null when invalid
  * @param prefix the key prefix, or null for the engine's default
@@ -19,10 +20,14 @@ record LocalEngineConfig(String kind, Topology topology, Duration timeout, Durat
     String prefix) {
   private static final List<String> TOPOLOGIES = List.of("standalone", "sentinel", "cluster");
 
-  /** Reads the keys that come before the engine's own ones. */
-  static LocalEngineConfig read(ConfigSection engine) {
+  /**
+   * Reads the keys that come before the engine's own ones; the paths of {@code tls} resolve
+   * against {@code baseDir}.
+   */
+  static LocalEngineConfig read(ConfigSection engine, Path baseDir) {
     String kind = engine.choice("topology", "standalone", TOPOLOGIES);
-    Topology topology = RedisEngineProvider.topology(engine, kind == null ? "standalone" : kind);
+    Topology topology = RedisEngineProvider.topology(engine, kind == null ? "standalone" : kind,
+        baseDir);
     Duration timeout = engine.duration("command-timeout", Duration.ofMillis(250),
         Duration.ofMillis(1));
     Duration interval = engine.duration("sync-interval", Duration.ofMillis(250),

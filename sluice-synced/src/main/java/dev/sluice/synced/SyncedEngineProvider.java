@@ -5,6 +5,7 @@ import dev.sluice.spi.EngineHealth;
 import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
 import dev.sluice.spi.ProvidedEngine;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -13,9 +14,9 @@ import java.util.List;
  *
  * <p>Keys shared with {@code engine.type: redis}: {@code topology} (standalone, sentinel or
  * cluster; default standalone; sharded is refused), {@code uri}, {@code nodes},
- * {@code sentinel-master}, {@code command-timeout} (default 250ms), {@code key-prefix} (default
- * {@code sluice:synced:}). Its own: {@code sync-interval} (default 250ms, at least 1ms) and
- * {@code expected-instances} (the fewest instances to divide a hot key's remainder among,
+ * {@code sentinel-master}, {@code tls}, {@code command-timeout} (default 250ms), {@code key-prefix}
+ * (default {@code sluice:synced:}). Its own: {@code sync-interval} (default 250ms, at least 1ms)
+ * and {@code expected-instances} (the fewest instances to divide a hot key's remainder among,
  * default 1). The Redis engine's {@code time}, {@code failure-policy}, {@code local-share} and
  * {@code denial-cache} do not apply (decisions are local and never degraded) and are refused.
  *
@@ -35,7 +36,12 @@ public final class SyncedEngineProvider implements EngineProvider {
 
   @Override
   public EngineSpec read(ConfigSection engine) {
-    LocalEngineConfig shared = LocalEngineConfig.read(engine);
+    return read(engine, Path.of(""));
+  }
+
+  @Override
+  public EngineSpec read(ConfigSection engine, Path baseDir) {
+    LocalEngineConfig shared = LocalEngineConfig.read(engine, baseDir);
     int expected = engine.integer("expected-instances", 1, 1, 1_000_000);
     LocalEngineConfig c = shared.finish(engine, NOT_APPLICABLE, "does not apply to engine.type "
         + "synced, which decides every check locally and never degraded: remove it");

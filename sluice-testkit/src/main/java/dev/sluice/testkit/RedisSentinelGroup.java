@@ -9,7 +9,10 @@ import java.util.List;
 
 /**
  * A real Sentinel group: a master, one replica, and three sentinels (quorum 2, down after 1 s),
- * all started by the harness ({@code redis-server sentinel.conf --sentinel}).
+ * all started by the harness ({@code redis-server sentinel.conf --sentinel}). With {@link
+ * #startTls} every process also speaks TLS on its {@link RedisProcess#tlsPort()}, replicates and
+ * monitors over TLS, and the sentinels name the master by its TLS port; the plaintext ports stay
+ * open for the harness's own checks.
  */
 public final class RedisSentinelGroup implements AutoCloseable {
   public static final String MASTER_ID = "sluice";
@@ -24,15 +27,33 @@ public final class RedisSentinelGroup implements AutoCloseable {
 
   /** Starts everything and waits until the sentinels know the replica and each other. */
   public static RedisSentinelGroup start() {
-    RedisProcess master = RedisServers.standalone();
+    return start(null, null, null);
+  }
+
+  /**
+   * {@link #start()} with TLS everywhere: every process serves the PEM chain {@code cert} with
+   * {@code key} and trusts {@code ca}; no client certificate is required.
+   */
+  public static RedisSentinelGroup startTls(Path cert, Path key, Path ca) {
+    return start(cert, key, ca);
+  }
+
+  private static RedisSentinelGroup start(Path cert, Path key, Path ca) {
+    boolean tls = cert != null;
+    RedisProcess master = tls
+        ? RedisServers.standaloneTls(cert, key, ca, false, "--tls-replication", "yes")
+        : RedisServers.standalone();
+    int masterPort = tls ? master.tlsPort() : master.port();
     RedisProcess replica = null;
     RedisSentinelGroup g = null;
     try {
-      replica = RedisServers.standalone("--replicaof", "127.0.0.1",
-          Integer.toString(master.port()));
+      replica = tls
+          ? RedisServers.standaloneTls(cert, key, ca, false, "--tls-replication", "yes",
+              "--replicaof", "127.0.0.1", Integer.toString(masterPort))
+          : RedisServers.standalone("--replicaof", "127.0.0.1", Integer.toString(masterPort));
       g = new RedisSentinelGroup(master, replica);
       for (int i = 0; i < 3; i++) {
-        g.sentinels.add(startSentinel(master.port()));
+        g.sentinels.add(startSentinel(masterPort, cert, key, ca));
       }
       RedisSentinelGroup group = g;
       RedisCluster.await("sentinels see the replica and each other", () -> {
@@ -60,12 +81,25 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
   }
 
-  private static RedisProcess startSentinel(int masterPort) {
+  private static RedisProcess startSentinel(int masterPort, Path cert, Path key, Path ca) {
     int port = RedisServers.freePort(false);
+    int tlsPort = 0;
+    List<String> tlsLines = new ArrayList<>();
+    if (cert != null) {
+      do {
+        tlsPort = RedisServers.freePort(false);
+      } while (tlsPort == port);
+      tlsLines.addAll(List.of("tls-port " + tlsPort,
+          "tls-cert-file " + cert.toAbsolutePath(),
+          "tls-key-file " + key.toAbsolutePath(),
+          "tls-ca-cert-file " + ca.toAbsolutePath(),
+          "tls-auth-clients no",
+          "tls-replication yes"));
+    }
     try {
       Path dir = Files.createTempDirectory("sluice-sentinel-" + port + "-");
       Path conf = dir.resolve("sentinel.conf");
-      Files.writeString(conf, String.join("\n",
+      List<String> lines = new ArrayList<>(List.of(
           "port " + port,
           "bind 127.0.0.1",
           "daemonize no",
@@ -75,9 +109,11 @@ public final class RedisSentinelGroup implements AutoCloseable {
           "sentinel monitor " + MASTER_ID + " 127.0.0.1 " + masterPort + " 2",
           "sentinel down-after-milliseconds " + MASTER_ID + " 1000",
           "sentinel failover-timeout " + MASTER_ID + " 3000",
-          "sentinel parallel-syncs " + MASTER_ID + " 1",
-          ""));
-      RedisProcess p = new RedisProcess(port, dir, conf, List.of("--sentinel"));
+          "sentinel parallel-syncs " + MASTER_ID + " 1"));
+      lines.addAll(tlsLines);
+      lines.add("");
+      Files.writeString(conf, String.join("\n", lines));
+      RedisProcess p = new RedisProcess(port, tlsPort, dir, conf, List.of("--sentinel"));
       RedisServers.register(p);
       p.launch();
       return p;
@@ -101,6 +137,11 @@ public final class RedisSentinelGroup implements AutoCloseable {
   /** {@code host:port} of every sentinel. */
   public List<String> sentinelAddresses() {
     return sentinels.stream().map(RedisProcess::hostPort).toList();
+  }
+
+  /** {@code 127.0.0.1:<tls port>} of every sentinel of a group started by {@link #startTls}. */
+  public List<String> sentinelTlsAddresses() {
+    return sentinels.stream().map(s -> "127.0.0.1:" + s.tlsPort()).toList();
   }
 
   /** The port of the master the sentinels currently name. */

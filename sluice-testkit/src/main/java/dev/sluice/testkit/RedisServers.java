@@ -147,13 +147,19 @@ public final class RedisServers {
     while (tlsPort == port) {
       tlsPort = freePort(false);
     }
-    List<String> args = new ArrayList<>(List.of("--tls-port", Integer.toString(tlsPort),
+    List<String> args = tlsArgs(tlsPort, cert, key, ca, requireClientCert);
+    args.addAll(List.of(extraArgs));
+    return start(port, tlsPort, args);
+  }
+
+  /** The arguments of a server speaking TLS on {@code tlsPort}. */
+  static List<String> tlsArgs(int tlsPort, Path cert, Path key, Path ca,
+      boolean requireClientCert) {
+    return new ArrayList<>(List.of("--tls-port", Integer.toString(tlsPort),
         "--tls-cert-file", cert.toAbsolutePath().toString(),
         "--tls-key-file", key.toAbsolutePath().toString(),
         "--tls-ca-cert-file", ca.toAbsolutePath().toString(),
         "--tls-auth-clients", requireClientCert ? "yes" : "no"));
-    args.addAll(List.of(extraArgs));
-    return start(port, tlsPort, args);
   }
 
   /** A loopback port free now, for a server started later. */

@@ -1,9 +1,12 @@
 package dev.sluice.redis.link;
 
 import dev.sluice.redis.Topology;
+import dev.sluice.tls.TlsContext;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -12,8 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How a {@link Topology} becomes Lettuce client settings: the URIs of a Sentinel group and of a
- * Cluster's seeds, and the client options every Sluice connection uses. Stateless.
+ * How a {@link Topology} becomes Lettuce client settings: the URIs of a server, a Sentinel group
+ * and a Cluster's seeds, and the client options every Sluice connection uses, TLS included.
+ * Stateless.
+ *
+ * <p><b>TLS.</b> With {@link Topology#tls()} set, every URI is marked TLS with full peer
+ * verification (the certificate chain and the host name or IP address of the URI), or none at
+ * all with {@code insecure-skip-verify}; the key and trust managers come from the link's {@link
+ * TlsContext}. Lettuce builds a fresh SSL context from those managers for every connection it
+ * opens, and the managers themselves follow the files, so a rotated client certificate or CA is
+ * used from the next connection (a reconnect, a new cluster node) on; open connections keep their
+ * session. A Cluster's nodes found in its slot map inherit the seed URIs' TLS settings.
  */
 public final class Connections {
   private Connections() {}
@@ -24,13 +36,57 @@ public final class Connections {
    * {@code commandTimeout}, and writes without Nagle's delay.
    */
   public static ClientOptions clientOptions(Duration commandTimeout, Duration connectTimeout) {
-    return ClientOptions.builder()
+    return clientOptions(commandTimeout, connectTimeout, null);
+  }
+
+  /**
+   * {@link #clientOptions(Duration, Duration)} with the key and trust managers and protocols of
+   * {@code tls} for TLS connections (null: the JDK's defaults for {@code rediss://} URIs). The
+   * TLS handshake is bounded by {@code connectTimeout} too.
+   */
+  public static ClientOptions clientOptions(Duration commandTimeout, Duration connectTimeout,
+      TlsContext tls) {
+    ClientOptions.Builder b = ClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
         .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout)
-            .keepAlive(true).tcpNoDelay(true).build())
-        .build();
+            .keepAlive(true).tcpNoDelay(true).build());
+    if (tls != null) {
+      b.sslOptions(SslOptions.builder().jdkSslProvider()
+          .keyManager(tls.keyManagerFactory())
+          .trustManager(tls.trustManagerFactory())
+          .protocols(tls.protocols())
+          .handshakeTimeout(connectTimeout)
+          .build());
+    }
+    return b.build();
+  }
+
+  /**
+   * Opens the TLS context of {@code topology}'s links, or returns null when it has no TLS block;
+   * the caller closes it with its clients.
+   *
+   * @throws dev.sluice.tls.TlsException naming the key, the file and the reason when a file
+   *     cannot be used
+   */
+  public static TlsContext openTls(Topology topology) {
+    return topology.tls() == null ? null : TlsContext.open(topology.tls());
+  }
+
+  /** The URI of one server of {@code topology}, marked TLS when the topology's block says so. */
+  public static RedisURI uri(Topology topology, String uri) {
+    return secure(topology, RedisURI.create(uri));
+  }
+
+  /** {@code uri} marked TLS with the verification of {@code topology}'s block, if it has one. */
+  private static RedisURI secure(Topology topology, RedisURI uri) {
+    if (topology.tls() != null) {
+      uri.setSsl(true);
+      uri.setVerifyPeer(topology.tls().insecureSkipVerify()
+          ? SslVerifyMode.NONE : SslVerifyMode.FULL);
+    }
+    return uri;
   }
 
   /**
@@ -65,6 +121,11 @@ public final class Connections {
       String[] hp = hostPort(other);
       b.withSentinel(hp[0], Integer.parseInt(hp[1]));
     }
+    if (t.tls() != null) {
+      // On a sentinel URI, TLS applies to every sentinel and to the master they name.
+      b.withSsl(true).withVerifyPeer(t.tls().insecureSkipVerify()
+          ? SslVerifyMode.NONE : SslVerifyMode.FULL);
+    }
     return b.build();
   }
 
@@ -72,7 +133,7 @@ public final class Connections {
   public static List<RedisURI> seeds(Topology.Cluster t, Duration timeout) {
     List<RedisURI> seeds = new ArrayList<>();
     for (String u : t.seedUris()) {
-      RedisURI uri = RedisURI.create(u);
+      RedisURI uri = uri(t, u);
       if (timeout != null) {
         uri.setTimeout(timeout);
       }

@@ -1,6 +1,7 @@
 package dev.sluice.redis.link;
 
 import dev.sluice.redis.Topology;
+import dev.sluice.tls.TlsContext;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -31,6 +32,7 @@ public final class RedisLink implements AutoCloseable {
   private final LongAdder commands;
   private final RedisClient client;
   private final RedisClusterClient clusterClient;
+  private final TlsContext tls;
   private volatile StatefulConnection<String, String> connection;
   private volatile RedisClusterAsyncCommands<String, String> async;
 
@@ -42,15 +44,21 @@ public final class RedisLink implements AutoCloseable {
    * @param commands counts every command sent (EVALSHA and its EVAL fallback each count one)
    * @param user who refuses a sharded topology, for the message: e.g. "the synced engine"
    * @throws IllegalArgumentException if the topology is sharded: rounds need one store
+   * @throws dev.sluice.tls.TlsException when the files of the topology's TLS block cannot be used
    */
   public RedisLink(Topology topology, Duration timeout, ClientResources resources,
       LongAdder commands, String user) {
     this.topology = topology;
     this.commands = commands;
-    ClientOptions options = Connections.clientOptions(timeout, timeout.multipliedBy(4));
+    if (topology instanceof Topology.Sharded t) {
+      throw new IllegalArgumentException(user + " supports standalone, sentinel and cluster "
+          + "topologies, not sharded (" + t.shards().size() + " shards): use a Redis Cluster");
+    }
+    this.tls = Connections.openTls(topology);
+    ClientOptions options = Connections.clientOptions(timeout, timeout.multipliedBy(4), tls);
     switch (topology) {
       case Topology.Standalone t -> {
-        client = client(resources, RedisURI.create(t.uri()));
+        client = client(resources, Connections.uri(t, t.uri()));
         clusterClient = null;
       }
       case Topology.Sentinel t -> {
@@ -64,9 +72,7 @@ public final class RedisLink implements AutoCloseable {
             : RedisClusterClient.create(resources, seeds);
         clusterClient.setOptions(Connections.clusterOptions(options, t, null));
       }
-      case Topology.Sharded t -> throw new IllegalArgumentException(user + " supports "
-          + "standalone, sentinel and cluster topologies, not sharded (" + t.shards().size()
-          + " shards): use a Redis Cluster");
+      case Topology.Sharded t -> throw new AssertionError("refused above");
     }
     if (client != null) {
       client.setOptions(options);
@@ -192,6 +198,9 @@ public final class RedisLink implements AutoCloseable {
     }
     if (clusterClient != null) {
       clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+    if (tls != null) {
+      tls.close();
     }
   }
 }

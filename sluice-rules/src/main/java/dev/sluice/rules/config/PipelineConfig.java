@@ -55,7 +55,7 @@ public record PipelineConfig(EngineSpec engine, String engineType, RuleStoreSpec
       engineNode.problem("type", "'" + type + "' is not an engine on the class path; known: "
           + List.copyOf(engines.keySet()));
     } else {
-      engine = provider.read(engineNode);
+      engine = provider.read(engineNode, baseDir);
       engineNode.finish();
     }
 
