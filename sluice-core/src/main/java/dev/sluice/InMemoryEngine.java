@@ -3,13 +3,12 @@ package dev.sluice;
 import dev.sluice.internal.KeyHasher;
 import dev.sluice.internal.LimiterTable;
 import dev.sluice.spi.Checks;
-import dev.sluice.spi.MultiKeyChecks;
+import dev.sluice.spi.InlineEngine;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * decide all parts, and consume all or none; they decide in the calling thread
  * ({@link #decidesInline()}). Affinities are ignored: nothing is sharded.
  */
-public final class InMemoryEngine implements RateLimiterEngine {
+public final class InMemoryEngine implements InlineEngine {
   private final TimeSource timeSource;
   private final long maxClientsPerRule;
   private final long graceMicros;
@@ -103,17 +102,6 @@ public final class InMemoryEngine implements RateLimiterEngine {
       costs[i] = c.cost();
     }
     return MultiDecision.of(Arrays.asList(LimiterTable.checkAll(t, hashes, costs, nowMicros)));
-  }
-
-  @Override
-  public CompletionStage<MultiDecision> checkAllAsync(List<KeyedCheck> checks) {
-    return MultiKeyChecks.decidedInline(this, checks);
-  }
-
-  /** True: every decision is made in the calling thread, without I/O. */
-  @Override
-  public boolean decidesInline() {
-    return true;
   }
 
   /** Forgets the map entries of rules whose limiters have all been collected. */

@@ -39,15 +39,20 @@ public interface RateLimiter {
   Decision check(long key, long cost, long nowMicros);
 
   /**
-   * Decides a request and returns only whether it was allowed; on the in-memory engine this path
-   * allocates nothing.
+   * Decides a request and returns only whether it was allowed. By default this is
+   * {@code check(key, cost, nowMicros).allowed()}; an engine that can answer without building a
+   * {@link Decision} overrides it (on the in-memory engine this path allocates nothing).
    *
    * @throws IllegalArgumentException as {@link #check(CharSequence, long, long)}
    */
-  boolean tryAcquire(CharSequence key, long cost, long nowMicros);
+  default boolean tryAcquire(CharSequence key, long cost, long nowMicros) {
+    return check(key, cost, nowMicros).allowed();
+  }
 
   /** As {@link #tryAcquire(CharSequence, long, long)}, for the client named by a number. */
-  boolean tryAcquire(long key, long cost, long nowMicros);
+  default boolean tryAcquire(long key, long cost, long nowMicros) {
+    return check(key, cost, nowMicros).allowed();
+  }
 
   /** Decides a request of {@code cost} permits now. */
   default Decision check(CharSequence key, long cost) {

@@ -1,6 +1,8 @@
 package dev.sluice;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 
 /**
  * A named set of limits decided together: a request is allowed only if every limit allows it,
@@ -49,5 +51,32 @@ public record Rule(String id, List<Limit> limits) {
   /** A rule of the given limits. */
   public static Rule of(String id, Limit... limits) {
     return new Rule(id, List.of(limits));
+  }
+
+  /**
+   * This rule with each limit's permits, and the burst of a token bucket or GCRA limit, mapped by
+   * {@code share}: for an engine that enforces a part of a rule's budget (a local fallback, one
+   * region's allocation), so that every such part is cut the same way. A limit of zero permits
+   * stays as it is; a burst is at least one while its limit keeps any permits.
+   *
+   * @param share maps a count of permits to the part's count, at least zero
+   * @throws IllegalArgumentException if {@code share} returns an invalid count
+   */
+  public Rule scaled(LongUnaryOperator share) {
+    List<Limit> parts = new ArrayList<>(limits.size());
+    for (Limit l : limits) {
+      if (l.permits() == 0) {
+        parts.add(l);
+        continue;
+      }
+      long permits = share.applyAsLong(l.permits());
+      Limit part = Limit.of(l.algorithm(), permits, l.window());
+      if (permits > 0
+          && (l.algorithm() == Algorithm.TOKEN_BUCKET || l.algorithm() == Algorithm.GCRA)) {
+        part = part.withBurst(Math.max(1, share.applyAsLong(l.burst())));
+      }
+      parts.add(part);
+    }
+    return new Rule(id, parts);
   }
 }

@@ -522,18 +522,10 @@ public final class LimiterTable {
       }
       int m = mask;
       long[] r = rows;
-      if ((long) (m + 1) * width != r.length) {
+      int base = rowOf(r, m, hash);
+      if (base < 0) {
         return null;
       }
-      int i = (int) hash & m;
-      long w;
-      for (int probes = 0; ((w = r[i * width]) & ~ROW_LOCK) != hash; probes++) {
-        if (w == 0 || probes > m) {
-          return null;
-        }
-        i = (i + 1) & m;
-      }
-      int base = i * width;
       if (packedMeter != null && (long) ROW.getVolatile(r, base + 2) < 0) {
         return null;  // packed, and the packed path declined: the segment lock decides
       }
@@ -563,6 +555,27 @@ public final class LimiterTable {
     }
 
     /**
+     * The index in {@code r} of the first word of {@code hash}'s row, found with mask {@code m}
+     * read before {@code r}; -1 when the client has no row, or when {@code r} and {@code m} belong
+     * to different tables (read across a resize). Plain reads: the callers check what they found
+     * under a lock or by a CAS.
+     */
+    private int rowOf(long[] r, int m, long hash) {
+      if ((long) (m + 1) * width != r.length) {
+        return -1;
+      }
+      int i = (int) hash & m;
+      long w;
+      for (int probes = 0; ((w = r[i * width]) & ~ROW_LOCK) != hash; probes++) {
+        if (w == 0 || probes > m) {
+          return -1;
+        }
+        i = (i + 1) & m;
+      }
+      return i * width;
+    }
+
+    /**
      * A decision made by one CAS on a packed row's second word (see "Packed rows" in the class
      * comment), or null when another path must decide: the client is absent or its row is in the
      * two-word form, or the new state does not fit a packed word. A denial writes nothing: the
@@ -573,18 +586,10 @@ public final class LimiterTable {
     Decision packed(long hash, long cost, long now, boolean describe, boolean locked) {
       int m = mask;
       long[] r = rows;
-      if ((long) (m + 1) * width != r.length) {
+      int base = rowOf(r, m, hash);
+      if (base < 0) {
         return null;
       }
-      int i = (int) hash & m;
-      long w;
-      for (int probes = 0; ((w = r[i * width]) & ~ROW_LOCK) != hash; probes++) {
-        if (w == 0 || probes > m) {
-          return null;
-        }
-        i = (i + 1) & m;
-      }
-      int base = i * width;
       TokenBucketMeter tb = packedMeter;
       while (true) {
         long p = (long) ROW.getVolatile(r, base + 2);
@@ -753,17 +758,9 @@ public final class LimiterTable {
         base = 0;
         l = emptyLogs;
         logBase = 0;
-        for (int i = 0; i < meters.length; i++) {
-          meters[i].init(a, offsets[i]);
-        }
+        initScratch();
       }
-      int denied = 0;
-      for (int i = 0; i < meters.length; i++) {
-        Meter m = meters[i];
-        if (cost > m.capacity() || !m.admits(a, base + offsets[i], log(l, logBase, i), now, cost)) {
-          denied |= 1 << i;
-        }
-      }
+      int denied = deniedBy(a, base, l, logBase, cost, now);
       if (denied == 0) {
         if (idx < 0) {
           idx = insert(hash);
@@ -781,6 +778,28 @@ public final class LimiterTable {
       }
       if (lastDenied != (denied != 0)) {
         lastDenied = denied != 0;
+      }
+      return denied;
+    }
+
+    /** The initial state of every limit in {@code scratch}: a client without a row. */
+    private void initScratch() {
+      for (int i = 0; i < meters.length; i++) {
+        meters[i].init(scratch, offsets[i]);
+      }
+    }
+
+    /**
+     * The bit set of the limits that deny {@code cost} at {@code now} to the state at {@code base}
+     * of {@code a}, whose grant logs start at {@code logBase} of {@code l}. Writes nothing.
+     */
+    private int deniedBy(long[] a, int base, GrantLog[] l, int logBase, long cost, long now) {
+      int denied = 0;
+      for (int i = 0; i < meters.length; i++) {
+        Meter m = meters[i];
+        if (cost > m.capacity() || !m.admits(a, base + offsets[i], log(l, logBase, i), now, cost)) {
+          denied |= 1 << i;
+        }
       }
       return denied;
     }
@@ -803,17 +822,9 @@ public final class LimiterTable {
         base = 0;
         l = emptyLogs;
         logBase = 0;
-        for (int i = 0; i < meters.length; i++) {
-          meters[i].init(a, offsets[i]);
-        }
+        initScratch();
       }
-      int denied = 0;
-      for (int i = 0; i < meters.length; i++) {
-        Meter m = meters[i];
-        if (cost > m.capacity() || !m.admits(a, base + offsets[i], log(l, logBase, i), now, cost)) {
-          denied |= 1 << i;
-        }
-      }
+      int denied = deniedBy(a, base, l, logBase, cost, now);
       if (lastDenied != (denied != 0)) {
         lastDenied = denied != 0;
       }
@@ -843,9 +854,7 @@ public final class LimiterTable {
       if (idx >= 0) {
         return describe(rows, idx * width, logs, idx * logCount, denied, cost, now);
       }
-      for (int i = 0; i < meters.length; i++) {
-        meters[i].init(scratch, offsets[i]);
-      }
+      initScratch();
       return describe(scratch, 0, emptyLogs, 0, denied, cost, now);
     }
 

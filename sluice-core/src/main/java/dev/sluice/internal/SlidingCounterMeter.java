@@ -1,6 +1,7 @@
 package dev.sluice.internal;
 
 import dev.sluice.Limit;
+import dev.sluice.spi.SlidingWindowCounter;
 
 /**
  * Sliding window counter: state {@code [S, cur, prev]}. All comparisons are multiplied by the
@@ -90,17 +91,7 @@ final class SlidingCounterMeter extends Meter {
     long start = start(te);
     long cur = cur(a, off, start);
     long prev = prev(a, off, start);
-    long spare = permits - cur - c;
-    if (spare >= 0 && prev > 0) {
-      long at = window - Math.floorDiv(spare * window, prev);
-      if (at < window) {
-        return start + at;
-      }
-    }
-    if (cur == 0) {
-      return start + window;
-    }
-    return start + window + Math.max(0, window - Math.floorDiv((permits - c) * window, cur));
+    return SlidingWindowCounter.allowedAt(start, window, permits, cur, prev, c);
   }
 
   @Override

@@ -168,7 +168,8 @@ final class MultiKeyCheck {
       args.add(Long.toString(p.cost));
       args.addAll(Arrays.asList(p.limiter.script().limitArgs()));
     }
-    return send(g, CheckScripts.CHECK_ALL, keys, args).thenApply(r -> {
+    String[] argv = args.toArray(String[]::new);
+    return engine.call(g.endpoint, CheckScripts.CHECK_ALL, keys, argv).thenApply(r -> {
       if (r == null) {
         return degrade(g, breaker);
       }
@@ -214,7 +215,8 @@ final class MultiKeyCheck {
       args.addAll(Arrays.asList(p.limiter.script().limitArgs()));
       args.addAll(Arrays.asList(p.marks));
     }
-    return send(g, CheckScripts.REFUND, keys, args).thenAccept(r -> {
+    String[] argv = args.toArray(String[]::new);
+    return engine.call(g.endpoint, CheckScripts.REFUND, keys, argv).thenAccept(r -> {
       if (r == null) {
         return;
       }
@@ -227,29 +229,6 @@ final class MultiKeyCheck {
       } catch (RuntimeException e) {
         engine.stats.failures.increment();
       }
-    });
-  }
-
-  /** One script call; completes with null (never exceptionally) when it failed. */
-  private CompletableFuture<List<Object>> send(Group g, Script script, String[] keys,
-      List<String> args) {
-    CircuitBreaker breaker = g.endpoint.breaker();
-    engine.stats.calls.increment();
-    CompletableFuture<List<Object>> reply;
-    try {
-      reply = g.endpoint.eval(script, keys, args.toArray(String[]::new));
-    } catch (RuntimeException e) {
-      reply = CompletableFuture.failedFuture(e);
-    }
-    return reply.handle((r, err) -> {
-      if (err != null) {
-        breaker.onFailure();
-        engine.stats.failures.increment();
-        engine.stats.lastFailure = g.endpoint.name() + ": " + err;
-        return null;
-      }
-      breaker.onSuccess();
-      return r;
     });
   }
 

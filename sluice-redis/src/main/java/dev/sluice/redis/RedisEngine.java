@@ -1,15 +1,14 @@
 package dev.sluice.redis;
 
-import dev.sluice.Algorithm;
 import dev.sluice.InMemoryEngine;
 import dev.sluice.KeyedCheck;
-import dev.sluice.Limit;
 import dev.sluice.MultiDecision;
 import dev.sluice.RateLimiter;
 import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
 import dev.sluice.redis.link.Connections;
+import dev.sluice.redis.link.Script;
 import dev.sluice.spi.Checks;
 import dev.sluice.spi.EngineObserver;
 import dev.sluice.tls.TlsContext;
@@ -140,23 +139,7 @@ public final class RedisEngine implements RateLimiterEngine {
 
   /** The rule with each limit's permits and burst scaled by {@code share}, at least one. */
   static Rule scaled(Rule rule, double share) {
-    if (share == 1.0) {
-      return rule;
-    }
-    List<Limit> limits = new ArrayList<>();
-    for (Limit l : rule.limits()) {
-      if (l.permits() == 0) {
-        limits.add(l);
-        continue;
-      }
-      long permits = Math.max(1, (long) Math.floor(l.permits() * share));
-      Limit s = Limit.of(l.algorithm(), permits, l.window());
-      if (l.algorithm() == Algorithm.TOKEN_BUCKET || l.algorithm() == Algorithm.GCRA) {
-        s = s.withBurst(Math.max(1, (long) Math.floor(l.burst() * share)));
-      }
-      limits.add(s);
-    }
-    return new Rule(rule.id(), limits);
+    return share == 1.0 ? rule : rule.scaled(n -> Math.max(1, (long) Math.floor(n * share)));
   }
 
   @Override
@@ -251,6 +234,41 @@ public final class RedisEngine implements RateLimiterEngine {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * One script call on {@code endpoint}, counted in the stats, its outcome told to the
+   * endpoint's breaker; completes with null (never exceptionally) when it failed, the failure
+   * kept as the last one. The caller has already asked the breaker to let the call through.
+   */
+  CompletableFuture<List<Object>> call(Endpoint endpoint, Script script, String[] keys,
+      String[] args) {
+    CircuitBreaker breaker = endpoint.breaker();
+    stats.calls.increment();
+    CompletableFuture<List<Object>> reply;
+    try {
+      reply = endpoint.eval(script, keys, args);
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return reply.handle((r, err) -> {
+      if (err != null) {
+        breaker.onFailure();
+        stats.failures.increment();
+        stats.lastFailure = endpoint.name() + ": " + rootCause(err);
+        return null;
+      }
+      breaker.onSuccess();
+      return r;
+    });
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.toString();
   }
 
   /** The Redis key holding {@code client}'s state under {@code rule} (for tools and tests). */

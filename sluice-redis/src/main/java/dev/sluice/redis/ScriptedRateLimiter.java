@@ -83,16 +83,6 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
   }
 
   @Override
-  public boolean tryAcquire(CharSequence key, long cost, long nowMicros) {
-    return check(key, cost, nowMicros).allowed();
-  }
-
-  @Override
-  public boolean tryAcquire(long key, long cost, long nowMicros) {
-    return check(key, cost, nowMicros).allowed();
-  }
-
-  @Override
   public Decision check(CharSequence key, long cost) {
     return decide(Checks.key(key).toString(), Checks.cost(cost), now()).join();
   }
@@ -154,23 +144,12 @@ final class ScriptedRateLimiter implements RedisRateLimiter {
       engine.stats.shortCircuited.increment();
       return CompletableFuture.completedFuture(degrade(client, cost, t, breaker));
     }
-    engine.stats.calls.increment();
     long sent = engine.nanoTicker().getAsLong();
-    CompletableFuture<List<Object>> reply;
-    try {
-      reply = endpoint.eval(script.check(), new String[] {key},
-          script.args(t, cost, engine.ttlPadMillis()));
-    } catch (RuntimeException e) {
-      reply = CompletableFuture.failedFuture(e);
-    }
-    return reply.handle((r, err) -> {
-      if (err != null) {
-        breaker.onFailure();
-        engine.stats.failures.increment();
-        engine.stats.lastFailure = endpoint.name() + ": " + rootCause(err);
+    return engine.call(endpoint, script.check(), new String[] {key},
+        script.args(t, cost, engine.ttlPadMillis())).thenApply(r -> {
+      if (r == null) {
         return degrade(client, cost, t, breaker);
       }
-      breaker.onSuccess();
       Decision d;
       long scriptTime;
       try {

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
 import dev.sluice.testkit.RedisServers;
+import dev.sluice.testkit.Together;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,41 +55,25 @@ class ConcurrencyTest {
       int perThread = 150;
       AtomicLong allowed = new AtomicLong();
       AtomicLong degraded = new AtomicLong();
-      CyclicBarrier start = new CyclicBarrier(threads);
-      List<Thread> ts = new ArrayList<>();
-      List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        RedisEngine e = i % 2 == 0 ? a : b;
+      Together.run(threads, i -> {
+        RedisRateLimiter limiter = (i % 2 == 0 ? a : b).limiter(rule);
         boolean async = i % 4 < 2;
-        ts.add(new Thread(() -> {
-          try {
-            RedisRateLimiter limiter = e.limiter(rule);
-            start.await();
-            List<CompletableFuture<dev.sluice.Decision>> pending = new ArrayList<>();
-            for (int j = 0; j < perThread; j++) {
-              if (async) {
-                pending.add(limiter.checkAsync("hot", 1, T).toCompletableFuture());
-              } else {
-                var d = limiter.check("hot", 1, T);
-                allowed.addAndGet(d.allowed() ? 1 : 0);
-                degraded.addAndGet(d.degraded() ? 1 : 0);
-              }
-            }
-            for (var f : pending) {
-              var d = f.join();
-              allowed.addAndGet(d.allowed() ? 1 : 0);
-              degraded.addAndGet(d.degraded() ? 1 : 0);
-            }
-          } catch (Throwable x) {
-            errors.add(x);
+        List<CompletableFuture<dev.sluice.Decision>> pending = new ArrayList<>();
+        for (int j = 0; j < perThread; j++) {
+          if (async) {
+            pending.add(limiter.checkAsync("hot", 1, T).toCompletableFuture());
+          } else {
+            var d = limiter.check("hot", 1, T);
+            allowed.addAndGet(d.allowed() ? 1 : 0);
+            degraded.addAndGet(d.degraded() ? 1 : 0);
           }
-        }));
-      }
-      ts.forEach(Thread::start);
-      for (Thread t : ts) {
-        t.join();
-      }
-      assertThat(errors).isEmpty();
+        }
+        for (var f : pending) {
+          var d = f.join();
+          allowed.addAndGet(d.allowed() ? 1 : 0);
+          degraded.addAndGet(d.degraded() ? 1 : 0);
+        }
+      });
       assertThat(degraded.get()).isZero();
       assertThat(allowed.get()).isEqualTo(capacity(rule));
     }

@@ -97,17 +97,9 @@ class FastPathEquivalenceTest {
       String fast = "fp:" + UUID.randomUUID();
       String shape = "fp:" + UUID.randomUUID();
       String exact = "fp:" + UUID.randomUUID();
-      long t = huge ? Limit.MAX_TIME - (1L << 44) - r.nextLong(1L << 40)
-          : 1_700_000_000_000_000L + r.nextLong(1_000_000_000L);
+      long t = RedisEquivalenceTest.randomStart(r, huge);
       for (int i = 0; i < 150; i++) {
-        int move = r.nextInt(10);
-        if (move < 5) {
-          t += r.nextInt(huge ? 1_000_000_000 : 400);
-        } else if (move < 6) {
-          t -= r.nextInt(huge ? 900_000 : 300);
-        } else if (move < 7) {
-          t += r.nextInt(10_000);
-        }
+        t = RedisEquivalenceTest.randomStep(r, t, huge);
         t = Math.max(0, Math.min(t, Limit.MAX_TIME));
         long cost = r.nextInt(8) == 0 ? 1 + r.nextInt(20) : 1 + r.nextInt(2);
         String[] full = script.fullArgs(t, cost, 60_000);

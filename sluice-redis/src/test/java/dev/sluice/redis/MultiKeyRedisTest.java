@@ -10,6 +10,7 @@ import dev.sluice.Rule;
 import dev.sluice.redis.Servers.Kind;
 import dev.sluice.redis.Servers.OnRedis;
 import dev.sluice.testkit.RedisServers;
+import dev.sluice.testkit.Together;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -59,46 +59,30 @@ class MultiKeyRedisTest {
     long[][] perUser = new long[THREADS][users];
     long[] deniedBy = new long[3];
     List<Long> deniedMicros = new CopyOnWriteArrayList<>();
-    List<Throwable> errors = new CopyOnWriteArrayList<>();
-    CyclicBarrier start = new CyclicBarrier(THREADS);
-    List<Thread> ts = new ArrayList<>();
-    for (int i = 0; i < THREADS; i++) {
-      int thread = i;
-      RedisEngine e = i % 2 == 0 ? a : b;
-      ts.add(new Thread(() -> {
-        try {
-          start.await();
-          for (int j = 0; j < requests; j++) {
-            int u = j % users;
-            List<KeyedCheck> checks = new ArrayList<>(List.of(
-                new KeyedCheck(e.limiter(USER), "u" + thread + "-" + u, 1, orgKey),
-                new KeyedCheck(e.limiter(org), orgKey, 1, orgKey)));
-            if (global != null) {
-              checks.add(KeyedCheck.of(e.limiter(global), "all", 1));
-            }
-            long sent = System.nanoTime();
-            MultiDecision d = e.checkAll(checks, T);
-            assertThat(d.degraded()).isFalse();
-            if (d.allowed()) {
-              admitted.incrementAndGet();
-              perUser[thread][u]++;
-            } else {
-              deniedMicros.add((System.nanoTime() - sent) / 1_000);
-              synchronized (deniedBy) {
-                deniedBy[d.reported()]++;
-              }
-            }
-          }
-        } catch (Throwable x) {
-          errors.add(x);
+    Together.run(THREADS, thread -> {
+      RedisEngine e = thread % 2 == 0 ? a : b;
+      for (int j = 0; j < requests; j++) {
+        int u = j % users;
+        List<KeyedCheck> checks = new ArrayList<>(List.of(
+            new KeyedCheck(e.limiter(USER), "u" + thread + "-" + u, 1, orgKey),
+            new KeyedCheck(e.limiter(org), orgKey, 1, orgKey)));
+        if (global != null) {
+          checks.add(KeyedCheck.of(e.limiter(global), "all", 1));
         }
-      }));
-    }
-    ts.forEach(Thread::start);
-    for (Thread t : ts) {
-      t.join();
-    }
-    assertThat(errors).isEmpty();
+        long sent = System.nanoTime();
+        MultiDecision d = e.checkAll(checks, T);
+        assertThat(d.degraded()).isFalse();
+        if (d.allowed()) {
+          admitted.incrementAndGet();
+          perUser[thread][u]++;
+        } else {
+          deniedMicros.add((System.nanoTime() - sent) / 1_000);
+          synchronized (deniedBy) {
+            deniedBy[d.reported()]++;
+          }
+        }
+      }
+    });
     long[] flat = Arrays.stream(perUser).flatMapToLong(Arrays::stream).toArray();
     return new Run(admitted.get(), flat, deniedBy,
         deniedMicros.stream().mapToLong(Long::longValue).sorted().toArray());

@@ -59,6 +59,25 @@ abstract class RedisEquivalenceTest {
     return l;
   }
 
+  /** A random first timestamp: near today, or near the end of the time range when huge. */
+  static long randomStart(SplittableRandom r, boolean huge) {
+    return huge ? Limit.MAX_TIME - (1L << 44) - r.nextLong(1L << 40)
+        : 1_700_000_000_000_000L + r.nextLong(1_000_000_000L);
+  }
+
+  /** The next timestamp of a random walk: mostly forward, sometimes back, sometimes a jump. */
+  static long randomStep(SplittableRandom r, long t, boolean huge) {
+    int move = r.nextInt(10);
+    if (move < 5) {
+      return t + r.nextInt(huge ? 1_000_000_000 : 400);
+    } else if (move < 6) {
+      return t - r.nextInt(huge ? 900_000 : 300);
+    } else if (move < 7) {
+      return t + r.nextInt(10_000);
+    }
+    return t;
+  }
+
   static Rule randomRule(SplittableRandom r, boolean huge) {
     List<Limit> limits = new ArrayList<>();
     int k = 1 + r.nextInt(3);
@@ -99,21 +118,13 @@ abstract class RedisEquivalenceTest {
         }
         RedisRateLimiter remote = redisEngine.limiter(rule);
         RateLimiter local = memory.limiter(rule);
-        long t = huge ? Limit.MAX_TIME - (1L << 44) - r.nextLong(1L << 40)
-            : 1_700_000_000_000_000L + r.nextLong(1_000_000_000L);
+        long t = randomStart(r, huge);
         long newest = t;
         List<CompletionStage<Decision>> pending = new ArrayList<>();
         List<Decision> expected = new ArrayList<>();
         List<String> steps = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-          int move = r.nextInt(10);
-          if (move < 5) {
-            t += r.nextInt(huge ? 1_000_000_000 : 400);
-          } else if (move < 6) {
-            t -= r.nextInt(huge ? 900_000 : 300);
-          } else if (move < 7) {
-            t += r.nextInt(10_000);
-          }
+          t = randomStep(r, t, huge);
           t = Math.max(Math.min(t, Limit.MAX_TIME), newest - 900_000);
           t = Math.min(t, Limit.MAX_TIME);
           newest = Math.max(newest, t);

@@ -37,16 +37,6 @@ final class RegionalLimiter implements RateLimiter {
   }
 
   @Override
-  public boolean tryAcquire(CharSequence key, long cost, long nowMicros) {
-    return check(key, cost, nowMicros).allowed();
-  }
-
-  @Override
-  public boolean tryAcquire(long key, long cost, long nowMicros) {
-    return check(key, cost, nowMicros).allowed();
-  }
-
-  @Override
   public CompletionStage<Decision> checkAsync(CharSequence key, long cost, long nowMicros) {
     return engine.checkAsync(rule, key, cost, nowMicros);
   }

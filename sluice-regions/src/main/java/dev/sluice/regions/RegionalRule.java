@@ -1,14 +1,11 @@
 package dev.sluice.regions;
 
-import dev.sluice.Algorithm;
 import dev.sluice.Limit;
 import dev.sluice.Rule;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,24 +45,7 @@ final class RegionalRule {
   }
 
   private Rule scale(long allocation) {
-    if (allocation == total) {
-      return rule;
-    }
-    List<Limit> limits = new ArrayList<>();
-    for (Limit l : rule.limits()) {
-      if (l.permits() == 0) {
-        limits.add(l);
-        continue;
-      }
-      long permits = share(l.permits(), allocation);
-      Limit s = Limit.of(l.algorithm(), permits, l.window());
-      if (permits > 0 && (l.algorithm() == Algorithm.TOKEN_BUCKET
-          || l.algorithm() == Algorithm.GCRA)) {
-        s = s.withBurst(Math.max(1, share(l.burst(), allocation)));
-      }
-      limits.add(s);
-    }
-    return new Rule(rule.id(), limits);
+    return allocation == total ? rule : rule.scaled(v -> share(v, allocation));
   }
 
   /** {@code floor(value * allocation / total)} without overflow. */

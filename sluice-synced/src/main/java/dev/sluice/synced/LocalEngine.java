@@ -13,13 +13,13 @@ import dev.sluice.redis.Topology;
 import dev.sluice.redis.link.RedisLink;
 import dev.sluice.redis.link.Rounds;
 import dev.sluice.spi.Checks;
+import dev.sluice.spi.InlineEngine;
 import dev.sluice.spi.MultiKeyChecks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -35,7 +35,7 @@ import org.slf4j.Logger;
  * @param <S> the engine's state of one client under one rule
  */
 abstract class LocalEngine<R extends RuleClients<S>, S extends ClientState>
-    implements RateLimiterEngine {
+    implements InlineEngine {
   /** Most clients in one script call, so that no call keeps Redis busy for long. */
   static final int BATCH = 256;
 
@@ -177,18 +177,6 @@ abstract class LocalEngine<R extends RuleClients<S>, S extends ClientState>
       }
       // A state was dropped by eviction while we resolved it: resolve again.
     }
-  }
-
-  /** As {@link #checkAll}, now by this engine's time source; completes before it returns. */
-  @Override
-  public CompletionStage<MultiDecision> checkAllAsync(List<KeyedCheck> checks) {
-    return MultiKeyChecks.decidedInline(this, checks);
-  }
-
-  /** True: every decision is made in the calling thread, on this instance's states, no I/O. */
-  @Override
-  public boolean decidesInline() {
-    return true;
   }
 
   @Override

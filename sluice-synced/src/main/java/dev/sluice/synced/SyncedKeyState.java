@@ -1,6 +1,7 @@
 package dev.sluice.synced;
 
 import dev.sluice.Decision;
+import dev.sluice.spi.SlidingWindowCounter;
 
 /**
  * One client's view of the cluster under one rule: per limit, what the other instances had
@@ -241,21 +242,7 @@ final class SyncedKeyState extends ClientState {
     if (!sliding[i]) {
       return s + w;
     }
-    long prev = a[i * F + V_PREV];
-    long spare = p - cur - c;
-    if (spare >= 0 && prev > 0) {
-      long at = w - Math.floorDiv(spare * w, prev);
-      if (at < w) {
-        return s + at;
-      }
-    }
-    if (cur == 0) {
-      return s + w;
-    }
-    if (cur > p) {
-      return s + 2 * w;
-    }
-    return s + w + Math.max(0, w - Math.floorDiv((p - c) * w, cur));
+    return SlidingWindowCounter.allowedAt(s, w, p, cur, a[i * F + V_PREV], c);
   }
 
   /** Describes the decision {@link #decide} just made, per "Several limits" in the docs. */

@@ -321,6 +321,36 @@ public final class RlsBenchmarks {
    * Closed loop: {@link #window} calls in flight, each answered call replaced by a new one at
    * once, for {@code secs} seconds; throughput counts the calls answered within the time.
    */
+  /**
+   * One call's answer, counted the same way by the closed-loop and the paced generator: a
+   * response whose overall code is not OK, or an error, after which {@link #failed} ends the call.
+   */
+  private abstract static class Answer implements StreamObserver<RateLimitResponse> {
+    private final AtomicLong errors;
+    private final AtomicLong notOk;
+
+    Answer(AtomicLong errors, AtomicLong notOk) {
+      this.errors = errors;
+      this.notOk = notOk;
+    }
+
+    @Override
+    public void onNext(RateLimitResponse value) {
+      if (value.getOverallCode() != Code.OK) {
+        notOk.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      errors.incrementAndGet();
+      failed();
+    }
+
+    /** The call failed: it is over, without a sample. */
+    abstract void failed();
+  }
+
   private Result saturate(Target target, int secs) throws InterruptedException {
     Samples samples = new Samples();
     AtomicLong answered = new AtomicLong();
@@ -330,11 +360,12 @@ public final class RlsBenchmarks {
     CpuClock cpu = new CpuClock();
     long start = System.nanoTime();
     long end = start + TimeUnit.SECONDS.toNanos(secs);
-    final class Slot implements StreamObserver<RateLimitResponse> {
+    final class Slot extends Answer {
       final RateLimitServiceGrpc.RateLimitServiceStub stub;
       long sent;
 
       Slot(RateLimitServiceGrpc.RateLimitServiceStub stub) {
+        super(errors, notOk);
         this.stub = stub;
       }
 
@@ -344,15 +375,7 @@ public final class RlsBenchmarks {
       }
 
       @Override
-      public void onNext(RateLimitResponse value) {
-        if (value.getOverallCode() != Code.OK) {
-          notOk.incrementAndGet();
-        }
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        errors.incrementAndGet();
+      void failed() {
         done.countDown();
       }
 
@@ -408,17 +431,9 @@ public final class RlsBenchmarks {
           long scheduled = due;
           inFlight.incrementAndGet();
           target.stubs[(int) (i % channels)].shouldRateLimit(target.anyRequest(),
-              new StreamObserver<>() {
+              new Answer(errors, notOk) {
                 @Override
-                public void onNext(RateLimitResponse value) {
-                  if (value.getOverallCode() != Code.OK) {
-                    notOk.incrementAndGet();
-                  }
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                  errors.incrementAndGet();
+                void failed() {
                   inFlight.decrementAndGet();
                 }
 

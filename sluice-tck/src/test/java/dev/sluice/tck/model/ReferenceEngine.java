@@ -3,18 +3,16 @@ package dev.sluice.tck.model;
 import dev.sluice.Decision;
 import dev.sluice.Limit;
 import dev.sluice.RateLimiter;
-import dev.sluice.RateLimiterEngine;
 import dev.sluice.Rule;
 import dev.sluice.TimeSource;
 import dev.sluice.KeyedCheck;
 import dev.sluice.MultiDecision;
+import dev.sluice.spi.InlineEngine;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * never evicts; validates arguments like every engine must. Thread-safe: every decision, single
  * or multi-key, holds one engine-wide lock, which makes multi-key checks atomic the obvious way.
  */
-public final class ReferenceEngine implements RateLimiterEngine {
+public final class ReferenceEngine implements InlineEngine {
   private final TimeSource timeSource;
   private final Map<Rule, RuleModel> rules = new ConcurrentHashMap<>();
   private final Object lock = new Object();
@@ -84,20 +82,6 @@ public final class ReferenceEngine implements RateLimiterEngine {
   }
 
   @Override
-  public CompletionStage<MultiDecision> checkAllAsync(List<KeyedCheck> checks) {
-    try {
-      return CompletableFuture.completedFuture(checkAll(checks, timeSource.nowMicros()));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  @Override
-  public boolean decidesInline() {
-    return true;
-  }
-
-  @Override
   public TimeSource timeSource() {
     return timeSource;
   }
@@ -125,16 +109,6 @@ public final class ReferenceEngine implements RateLimiterEngine {
     @Override
     public Decision check(long key, long cost, long nowMicros) {
       return check(String.valueOf(key), cost, nowMicros);
-    }
-
-    @Override
-    public boolean tryAcquire(CharSequence key, long cost, long nowMicros) {
-      return check(key, cost, nowMicros).allowed();
-    }
-
-    @Override
-    public boolean tryAcquire(long key, long cost, long nowMicros) {
-      return check(key, cost, nowMicros).allowed();
     }
 
     private Decision check(String key, long cost, long nowMicros) {
