@@ -90,8 +90,8 @@ final class RateLimitedInterceptor implements MethodInterceptor {
     return fallback(spec.fallback(), type, method, target, call.getArguments(), denied);
   }
 
-  private ClientIdentity identity(Pipeline pipeline, RateLimited spec, Method method, Object[] args, Object target,
-      Object request) {
+  private ClientIdentity identity(Pipeline pipeline, RateLimited spec, Method method,
+      Object[] args, Object target, Object request) {
     if (spec.key().isEmpty()) {
       if (request == null) {
         throw new IllegalStateException("@RateLimited on " + method + " outside a servlet "

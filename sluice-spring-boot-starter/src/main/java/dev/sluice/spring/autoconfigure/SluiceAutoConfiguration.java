@@ -44,9 +44,7 @@ import org.springframework.web.servlet.ModelAndView;
  * Micrometer registry, an engine health contributor and the {@code sluice} Actuator endpoint.
  * An application that defines its own {@link Pipeline} bean keeps it.
  */
-@AutoConfiguration(afterName = {
-    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-    "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration"})
+@AutoConfiguration
 @EnableConfigurationProperties(SluiceProperties.class)
 @Import(SluiceAutoConfiguration.ProxyCreator.class)
 public class SluiceAutoConfiguration {
