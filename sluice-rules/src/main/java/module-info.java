@@ -13,6 +13,7 @@ module dev.sluice.rules {
   exports dev.sluice.rules.config;
   exports dev.sluice.rules.decide;
   exports dev.sluice.rules.identity;
+  exports dev.sluice.rules.response;
   exports dev.sluice.rules.store;
 
   uses dev.sluice.spi.EngineProvider;
