@@ -3,6 +3,7 @@ package dev.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.testkit.TestHttp.Answer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -67,7 +68,7 @@ class ClientHangUpTest {
       b.delayMillis = 0;
       java.util.Map<String, Integer> served = new java.util.HashMap<>();
       for (int i = 0; i < 20; i++) {
-        TestGateway.Res r = g.get("/work");
+        Answer r = g.get("/work");
         assertThat(r.status()).isEqualTo(200);
         served.merge(r.header("X-Upstream"), 1, Integer::sum);
       }

@@ -3,6 +3,7 @@ package dev.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.testkit.TestHttp.Answer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class GatewayHealthTest {
       AtomicBoolean run = new AtomicBoolean(true);
       Runnable load = () -> {
         while (run.get()) {
-          TestGateway.Res r = g.get("/work");
+          Answer r = g.get("/work");
           statuses.add(r.status());
           if (r.status() == 200) {
             served.merge(r.header("X-Upstream"), 1, Integer::sum);
@@ -188,7 +189,7 @@ class GatewayHealthTest {
             && g.metric(healthy(g, a, "refuses")) == 0.0);
         assertThat(g.get("/panic/x").status()).isEqualTo(200);
         assertThat(g.metrics()).contains("sluice_gateway_panic_total{upstream=\"panics\"} 1.0");
-        TestGateway.Res r = g.get("/refuse/x");
+        Answer r = g.get("/refuse/x");
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.json().get("detail").asText()).contains("no healthy host");
       }

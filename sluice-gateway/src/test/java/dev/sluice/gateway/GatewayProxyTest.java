@@ -3,6 +3,7 @@ package dev.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -70,7 +71,7 @@ class GatewayProxyTest {
   @Test
   void forwardsAllowedRequests_withTheServicesRateLimitHeaders_andAnswers429WhenDenied() {
     int before = api.hits.get();
-    TestGateway.Res first = gw.get("/limited/x", "X-API-Key", "k-429");
+    Answer first = gw.get("/limited/x", "X-API-Key", "k-429");
     assertThat(first.status()).isEqualTo(200);
     assertThat(first.json().get("id").asText()).isEqualTo("api");
     assertThat(first.header("X-RateLimit-Limit")).isEqualTo("2");
@@ -80,7 +81,7 @@ class GatewayProxyTest {
     assertThat(first.header("RateLimit")).startsWith("\"limited.0\";r=1;t=");
     assertThat(gw.get("/limited/x", "X-API-Key", "k-429").status()).isEqualTo(200);
 
-    TestGateway.Res denied = gw.get("/limited/x", "X-API-Key", "k-429");
+    Answer denied = gw.get("/limited/x", "X-API-Key", "k-429");
     assertThat(denied.status()).isEqualTo(429);
     assertThat(denied.header("Content-Type")).isEqualTo("application/problem+json");
     assertThat(denied.header("Retry-After")).isNotNull();
@@ -114,7 +115,7 @@ class GatewayProxyTest {
           routes: [{match: {path: "/only/**"}, upstream: api}]
           upstreams: {api: {hosts: [{url: "%s"}]}}
         """.formatted(api.url()), "rules: []\n")) {
-      TestGateway.Res r = g.get("/elsewhere");
+      Answer r = g.get("/elsewhere");
       assertThat(r.status()).isEqualTo(404);
       assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
       assertThat(r.json().get("detail").asText()).contains("GET /elsewhere");
@@ -180,7 +181,7 @@ class GatewayProxyTest {
 
   @Test
   void unreachableUpstream_is502Problem() {
-    TestGateway.Res r = gw.get("/dead/x");
+    Answer r = gw.get("/dead/x");
     assertThat(r.status()).isEqualTo(502);
     assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
     assertThat(r.json().get("detail").asText()).contains("dead");
@@ -190,7 +191,7 @@ class GatewayProxyTest {
   void routeTimeout_is504Problem() {
     api.delayMillis = 1000;
     try {
-      TestGateway.Res r = gw.get("/slow/x");
+      Answer r = gw.get("/slow/x");
       assertThat(r.status()).isEqualTo(504);
       assertThat(r.json().get("detail").asText()).contains("200 ms");
     } finally {

@@ -3,6 +3,7 @@ package dev.sluice.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +62,7 @@ class CheckTest {
   @Test
   void checkById_allowsThenDenies_with429AndHeaders() {
     String body = "{\"client_id\":\"user123\",\"rule_id\":\"by_id\"}";
-    TestServer.Res a = s.check(body);
+    Answer a = s.check(body);
     assertThat(a.status()).isEqualTo(200);
     JsonNode j = a.json();
     assertThat(j.get("allowed").asBoolean()).isTrue();
@@ -77,7 +78,7 @@ class CheckTest {
     assertThat(a.header("Retry-After")).isNull();
 
     assertThat(s.check(body).status()).isEqualTo(200);
-    TestServer.Res denied = s.check(body);
+    Answer denied = s.check(body);
     assertThat(denied.status()).isEqualTo(429);
     assertThat(denied.json().get("allowed").asBoolean()).isFalse();
     assertThat(denied.json().get("remaining").asLong()).isZero();
@@ -96,23 +97,23 @@ class CheckTest {
 
   @Test
   void checkByAttributes_matchesByPathMethodHeadersAndPriority() {
-    TestServer.Res login = s.check("{\"method\":\"POST\",\"path\":\"/api/auth/login\","
+    Answer login = s.check("{\"method\":\"POST\",\"path\":\"/api/auth/login\","
         + "\"client_ip\":\"198.51.100.1\"}");
     assertThat(login.json().get("rule_id").asText()).isEqualTo("login");
     // Same path with GET: the login rule is for POST only; the general api rule matches.
-    TestServer.Res get = s.check("{\"method\":\"GET\",\"path\":\"/api/auth/login\","
+    Answer get = s.check("{\"method\":\"GET\",\"path\":\"/api/auth/login\","
         + "\"client_ip\":\"198.51.100.1\"}");
     assertThat(get.json().get("rule_id").asText()).isEqualTo("api");
     // A header condition and a higher priority win over the general rule.
-    TestServer.Res free = s.check("{\"method\":\"GET\",\"path\":\"/api/items?page=2\","
+    Answer free = s.check("{\"method\":\"GET\",\"path\":\"/api/items?page=2\","
         + "\"headers\":{\"X-Plan\":\"free\"},\"client_ip\":\"198.51.100.1\"}");
     assertThat(free.json().get("rule_id").asText()).isEqualTo("free_tier");
     // '*' stays within one segment.
-    TestServer.Res deep = s.check("{\"method\":\"GET\",\"path\":\"/api/items/7\","
+    Answer deep = s.check("{\"method\":\"GET\",\"path\":\"/api/items/7\","
         + "\"headers\":{\"X-Plan\":\"free\"},\"client_ip\":\"198.51.100.1\"}");
     assertThat(deep.json().get("rule_id").asText()).isEqualTo("api");
     // No rule: allowed, and says so.
-    TestServer.Res none = s.check("{\"method\":\"GET\",\"path\":\"/health/other\"}");
+    Answer none = s.check("{\"method\":\"GET\",\"path\":\"/health/other\"}");
     assertThat(none.status()).isEqualTo(200);
     assertThat(none.json().get("allowed").asBoolean()).isTrue();
     assertThat(none.json().get("limited").asBoolean()).isFalse();
@@ -123,20 +124,20 @@ class CheckTest {
   @Test
   void ruleWithSeveralLimits_reportsTheTightest_andDeniesWhenAnyIsExhausted() {
     String body = "{\"method\":\"GET\",\"path\":\"/api/x\",\"client_ip\":\"203.0.113.50\"}";
-    TestServer.Res a = s.check(body);
+    Answer a = s.check(body);
     assertThat(a.header("X-RateLimit-Limit")).isEqualTo("3");
     assertThat(a.header("RateLimit-Policy"))
         .isEqualTo("\"api.0\";q=3;w=3600, \"api.1\";q=100;w=86400");
     s.check(body);
     s.check(body);
-    TestServer.Res d = s.check(body);
+    Answer d = s.check(body);
     assertThat(d.status()).isEqualTo(429);
     assertThat(d.json().get("limit_index").asInt()).isZero();
   }
 
   @Test
   void blockRule_deniesWithoutRetryAfter() {
-    TestServer.Res d = s.check("{\"method\":\"GET\",\"path\":\"/blocked\"}");
+    Answer d = s.check("{\"method\":\"GET\",\"path\":\"/blocked\"}");
     assertThat(d.status()).isEqualTo(429);
     assertThat(d.header("Retry-After")).isNull();
     assertThat(d.json().get("retry_after").isNull()).isTrue();
@@ -149,7 +150,7 @@ class CheckTest {
     String body = "{\"method\":\"GET\",\"path\":\"/export/all\",\"client_ip\":\"192.0.2.9\"}";
     assertThat(s.check(body).status()).isEqualTo(200);
     for (int i = 0; i < 3; i++) {
-      TestServer.Res r = s.check(body);
+      Answer r = s.check(body);
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.json().get("allowed").asBoolean()).isTrue();
       assertThat(r.json().get("shadow_denied").asBoolean()).isTrue();
@@ -171,21 +172,21 @@ class CheckTest {
     for (int i = 0; i < 3; i++) {
       assertThat(s.check(alice).status()).isEqualTo(200);
     }
-    TestServer.Res aliceOut = s.check(alice);
+    Answer aliceOut = s.check(alice);
     assertThat(aliceOut.status()).isEqualTo(429);
     assertThat(aliceOut.json().get("limit_index").asInt()).isZero(); // the user limit
-    TestServer.Res bob1 = s.check(bob);
+    Answer bob1 = s.check(bob);
     assertThat(bob1.status()).isEqualTo(200);
     assertThat(bob1.json().get("remaining").asLong()).isZero(); // org: 4th of 4
-    TestServer.Res bob2 = s.check(bob);
+    Answer bob2 = s.check(bob);
     assertThat(bob2.status()).isEqualTo(429);
     assertThat(bob2.json().get("limit_index").asInt()).isEqualTo(1); // the org limit
     // Bob's denial consumed nothing: his user limit still has 2 left, which shows once the
     // org limit is not the tightest; another org is untouched.
-    TestServer.Res c = s.check(carol);
+    Answer c = s.check(carol);
     assertThat(c.status()).isEqualTo(200);
     // Global: 100 minus the 3 (alice) + 1 (bob) + 1 (carol) admitted; denials took nothing.
-    TestServer.Res batch = s.post("/rate-limit/check/batch", "{\"checks\":[" + carol + ","
+    Answer batch = s.post("/rate-limit/check/batch", "{\"checks\":[" + carol + ","
         + carol + "]}");
     JsonNode results = batch.json().get("results");
     assertThat(results.get(0).get("allowed").asBoolean()).isTrue();
@@ -195,7 +196,7 @@ class CheckTest {
 
   @Test
   void batch_answersInOrder_withPerItemErrors() {
-    TestServer.Res r = s.post("/rate-limit/check/batch", """
+    Answer r = s.post("/rate-limit/check/batch", """
         {"checks": [
           {"client_id": "b1", "rule_id": "login"},
           {"client_id": "b1", "rule_id": "login"},
@@ -235,18 +236,18 @@ class CheckTest {
         {"{\"client_id\":\"u\",\"rule_id\":\"by_id\"} trailing", "$"},
     };
     for (String[] c : cases) {
-      TestServer.Res r = s.check(c[0]);
+      Answer r = s.check(c[0]);
       assertThat(r.status()).as(c[0]).isEqualTo(400);
       assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
       assertThat(r.json().get("errors").get(0).get("path").asText()).as(c[0]).isEqualTo(c[1]);
       assertThat(r.text()).doesNotContain("Exception").doesNotContain("\tat ");
     }
-    TestServer.Res unknown = s.check("{\"client_id\":\"u\",\"rule_id\":\"ghost\"}");
+    Answer unknown = s.check("{\"client_id\":\"u\",\"rule_id\":\"ghost\"}");
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.json().get("detail").asText()).contains("ghost");
-    TestServer.Res huge = s.check("{\"client_id\":\"" + "x".repeat(2 << 20) + "\"}");
+    Answer huge = s.check("{\"client_id\":\"" + "x".repeat(2 << 20) + "\"}");
     assertThat(huge.status()).isEqualTo(413);
-    TestServer.Res deep = s.check("[".repeat(5000));
+    Answer deep = s.check("[".repeat(5000));
     assertThat(deep.status()).isEqualTo(400);
     assertThat(s.get("/rate-limit/check").status()).isEqualTo(405);
   }
@@ -254,7 +255,7 @@ class CheckTest {
   @Test
   void healthReadinessAndMetrics() {
     assertThat(s.get("/healthz").status()).isEqualTo(200);
-    TestServer.Res ready = s.get("/readyz");
+    Answer ready = s.get("/readyz");
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().get("ready").asBoolean()).isTrue();
     s.check("{\"client_id\":\"m\",\"rule_id\":\"login\"}");
