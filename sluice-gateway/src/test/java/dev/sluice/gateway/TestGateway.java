@@ -54,6 +54,21 @@ final class TestGateway implements AutoCloseable {
         Duration.ofSeconds(20), headers);
   }
 
+  /**
+   * A gateway sending every path to upstream {@code api} over hosts {@code a} and {@code b}, with
+   * no rules; {@code upstreamKeys} are the upstream's other keys as YAML ({@code lb},
+   * {@code health-check}, {@code outlier}, ...).
+   */
+  static TestGateway twoHosts(Path dir, TestUpstream a, TestUpstream b, String upstreamKeys) {
+    return start(dir, """
+        gateway:
+          routes: [{match: {path: "/**"}, upstream: api}]
+          upstreams:
+            api:
+              hosts: [{url: "%s"}, {url: "%s"}]
+        """.formatted(a.url(), b.url()) + upstreamKeys.indent(6), "rules: []\n");
+  }
+
   /** The gateway's listening port. */
   int port() {
     return gateway.port();
