@@ -9,6 +9,7 @@
 #   run WRK_ARGUMENT...     # one wrk run, its summary lines printed
 #   nginx_temp_paths DIR    # nginx's temp path directives, all under DIR
 #   nginx_check_conf DIR LISTEN [HTTP_DIRECTIVE...]
+#   nginx_one_worker_head DIR
 #
 # bench_workdir sources bin/mvn-env (JAVA_HOME), sets jar (SLUICE_JAR, to measure another build,
 # else the assembled sluice-cli/target/sluice.jar) and work (a new /tmp/NAME.XXXXXX, removed on
@@ -50,6 +51,21 @@ nginx_temp_paths() {  # dir
   printf '  client_body_temp_path %s/body;\n  proxy_temp_path %s/proxy;\n' "$d" "$d"
   printf '  fastcgi_temp_path %s/fastcgi;\n  uwsgi_temp_path %s/uwsgi;\n' "$d" "$d"
   printf '  scgi_temp_path %s/scgi;\n' "$d"
+}
+
+# The start of a one-worker nginx config (logs, pid and temp files under DIR, keep-alive
+# connections that last), up to the open http block the caller fills and closes.
+nginx_one_worker_head() {  # dir
+  cat <<NGINX
+worker_processes 1;
+error_log $1/error.log warn;
+pid $1/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+$(nginx_temp_paths "$1")
+NGINX
 }
 
 # nginx as the check endpoint's peer: limit_req keyed per client (X-Client-Id), then a constant

@@ -22,14 +22,7 @@ wrk_pin=(taskset -c 0)
 tls="$work/tls"
 mkdir -p "$work/upstream" "$work/proxy"
 cat > "$work/upstream.conf" <<NGINX
-worker_processes 1;
-error_log $work/upstream/error.log warn;
-pid $work/upstream/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-$(nginx_temp_paths "$work/upstream")
+$(nginx_one_worker_head "$work/upstream")
   server {
     listen 127.0.0.1:18191 ssl;
     ssl_certificate $tls/tls.crt;
@@ -39,14 +32,7 @@ $(nginx_temp_paths "$work/upstream")
 }
 NGINX
 cat > "$work/proxy.conf" <<NGINX
-worker_processes 1;
-error_log $work/proxy/error.log warn;
-pid $work/proxy/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-$(nginx_temp_paths "$work/proxy")
+$(nginx_one_worker_head "$work/proxy")
   limit_req_zone \$binary_remote_addr zone=perip:10m rate=1000000r/s;
   upstream up {
     server 127.0.0.1:18191;
