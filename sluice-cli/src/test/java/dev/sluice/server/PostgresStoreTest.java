@@ -32,6 +32,7 @@ class PostgresStoreTest {
     jdbcUrl = Postgres.freshDatabase();
   }
 
+  /** The {@code rules} section of a store in the database at {@code url}, polled every 100 ms. */
   static String config(String url) {
     return """
         rules:

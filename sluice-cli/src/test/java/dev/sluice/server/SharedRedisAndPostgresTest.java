@@ -48,14 +48,7 @@ class SharedRedisAndPostgresTest {
           uri: %s
           command-timeout: 200ms
           failure-policy: local
-        rules:
-          store: postgres
-          postgres:
-            url: %s
-            user: postgres
-            password: postgres
-            poll-interval: 100ms
-        """.formatted(redis.uri(), jdbcUrl);
+        """.formatted(redis.uri()) + PostgresStoreTest.config(jdbcUrl);
   }
 
   private static String check(String client) {
