@@ -115,10 +115,7 @@ class GatewayProxyTest {
           routes: [{match: {path: "/only/**"}, upstream: api}]
           upstreams: {api: {hosts: [{url: "%s"}]}}
         """.formatted(api.url()), "rules: []\n")) {
-      Answer r = g.get("/elsewhere");
-      assertThat(r.status()).isEqualTo(404);
-      assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
-      assertThat(r.json().get("detail").asText()).contains("GET /elsewhere");
+      assertProblem(g.get("/elsewhere"), 404, "GET /elsewhere");
     }
   }
 
@@ -181,10 +178,14 @@ class GatewayProxyTest {
 
   @Test
   void unreachableUpstream_is502Problem() {
-    Answer r = gw.get("/dead/x");
-    assertThat(r.status()).isEqualTo(502);
+    assertProblem(gw.get("/dead/x"), 502, "dead");
+  }
+
+  /** An RFC 9457 problem answer with {@code status} whose detail contains {@code detail}. */
+  private static void assertProblem(Answer r, int status, String detail) {
+    assertThat(r.status()).isEqualTo(status);
     assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(r.json().get("detail").asText()).contains("dead");
+    assertThat(r.json().get("detail").asText()).contains(detail);
   }
 
   @Test
