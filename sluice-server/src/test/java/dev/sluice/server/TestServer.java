@@ -1,6 +1,8 @@
 package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.rules.config.ConfigException;
 import dev.sluice.server.config.ServerConfig;
 import dev.sluice.testkit.TestHttp;
 import dev.sluice.testkit.TestHttp.Answer;
@@ -11,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * A real server on a free loopback port, configured from YAML text written to a temporary
@@ -40,6 +43,18 @@ final class TestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Validates {@code yaml} as a configuration file in {@code dir} would be, beside an empty rules
+   * file.
+   *
+   * @throws ConfigException naming every wrong key
+   */
+  static ServerConfig parse(Path dir, String yaml, Function<String, String> env)
+      throws IOException {
+    Files.writeString(dir.resolve("rules.yaml"), "rules: []\n");
+    return ServerConfig.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml), dir, env);
   }
 
   static TestServer start(Path dir, String rulesYaml) {
