@@ -162,23 +162,11 @@ class RulesApiTest {
 
   @Test
   void bounds_giveClear4xx_neverA500() {
-    StringBuilder big = new StringBuilder("{\"rules\":[");
-    for (int i = 0; i < 300; i++) {
-      big.append(i > 0 ? "," : "").append("{\"id\":\"r").append(i)
-          .append("\",\"limits\":[{\"window\":\"1s\",\"max\":1}]}");
-    }
-    big.append("]}");
-    Answer tooBig = s.put("/rate-limits/rules", big.toString(), AUTH);
+    Answer tooBig = s.put("/rate-limits/rules", rules(300), AUTH);
     assertThat(tooBig.status()).isEqualTo(413);
     assertThat(tooBig.json().get("status").asInt()).isEqualTo(413);
 
-    StringBuilder many = new StringBuilder("{\"rules\":[");
-    for (int i = 0; i < 6; i++) {
-      many.append(i > 0 ? "," : "").append("{\"id\":\"r").append(i)
-          .append("\",\"limits\":[{\"window\":\"1s\",\"max\":1}]}");
-    }
-    many.append("]}");
-    Answer tooMany = s.put("/rate-limits/rules", many.toString(), AUTH);
+    Answer tooMany = s.put("/rate-limits/rules", rules(6), AUTH);
     assertThat(tooMany.status()).isEqualTo(400);
     assertThat(tooMany.text()).contains("exceed the maximum of 5");
 
@@ -199,5 +187,15 @@ class RulesApiTest {
     Answer nowhere = s.get("/nowhere");
     assertThat(nowhere.status()).isEqualTo(404);
     assertThat(nowhere.header("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  /** A rules document of {@code n} rules {@code r0}, {@code r1}, ..., each of 1 a second. */
+  private static String rules(int n) {
+    StringBuilder b = new StringBuilder("{\"rules\":[");
+    for (int i = 0; i < n; i++) {
+      b.append(i > 0 ? "," : "").append("{\"id\":\"r").append(i)
+          .append("\",\"limits\":[{\"window\":\"1s\",\"max\":1}]}");
+    }
+    return b.append("]}").toString();
   }
 }
