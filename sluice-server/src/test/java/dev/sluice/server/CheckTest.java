@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Checks over real HTTP: by id and by request attributes, matching, headers and 429s, shadow
@@ -95,24 +97,23 @@ class CheckTest {
         .status()).isEqualTo(429);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      POST login: the login rule                   | POST | /api/auth/login   |      | login
+      GET login: the login rule is for POST only   | GET  | /api/auth/login   |      | api
+      a header condition and a higher priority win | GET  | /api/items?page=2 | free | free_tier
+      a star stays within one segment              | GET  | /api/items/7      | free | api
+      """)
+  void checkByAttributes_matchesByPathMethodHeadersAndPriority(String why, String method,
+      String path, String plan, String rule) {
+    String headers = plan == null ? "" : "\"headers\":{\"X-Plan\":\"" + plan + "\"},";
+    Answer r = s.check("{\"method\":\"" + method + "\",\"path\":\"" + path + "\"," + headers
+        + "\"client_ip\":\"198.51.100.1\"}");
+    assertThat(r.json().get("rule_id").asText()).as(why).isEqualTo(rule);
+  }
+
   @Test
-  void checkByAttributes_matchesByPathMethodHeadersAndPriority() {
-    Answer login = s.check("{\"method\":\"POST\",\"path\":\"/api/auth/login\","
-        + "\"client_ip\":\"198.51.100.1\"}");
-    assertThat(login.json().get("rule_id").asText()).isEqualTo("login");
-    // Same path with GET: the login rule is for POST only; the general api rule matches.
-    Answer get = s.check("{\"method\":\"GET\",\"path\":\"/api/auth/login\","
-        + "\"client_ip\":\"198.51.100.1\"}");
-    assertThat(get.json().get("rule_id").asText()).isEqualTo("api");
-    // A header condition and a higher priority win over the general rule.
-    Answer free = s.check("{\"method\":\"GET\",\"path\":\"/api/items?page=2\","
-        + "\"headers\":{\"X-Plan\":\"free\"},\"client_ip\":\"198.51.100.1\"}");
-    assertThat(free.json().get("rule_id").asText()).isEqualTo("free_tier");
-    // '*' stays within one segment.
-    Answer deep = s.check("{\"method\":\"GET\",\"path\":\"/api/items/7\","
-        + "\"headers\":{\"X-Plan\":\"free\"},\"client_ip\":\"198.51.100.1\"}");
-    assertThat(deep.json().get("rule_id").asText()).isEqualTo("api");
-    // No rule: allowed, and says so.
+  void checkByAttributes_noRuleMatching_isAllowedAndSaysSo() {
     Answer none = s.check("{\"method\":\"GET\",\"path\":\"/health/other\"}");
     assertThat(none.status()).isEqualTo(200);
     assertThat(none.json().get("allowed").asBoolean()).isTrue();
