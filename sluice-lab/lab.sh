@@ -361,6 +361,16 @@ current_master() { # sentinel: the Redis host the sentinels name as master now
   done
   echo redis
 }
+cut_off() { # namespace, addresses ("a, b"), duration ms: drops its traffic with them both ways
+  ip netns exec "$1" nft -f - <<EOF
+table inet sluicelab {
+  chain out { type filter hook output priority 0; ip daddr { $2 } drop; }
+  chain in { type filter hook input priority 0; ip saddr { $2 } drop; }
+}
+EOF
+  sleep "$(awk "BEGIN{print $3/1000}")"
+  ip netns exec "$1" nft delete table inet sluicelab
+}
 inject() { # run dir, kind, target, duration ms; appends "start_ms end_ms kind target" to faults.log
   local dir="$1" kind="$2" target="$3" ms="$4" start end ns pid h
   # On a Sentinel group a fault on "the Redis" hits the master of the moment; on a Cluster, a
@@ -383,14 +393,7 @@ inject() { # run dir, kind, target, duration ms; appends "start_ms end_ms kind t
           [ "$h" = "$own" ] || cut="$cut${cut:+, }$(redis_host_addr "$h")"
         done
       fi
-      ip netns exec "$ns" nft -f - <<EOF
-table inet sluicelab {
-  chain out { type filter hook output priority 0; ip daddr { $cut } drop; }
-  chain in { type filter hook input priority 0; ip saddr { $cut } drop; }
-}
-EOF
-      sleep "$(awk "BEGIN{print $ms/1000}")"
-      ip netns exec "$ns" nft delete table inet sluicelab ;;
+      cut_off "$ns" "$cut" "$ms" ;;
     slow-link)
       # netem's delay and loss where the kernel has it; else a 1 Mbit/s token bucket (queueing
       # delay up to 200 ms, then drops) and 10 % random loss both ways with nft.
@@ -415,14 +418,7 @@ EOF
       for h in $(redis_hosts); do
         [ "$h" = "$target" ] || others="$others${others:+, }$(redis_host_addr "$h")"
       done
-      ip netns exec "$ns" nft -f - <<EOF
-table inet sluicelab {
-  chain out { type filter hook output priority 0; ip daddr { $others } drop; }
-  chain in { type filter hook input priority 0; ip saddr { $others } drop; }
-}
-EOF
-      sleep "$(awk "BEGIN{print $ms/1000}")"
-      ip netns exec "$ns" nft delete table inet sluicelab ;;
+      cut_off "$ns" "$others" "$ms" ;;
     pause-instance|pause-redis)
       pid=$(cat "$dir/pids/$target")
       own "$pid" "$ns" || return 0

@@ -11,15 +11,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 secs="${1:-10}"
-source "$root/bin/mvn-env"
-jar="${SLUICE_JAR:-$root/sluice-cli/target/sluice.jar}"  # SLUICE_JAR: another build, to compare two
-work="$(mktemp -d /tmp/sluice-gw-bench.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-}
-trap cleanup EXIT
+source "$root/sluice-frontend/bench/bench-env.sh"
+bench_workdir sluice-gw-bench
+wrk_pin=(taskset -c 0)
 
 sed "s#@WORK@#$work/upstream#g" "$here/nginx-upstream.conf" > "$work/upstream.conf"
 sed "s#@WORK@#$work/proxy#g" "$here/nginx-proxy.conf" > "$work/proxy.conf"
@@ -33,15 +27,9 @@ taskset -c 1 "$JAVA_HOME/bin/java" -Xms256m -Xmx256m -jar "$jar" gateway \
   --config "$work/gateway.yaml" > "$work/gateway.log" 2>&1 &
 pids+=($!)
 for port in 18091 18092 18093; do
-  for _ in $(seq 1 150); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/" && break || sleep 0.2
-  done
+  await_http "http://127.0.0.1:$port/"
 done
 
-run() {
-  echo "== $*"
-  taskset -c 0 wrk --latency "$@" | grep -E "Requests/sec|Latency |50%|90%|99%|requests in|Non-2xx|Socket"
-}
 echo "### $(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "### cpu pressure: $(head -1 /proc/pressure/cpu 2>/dev/null || echo n/a)"
 # Warm the JIT (and nginx's caches).

@@ -14,30 +14,15 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 secs="${1:-10}"
-source "$root/bin/mvn-env" > /dev/null
-jar="${SLUICE_JAR:-$root/sluice-cli/target/sluice.jar}"
-work="$(mktemp -d /tmp/sluice-gw-tls-bench.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$root/sluice-frontend/bench/bench-env.sh"
+bench_workdir sluice-gw-tls-bench
+wrk_pin=(taskset -c 0)
 
 "$root/sluice-server/bench/tls-certs.sh" "$work/tls"
 tls="$work/tls"
 mkdir -p "$work/upstream" "$work/proxy"
-common="access_log off; keepalive_requests 1000000;
-  client_body_temp_path @W@/body; proxy_temp_path @W@/proxy; fastcgi_temp_path @W@/fastcgi;
-  uwsgi_temp_path @W@/uwsgi; scgi_temp_path @W@/scgi;"
 cat > "$work/upstream.conf" <<NGINX
-worker_processes 1;
-error_log $work/upstream/error.log warn;
-pid $work/upstream/nginx.pid;
-events { worker_connections 4096; }
-http {
-  ${common//@W@/$work/upstream}
+$(nginx_one_worker_head "$work/upstream")
   server {
     listen 127.0.0.1:18191 ssl;
     ssl_certificate $tls/tls.crt;
@@ -47,12 +32,7 @@ http {
 }
 NGINX
 cat > "$work/proxy.conf" <<NGINX
-worker_processes 1;
-error_log $work/proxy/error.log warn;
-pid $work/proxy/nginx.pid;
-events { worker_connections 4096; }
-http {
-  ${common//@W@/$work/proxy}
+$(nginx_one_worker_head "$work/proxy")
   limit_req_zone \$binary_remote_addr zone=perip:10m rate=1000000r/s;
   upstream up {
     server 127.0.0.1:18191;
@@ -100,18 +80,11 @@ taskset -c 1 "$JAVA_HOME/bin/java" -Xms256m -Xmx256m -jar "$jar" gateway \
   --config "$work/gateway.yaml" > "$work/gateway.log" 2>&1 &
 pids+=($!)
 for port in 18191 18192 18193; do
-  for _ in $(seq 1 150); do
-    curl -sf -o /dev/null --cacert "$tls/ca.crt" "https://localhost:$port/" && break \
-      || sleep 0.2
-  done
+  await_http "https://localhost:$port/" -f --cacert "$tls/ca.crt"
 done
 curl -sf -o /dev/null --cacert "$tls/ca.crt" https://localhost:18193/bench \
   || { echo "the gateway does not answer over HTTPS:"; cat "$work/gateway.log"; exit 1; }
 
-run() {
-  echo "== $*"
-  taskset -c 0 wrk --latency "$@" | grep -E "Requests/sec|Latency |50%|90%|99%|requests in|Non-2xx|Socket"
-}
 echo "### $(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 # Warm the JIT: the TLS paths need longer than the plaintext ones (WARMUP seconds, default 40).
 taskset -c 0 wrk -t1 -c32 -d"${WARMUP:-40}s" https://localhost:18193/bench > /dev/null

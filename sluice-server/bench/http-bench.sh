@@ -12,9 +12,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 secs="${1:-10}"
+source "$here/../../sluice-frontend/bench/bench-env.sh"
 java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 cp="${SLUICE_JAR:-$(cat "$root/sluice-server/target/classpath.txt"):$root/sluice-server/target/classes}"
-pids=()
 ng=""
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -31,38 +31,7 @@ ports="18081 18082"
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 if [ -x "$nginx_bin" ]; then
   ng="$(mktemp -d /tmp/sluice-bench-nginx.XXXXXX)"
-  # limit_req runs in nginx's preaccess phase and `return` in the earlier rewrite phase, so the
-  # check location hands over to a named location with try_files (after limit_req has counted
-  # the request): every request is counted against its client's zone entry, then answered.
-  cat > "$ng/nginx.conf" <<NGINX
-daemon off;
-worker_processes 2;
-pid $ng/nginx.pid;
-error_log $ng/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $ng/body;
-  proxy_temp_path $ng/proxy;
-  fastcgi_temp_path $ng/fastcgi;
-  uwsgi_temp_path $ng/uwsgi;
-  scgi_temp_path $ng/scgi;
-  limit_req_zone \$http_x_client_id zone=clients:16m rate=1000000r/s;
-  limit_req_status 429;
-  server {
-    listen 127.0.0.1:18083;
-    location = / { return 200 'ok'; }
-    location = /rate-limit/check {
-      limit_req zone=clients burst=1000000 nodelay;
-      try_files /nonexistent @decided;
-    }
-    location @decided {
-      default_type application/json;
-      return 200 '{"allowed":true,"limit":1000000000,"remaining":999999999,"reset_at":1}';
-    }
-  }
-}
-NGINX
+  nginx_check_conf "$ng" "    listen 127.0.0.1:18083;" > "$ng/nginx.conf"
   "$nginx_bin" -p "$ng" -c "$ng/nginx.conf" > "$ng/stdout.log" 2>&1 &
   pids+=($!)
   ports="$ports 18083"
@@ -75,7 +44,6 @@ for port in $ports; do
   done
 done
 
-run() { echo "== $*"; wrk --latency "$@" | grep -E "Requests/sec|Latency|50%|99%|requests in|Non-2xx|Socket"; }
 # Warm both JITs.
 wrk -t2 -c32 -d5s -s "$here/check.lua" http://127.0.0.1:18081 > /dev/null
 wrk -t2 -c32 -d5s -s "$here/check.lua" http://127.0.0.1:18082 > /dev/null

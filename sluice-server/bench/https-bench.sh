@@ -8,18 +8,9 @@
 # sluice jar (bin/sluice --help builds it). docs/benchmarks.md records runs.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
 secs="${1:-10}"
-source "$root/bin/mvn-env" > /dev/null
-jar="${SLUICE_JAR:-$root/sluice-cli/target/sluice.jar}"
-work="$(mktemp -d /tmp/sluice-https-bench.XXXXXX)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.5
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$here/../../sluice-frontend/bench/bench-env.sh"
+bench_workdir sluice-https-bench
 
 "$here/tls-certs.sh" "$work/tls"
 cp "$here/config/rules.yaml" "$work/rules.yaml"
@@ -34,55 +25,19 @@ YAML
   > "$work/sluice.log" 2>&1 &
 pids+=($!)
 mkdir -p "$work/nginx"
-cat > "$work/nginx.conf" <<NGINX
-daemon off;
-worker_processes 2;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  keepalive_requests 1000000;
-  limit_req_zone \$http_x_client_id zone=clients:16m rate=1000000r/s;
-  limit_req_status 429;
-  server {
-    listen 127.0.0.1:18183 ssl;
+nginx_check_conf "$work/nginx" "    listen 127.0.0.1:18183 ssl;
     ssl_certificate $work/tls/tls.crt;
     ssl_certificate_key $work/tls/tls.key;
-    ssl_protocols TLSv1.3 TLSv1.2;
-    location = / { return 200 'ok'; }
-    location = /rate-limit/check {
-      limit_req zone=clients burst=1000000 nodelay;
-      try_files /nonexistent @decided;
-    }
-    location @decided {
-      default_type application/json;
-      return 200 '{"allowed":true,"limit":1000000000,"remaining":999999999,"reset_at":1}';
-    }
-  }
-}
-NGINX
+    ssl_protocols TLSv1.3 TLSv1.2;" "keepalive_requests 1000000;" > "$work/nginx.conf"
 nginx -p "$work/nginx" -c "$work/nginx.conf" > "$work/nginx/stdout.log" 2>&1 &
 pids+=($!)
 for port in 18181 18183; do
-  for _ in $(seq 1 150); do
-    curl -s -o /dev/null --cacert "$work/tls/ca.crt" "https://127.0.0.1:$port/" && break \
-      || sleep 0.2
-  done
+  await_http "https://127.0.0.1:$port/" --cacert "$work/tls/ca.crt"
 done
 curl -sf --cacert "$work/tls/ca.crt" -X POST -H 'Content-Type: application/json' \
   -d '{"client_id":"probe","rule_id":"bench"}' https://127.0.0.1:18181/rate-limit/check \
   > /dev/null || { echo "Sluice does not answer over HTTPS:"; cat "$work/sluice.log"; exit 1; }
 
-run() {
-  echo "== $*"
-  wrk --latency "$@" | grep -E "Requests/sec|Latency |50%|99%|requests in|Non-2xx|Socket"
-}
 echo "### $(date -u +%FT%TZ), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 # Warm the JIT (the TLS code paths take longer to compile than the plaintext ones).
 wrk -t2 -c32 -d"${WARMUP:-40}s" -s "$here/check.lua" https://127.0.0.1:18181 > /dev/null

@@ -3,24 +3,19 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.testkit.TestHttp;
+import dev.sluice.testkit.TestHttp.Answer;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the tracked files alone when rules are PUT.
  */
 class ShippedConfigTest {
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   @TempDir
   Path dir;
@@ -48,37 +42,16 @@ class ShippedConfigTest {
     Path cfg = repo.resolve("config/.test-sluice-" + ProcessHandle.current().pid() + ".yaml");
     Files.writeString(cfg, shipped.replace(
         "  port: 8081                     # 0 = any free port", "  port: 0"));
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.sluice.cli.SluiceCommand", "serve", "--config", cfg.toString(), "--port", "0")
-        .redirectErrorStream(true);
-    pb.environment().put("SLUICE_STATE_DIR", dir.resolve("state").toString());
-    Process p = pb.start();
-    try {
-      BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-          StandardCharsets.UTF_8));
-      List<String> lines = new ArrayList<>();
-      String url = null;
-      String rls = null;
-      String line;
-      while ((url == null || rls == null) && (line = r.readLine()) != null) {
-        lines.add(line);
-        if (line.startsWith("Sluice listening on ")) {
-          url = line.substring("Sluice listening on ".length()).split(" ")[0];
-        }
-        if (line.startsWith("Envoy RLS listening on ")) {
-          rls = line.substring("Envoy RLS listening on ".length()).split(" ")[0];
-        }
-      }
-      assertThat(url).as(String.join("\n", lines)).isNotNull();
-      assertThat(rls).as(String.join("\n", lines)).isNotNull();
+    try (ServeProcess p = ServeProcess.start(cfg, dir.resolve("state"), "Sluice",
+        "Envoy RLS")) {
+      String url = p.address("Sluice");
+      String rls = p.address("Envoy RLS");
 
-      HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(url
-          + "/rate-limit/check")).POST(HttpRequest.BodyPublishers.ofString(
-              "{\"method\":\"GET\",\"path\":\"/api/hello\"}")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(res.statusCode()).isEqualTo(200);
-      JsonNode body = JSON.readTree(res.body());
+      Answer res = TestHttp.send(HttpRequest.newBuilder(URI.create(url + "/rate-limit/check"))
+          .POST(HttpRequest.BodyPublishers.ofString(
+              "{\"method\":\"GET\",\"path\":\"/api/hello\"}")), TIMEOUT);
+      assertThat(res.status()).isEqualTo(200);
+      JsonNode body = res.json();
       assertThat(body.get("rule_id").asText()).isEqualTo("api_default");
 
       ManagedChannel ch = ManagedChannelBuilder.forTarget(rls).usePlaintext().build();
@@ -100,17 +73,14 @@ class ShippedConfigTest {
 
       // Trying the rules API as the README suggests leaves the tracked files alone: the change
       // goes to the working copy (here under SLUICE_STATE_DIR).
-      HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(url
+      Answer put = TestHttp.send(HttpRequest.newBuilder(URI.create(url
           + "/rate-limits/rules/tried_it")).header("Content-Type", "application/json")
           .PUT(HttpRequest.BodyPublishers.ofString(
-              "{\"limits\":[{\"window\":\"1m\",\"max\":3}]}")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+              "{\"limits\":[{\"window\":\"1m\",\"max\":3}]}")), TIMEOUT);
+      assertThat(put.status()).as(put.text()).isEqualTo(200);
       assertThat(Files.readAllBytes(repo.resolve("config/rules.yaml"))).isEqualTo(shippedRules);
       assertThat(Files.readString(dir.resolve("state/rules.yaml"))).contains("tried_it");
     } finally {
-      p.destroy();
-      p.waitFor(30, TimeUnit.SECONDS);
       Files.deleteIfExists(cfg);
     }
   }

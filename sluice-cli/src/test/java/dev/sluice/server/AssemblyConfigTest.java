@@ -3,11 +3,8 @@ package dev.sluice.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.server.config.ServerConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,9 +18,7 @@ class AssemblyConfigTest {
   Path dir;
 
   ServerConfig parse(String yaml) throws Exception {
-    Files.writeString(dir.resolve("rules.yaml"), "rules: []\n");
-    return ServerConfig.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml), dir,
-        name -> null);
+    return TestServer.parse(dir, yaml, name -> null);
   }
 
   @Test

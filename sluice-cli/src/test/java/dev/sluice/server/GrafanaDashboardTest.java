@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.testkit.Poll;
 import dev.sluice.testkit.RedisProcess;
 import dev.sluice.testkit.RedisServers;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -214,7 +215,7 @@ class GrafanaDashboardTest {
     return "{\"client_id\":\"" + client + "\",\"rule_id\":\"" + rule + "\"}";
   }
 
-  private static void record(TestServer.Res r) {
+  private static void record(Answer r) {
     assertThat(r.status()).as(r.text()).isIn(200, 429);
     synchronized (statuses) {
       statuses.merge(r.status() == 200 ? "allowed" : "denied", 1, Integer::sum);

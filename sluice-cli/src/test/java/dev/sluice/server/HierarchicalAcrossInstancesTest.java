@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.testkit.RedisServers;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ class HierarchicalAcrossInstancesTest {
         done.add(pool.submit(() -> {
           go.await();
           for (int i = 0; i < each; i++) {
-            TestServer.Res r = via.check(check(user, "acme"));
+            Answer r = via.check(check(user, "acme"));
             assertThat(r.status()).as(r.text()).isIn(200, 429);
             if (r.json().get("allowed").asBoolean()) {
               allowed.incrementAndGet();
@@ -91,7 +92,7 @@ class HierarchicalAcrossInstancesTest {
       assertThat(allowed.get()).as("80 requests of one org through two instances, org limit 20")
           .isEqualTo(20);
       // Denied requests charged no user: a user of acme has 100 minus what it was admitted.
-      TestServer.Res other = a.check(check("newcomer", "globex"));
+      Answer other = a.check(check("newcomer", "globex"));
       assertThat(other.json().get("allowed").asBoolean()).as(other.text()).isTrue();
       assertThat(a.check(check("u0", "acme")).status()).isEqualTo(429);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.testkit.Postgres;
+import dev.sluice.testkit.TestHttp.Answer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,6 +32,7 @@ class PostgresStoreTest {
     jdbcUrl = Postgres.freshDatabase();
   }
 
+  /** The {@code rules} section of a store in the database at {@code url}, polled every 100 ms. */
   static String config(String url) {
     return """
         rules:
@@ -54,7 +56,7 @@ class PostgresStoreTest {
       String etag = a.get("/rate-limits/rules").header("ETag");
       assertThat(b.get("/rate-limits/rules").header("ETag")).isEqualTo(etag);
 
-      TestServer.Res put = a.put("/rate-limits/rules", """
+      Answer put = a.put("/rate-limits/rules", """
           {"rules": [
             {"id": "shared", "priority": 2, "match": {"path": "/s/**", "method": ["GET", "PUT"],
              "headers": {"x-t": "1"}},
@@ -116,7 +118,7 @@ class PostgresStoreTest {
           + "[{\"window\":\"1h\",\"max\":2}]}]}").status()).isEqualTo(200);
       own.close();
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        TestServer.Res ready = a.get("/readyz");
+        Answer ready = a.get("/readyz");
         assertThat(ready.status()).isEqualTo(503);
         assertThat(ready.json().get("rule_store").asText()).isEqualTo("down");
       });
@@ -126,7 +128,7 @@ class PostgresStoreTest {
           .isEqualTo(200);
       assertThat(a.check("{\"client_id\":\"c\",\"rule_id\":\"kept\"}").status())
           .isEqualTo(429);
-      TestServer.Res write = a.put("/rate-limits/rules", "{\"rules\":[]}");
+      Answer write = a.put("/rate-limits/rules", "{\"rules\":[]}");
       assertThat(write.status()).isEqualTo(503);
       assertThat(write.json().get("type").asText()).endsWith("store-unavailable");
       assertThat(a.get("/rate-limits/rules/kept").status()).isEqualTo(200);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.testkit.CuttableProxy;
 import dev.sluice.testkit.RedisProcess;
 import dev.sluice.testkit.RedisServers;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class RegionalHealthTest {
       try (TestServer s = TestServer.start(dir, cfg, RULES)) {
         String check = "{\"client_id\":\"c1\",\"rule_id\":\"global\"}";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-          TestServer.Res r = s.check(check);
+          Answer r = s.check(check);
           assertThat(r.status()).as(r.text()).isEqualTo(200);
           JsonNode regions = s.get("/readyz").json().get("regions");
           assertThat(regions).as(String.valueOf(regions)).hasSize(2);
@@ -76,7 +77,7 @@ class RegionalHealthTest {
           }
           assertThat(s.metric("sluice_region_partitioned", "region=\"us\"")).isEqualTo(1);
         });
-        TestServer.Res r = s.check(check);
+        Answer r = s.check(check);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(r.json().has("degraded")).as(r.text()).isFalse();
       }

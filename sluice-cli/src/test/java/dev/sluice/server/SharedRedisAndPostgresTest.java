@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sluice.testkit.Postgres;
 import dev.sluice.testkit.RedisProcess;
 import dev.sluice.testkit.RedisServers;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -47,14 +48,7 @@ class SharedRedisAndPostgresTest {
           uri: %s
           command-timeout: 200ms
           failure-policy: local
-        rules:
-          store: postgres
-          postgres:
-            url: %s
-            user: postgres
-            password: postgres
-            poll-interval: 100ms
-        """.formatted(redis.uri(), jdbcUrl);
+        """.formatted(redis.uri()) + PostgresStoreTest.config(jdbcUrl);
   }
 
   private static String check(String client) {
@@ -69,7 +63,7 @@ class SharedRedisAndPostgresTest {
         assertThat(a.get("/readyz").status()).isEqualTo(200);
         assertThat(b.get("/readyz").status()).isEqualTo(200);
       });
-      TestServer.Res put = a.put("/rate-limits/rules", """
+      Answer put = a.put("/rate-limits/rules", """
           {"rules": [{"id": "shared", "limits": [{"window": "1h", "max": 5}]}]}""");
       assertThat(put.status()).as(put.text()).isEqualTo(200);
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -77,7 +71,7 @@ class SharedRedisAndPostgresTest {
 
       int allowed = 0;
       for (int i = 0; i < 12; i++) {
-        TestServer.Res r = (i % 2 == 0 ? a : b).check(check("alice"));
+        Answer r = (i % 2 == 0 ? a : b).check(check("alice"));
         assertThat(r.status()).as(r.text()).isIn(200, 429);
         if (r.json().get("allowed").asBoolean()) {
           allowed++;
@@ -88,7 +82,7 @@ class SharedRedisAndPostgresTest {
 
       redis.kill();
       for (int i = 0; i < 6; i++) {
-        TestServer.Res r = (i % 2 == 0 ? a : b).check(check("bob"));
+        Answer r = (i % 2 == 0 ? a : b).check(check("bob"));
         assertThat(r.status()).as(r.text()).isIn(200, 429);
         assertThat(r.json().get("degraded").asBoolean()).as(r.text()).isTrue();
       }
@@ -102,7 +96,7 @@ class SharedRedisAndPostgresTest {
       });
       int afterRecovery = 0;
       for (int i = 0; i < 12; i++) {
-        TestServer.Res r = (i % 2 == 0 ? a : b).check(check("carol"));
+        Answer r = (i % 2 == 0 ? a : b).check(check("carol"));
         if (r.status() == 200 && r.json().get("allowed").asBoolean()) {
           assertThat(r.json().has("degraded")).as(r.text()).isFalse();
           afterRecovery++;

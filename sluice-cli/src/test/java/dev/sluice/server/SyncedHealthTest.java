@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.testkit.CuttableProxy;
 import dev.sluice.testkit.RedisServers;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -55,14 +56,14 @@ class SyncedHealthTest {
 
         link.cut();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-          TestServer.Res ready = s.get("/readyz");
+          Answer ready = s.get("/readyz");
           JsonNode sync = ready.json().get("sync").get(0);
           assertThat(sync.get("current").asBoolean()).as(ready.text()).isFalse();
           assertThat(sync.get("consecutive_failures").asInt()).isPositive();
           assertThat(sync.get("lag_ms").asLong()).isPositive();
         });
         // Still deciding on the last view plus its own share, and not degraded.
-        TestServer.Res r = s.check(check);
+        Answer r = s.check(check);
         assertThat(r.status()).as(r.text()).isEqualTo(200);
         assertThat(r.json().get("allowed").asBoolean()).isTrue();
         assertThat(s.metric("sluice_decisions_total", "outcome=\"degraded\"")).isZero();

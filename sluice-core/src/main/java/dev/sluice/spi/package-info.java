@@ -8,5 +8,7 @@
  * being on the class path. An engine applies the argument checks every engine shares
  * ({@link dev.sluice.spi.Checks}) and, when it decides multi-key checks in process under
  * per-state monitors, takes them in the one order {@link dev.sluice.spi.MultiKeyChecks} gives.
+ * A provider whose keys name files extends {@link dev.sluice.spi.FileKeysEngineProvider}; the
+ * hashes that place keys on rings and hosts are {@link dev.sluice.spi.Hashing}'s.
  */
 package dev.sluice.spi;

@@ -30,6 +30,16 @@ public final class FrontendSections {
   }
 
   /**
+   * As {@link #load(Path, Function, Parser)} with this process's environment ({@code ${VAR}} in
+   * the file reads it).
+   *
+   * @throws ConfigException naming every wrong key and why (an unreadable file included)
+   */
+  public static <C> C load(Path file, Parser<C> parser) {
+    return load(file, System::getenv, parser);
+  }
+
+  /**
    * Reads a YAML file and validates it with {@code parser}; relative paths in it resolve against
    * its folder.
    *

@@ -219,7 +219,7 @@ public record GatewayConfig(String host, int port, String adminHost, int adminPo
 
   /** Reads and validates a YAML file; relative paths in it resolve against its folder. */
   public static GatewayConfig load(Path file) {
-    return load(file, System::getenv);
+    return FrontendSections.load(file, GatewayConfig::parse);
   }
 
   /**

@@ -245,16 +245,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     host.host.begin();
     (x.pool.spec().http2() ? h2Client : client).request(o).onComplete(ar -> {
       if (ar.failed()) {
-        host.host.end(-1);
-        host.meters.failure("connect_error");
-        passiveFailure(x.pool, host);
-        if (mayRetry(x)) {
-          metrics.retries(x.pool.spec().name()).increment();
-          dispatch(x);
-        } else {
-          finish(x, true);
-          badGateway(x, "upstream '" + x.pool.spec().name() + "' could not be reached");
-        }
+        connectFailed(x, host, "could not be reached");
         return;
       }
       if (x.finished) {
@@ -264,6 +255,24 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
       }
       forward(x, host, ar.result(), started);
     });
+  }
+
+  /**
+   * The connection to {@code host} (or its WebSocket handshake) failed: it counts against the
+   * host, then the exchange is retried on another host if it may be, else answered 502 saying
+   * the upstream {@code failed}.
+   */
+  private void connectFailed(Exchange x, HostState host, String failed) {
+    host.host.end(-1);
+    host.meters.failure("connect_error");
+    passiveFailure(x.pool, host);
+    if (mayRetry(x)) {
+      metrics.retries(x.pool.spec().name()).increment();
+      dispatch(x);
+    } else {
+      finish(x, true);
+      badGateway(x, "upstream '" + x.pool.spec().name() + "' " + failed);
+    }
   }
 
   private static boolean isWebSocketUpgrade(HttpServerRequest req) {
@@ -308,16 +317,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     host.host.begin();
     webSockets.connect(o).onComplete(ar -> {
       if (ar.failed()) {
-        host.host.end(-1);
-        host.meters.failure("connect_error");
-        passiveFailure(x.pool, host);
-        if (mayRetry(x)) {
-          metrics.retries(x.pool.spec().name()).increment();
-          dispatch(x);
-        } else {
-          finish(x, true);
-          badGateway(x, "upstream '" + x.pool.spec().name() + "' refused the WebSocket");
-        }
+        connectFailed(x, host, "refused the WebSocket");
         return;
       }
       WebSocket upstream = ar.result();

@@ -2,6 +2,7 @@ package dev.sluice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.TestHttp.Answer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ class AdaptiveSheddingTest {
         shed.putIfAbsent(tier, new AtomicInteger());
         clients[i] = new Thread(() -> {
           while (run.get()) {
-            TestGateway.Res r = g.get("/work", "X-Priority", tier);
+            Answer r = g.get("/work", "X-Priority", tier);
             if (r.status() == 200) {
               ok.get(tier).incrementAndGet();
             } else if (r.status() == 503) {

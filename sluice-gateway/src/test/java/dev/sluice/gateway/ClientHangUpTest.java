@@ -3,6 +3,7 @@ package dev.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.testkit.TestHttp.Answer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -25,18 +26,13 @@ class ClientHangUpTest {
   @Test
   void clientsHangingUpMidRequest_areCountedAsSuch_andEjectNoHealthyHost() throws Exception {
     try (TestUpstream a = TestUpstream.start("a"); TestUpstream b = TestUpstream.start("b");
-        TestGateway g = TestGateway.start(dir, """
-            gateway:
-              routes: [{match: {path: "/**"}, upstream: api}]
-              upstreams:
-                api:
-                  lb: round-robin
-                  hosts: [{url: "%s"}, {url: "%s"}]
-                  outlier: {consecutive-failures: 2, base-ejection-time: 30s,
-                            max-ejected-share: 0.5}
-                  adaptive: {algorithm: gradient2, initial-limit: 20, min-limit: 1,
-                             max-limit: 200}
-            """.formatted(a.url(), b.url()), "rules: []\n")) {
+        TestGateway g = TestGateway.twoHosts(dir, a, b, """
+            lb: round-robin
+            outlier: {consecutive-failures: 2, base-ejection-time: 30s,
+                      max-ejected-share: 0.5}
+            adaptive: {algorithm: gradient2, initial-limit: 20, min-limit: 1,
+                       max-limit: 200}
+            """)) {
       a.delayMillis = 300;
       b.delayMillis = 300;
       // 12 clients that send a whole request and hang up after 50 ms, long before the answer.
@@ -67,7 +63,7 @@ class ClientHangUpTest {
       b.delayMillis = 0;
       java.util.Map<String, Integer> served = new java.util.HashMap<>();
       for (int i = 0; i < 20; i++) {
-        TestGateway.Res r = g.get("/work");
+        Answer r = g.get("/work");
         assertThat(r.status()).isEqualTo(200);
         served.merge(r.header("X-Upstream"), 1, Integer::sum);
       }

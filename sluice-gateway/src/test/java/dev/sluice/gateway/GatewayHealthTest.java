@@ -3,6 +3,7 @@ package dev.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.testkit.TestHttp.Answer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,25 +28,20 @@ class GatewayHealthTest {
   void upstreamKilledUnderLoad_isEjectedWithoutClientErrors_andReadmittedWhenBack()
       throws Exception {
     try (TestUpstream a = TestUpstream.start("a"); TestUpstream b = TestUpstream.start("b");
-        TestGateway g = TestGateway.start(dir, """
-            gateway:
-              routes: [{match: {path: "/**"}, upstream: api}]
-              upstreams:
-                api:
-                  lb: round-robin
-                  hosts: [{url: "%s"}, {url: "%s"}]
-                  health-check: {path: /healthz, interval: 200ms, timeout: 200ms,
-                                 healthy: 2, unhealthy: 2}
-                  outlier: {consecutive-failures: 2, base-ejection-time: 500ms,
-                            max-ejected-share: 0.5}
-                  retry: {attempts: 1, budget: 0.5, min-retries: 20}
-            """.formatted(a.url(), b.url()), "rules: []\n")) {
+        TestGateway g = TestGateway.twoHosts(dir, a, b, """
+            lb: round-robin
+            health-check: {path: /healthz, interval: 200ms, timeout: 200ms,
+                           healthy: 2, unhealthy: 2}
+            outlier: {consecutive-failures: 2, base-ejection-time: 500ms,
+                      max-ejected-share: 0.5}
+            retry: {attempts: 1, budget: 0.5, min-retries: 20}
+            """)) {
       List<Integer> statuses = new CopyOnWriteArrayList<>();
       ConcurrentHashMap<String, Integer> served = new ConcurrentHashMap<>();
       AtomicBoolean run = new AtomicBoolean(true);
       Runnable load = () -> {
         while (run.get()) {
-          TestGateway.Res r = g.get("/work");
+          Answer r = g.get("/work");
           statuses.add(r.status());
           if (r.status() == 200) {
             served.merge(r.header("X-Upstream"), 1, Integer::sum);
@@ -82,15 +78,10 @@ class GatewayHealthTest {
   @Test
   void activeCheck_marksDownAfterUnhealthyFailures_andUpAfterHealthyPasses() {
     try (TestUpstream a = TestUpstream.start("a"); TestUpstream b = TestUpstream.start("b");
-        TestGateway g = TestGateway.start(dir, """
-            gateway:
-              routes: [{match: {path: "/**"}, upstream: api}]
-              upstreams:
-                api:
-                  hosts: [{url: "%s"}, {url: "%s"}]
-                  health-check: {path: /healthz, interval: 150ms, timeout: 150ms,
-                                 healthy: 3, unhealthy: 4}
-            """.formatted(a.url(), b.url()), "rules: []\n")) {
+        TestGateway g = TestGateway.twoHosts(dir, a, b, """
+            health-check: {path: /healthz, interval: 150ms, timeout: 150ms,
+                           healthy: 3, unhealthy: 4}
+            """)) {
       String gauge = healthy(g, b, "api");
       await().until(() -> b.healthChecks.get() >= 2);
       assertThat(g.metric(gauge)).isEqualTo(1.0);
@@ -115,16 +106,11 @@ class GatewayHealthTest {
   @Test
   void passiveEjection_takesAHostOutAfterConsecutive5xx_forGrowingTimes_withinTheMaxShare() {
     try (TestUpstream a = TestUpstream.start("a"); TestUpstream b = TestUpstream.start("b");
-        TestGateway g = TestGateway.start(dir, """
-            gateway:
-              routes: [{match: {path: "/**"}, upstream: api}]
-              upstreams:
-                api:
-                  lb: round-robin
-                  hosts: [{url: "%s"}, {url: "%s"}]
-                  outlier: {consecutive-failures: 3, base-ejection-time: 300ms,
-                            max-ejection-time: 10s, max-ejected-share: 0.5}
-            """.formatted(a.url(), b.url()), "rules: []\n")) {
+        TestGateway g = TestGateway.twoHosts(dir, a, b, """
+            lb: round-robin
+            outlier: {consecutive-failures: 3, base-ejection-time: 300ms,
+                      max-ejection-time: 10s, max-ejected-share: 0.5}
+            """)) {
       // Both hosts answer 500: only one may be ejected (half the hosts).
       for (int i = 0; i < 12; i++) {
         assertThat(g.get("/status/500").status()).isEqualTo(500);
@@ -188,7 +174,7 @@ class GatewayHealthTest {
             && g.metric(healthy(g, a, "refuses")) == 0.0);
         assertThat(g.get("/panic/x").status()).isEqualTo(200);
         assertThat(g.metrics()).contains("sluice_gateway_panic_total{upstream=\"panics\"} 1.0");
-        TestGateway.Res r = g.get("/refuse/x");
+        Answer r = g.get("/refuse/x");
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.json().get("detail").asText()).contains("no healthy host");
       }
@@ -199,15 +185,10 @@ class GatewayHealthTest {
   void nonIdempotentRequests_areNotRetried() throws Exception {
     try (TestUpstream a = TestUpstream.start("a"); TestUpstream b = TestUpstream.start("b")) {
       b.kill();
-      try (TestGateway g = TestGateway.start(dir, """
-          gateway:
-            routes: [{match: {path: "/**"}, upstream: api}]
-            upstreams:
-              api:
-                lb: round-robin
-                hosts: [{url: "%s"}, {url: "%s"}]
-                outlier: {consecutive-failures: 0}
-          """.formatted(a.url(), b.url()), "rules: []\n")) {
+      try (TestGateway g = TestGateway.twoHosts(dir, a, b, """
+          lb: round-robin
+          outlier: {consecutive-failures: 0}
+          """)) {
         int posts502 = 0;
         for (int i = 0; i < 6; i++) {
           String res = g.raw("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n"

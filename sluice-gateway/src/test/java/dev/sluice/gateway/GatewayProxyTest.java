@@ -3,6 +3,7 @@ package dev.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -70,7 +71,7 @@ class GatewayProxyTest {
   @Test
   void forwardsAllowedRequests_withTheServicesRateLimitHeaders_andAnswers429WhenDenied() {
     int before = api.hits.get();
-    TestGateway.Res first = gw.get("/limited/x", "X-API-Key", "k-429");
+    Answer first = gw.get("/limited/x", "X-API-Key", "k-429");
     assertThat(first.status()).isEqualTo(200);
     assertThat(first.json().get("id").asText()).isEqualTo("api");
     assertThat(first.header("X-RateLimit-Limit")).isEqualTo("2");
@@ -80,7 +81,7 @@ class GatewayProxyTest {
     assertThat(first.header("RateLimit")).startsWith("\"limited.0\";r=1;t=");
     assertThat(gw.get("/limited/x", "X-API-Key", "k-429").status()).isEqualTo(200);
 
-    TestGateway.Res denied = gw.get("/limited/x", "X-API-Key", "k-429");
+    Answer denied = gw.get("/limited/x", "X-API-Key", "k-429");
     assertThat(denied.status()).isEqualTo(429);
     assertThat(denied.header("Content-Type")).isEqualTo("application/problem+json");
     assertThat(denied.header("Retry-After")).isNotNull();
@@ -114,10 +115,7 @@ class GatewayProxyTest {
           routes: [{match: {path: "/only/**"}, upstream: api}]
           upstreams: {api: {hosts: [{url: "%s"}]}}
         """.formatted(api.url()), "rules: []\n")) {
-      TestGateway.Res r = g.get("/elsewhere");
-      assertThat(r.status()).isEqualTo(404);
-      assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
-      assertThat(r.json().get("detail").asText()).contains("GET /elsewhere");
+      assertProblem(g.get("/elsewhere"), 404, "GET /elsewhere");
     }
   }
 
@@ -180,17 +178,21 @@ class GatewayProxyTest {
 
   @Test
   void unreachableUpstream_is502Problem() {
-    TestGateway.Res r = gw.get("/dead/x");
-    assertThat(r.status()).isEqualTo(502);
+    assertProblem(gw.get("/dead/x"), 502, "dead");
+  }
+
+  /** An RFC 9457 problem answer with {@code status} whose detail contains {@code detail}. */
+  private static void assertProblem(Answer r, int status, String detail) {
+    assertThat(r.status()).isEqualTo(status);
     assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(r.json().get("detail").asText()).contains("dead");
+    assertThat(r.json().get("detail").asText()).contains(detail);
   }
 
   @Test
   void routeTimeout_is504Problem() {
     api.delayMillis = 1000;
     try {
-      TestGateway.Res r = gw.get("/slow/x");
+      Answer r = gw.get("/slow/x");
       assertThat(r.status()).isEqualTo(504);
       assertThat(r.json().get("detail").asText()).contains("200 ms");
     } finally {

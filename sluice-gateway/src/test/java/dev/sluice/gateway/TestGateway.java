@@ -1,7 +1,8 @@
 package dev.sluice.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.testkit.TestHttp;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +11,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +21,8 @@ import java.time.Duration;
  * {@code gateway} section's port and admin port are forced to 0), with a real HTTP client.
  */
 final class TestGateway implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  static final ObjectMapper JSON = TestHttp.JSON;
+  static final HttpClient HTTP = TestHttp.CLIENT;
 
   final Path dir;
   final Path file;
@@ -50,36 +49,24 @@ final class TestGateway implements AutoCloseable {
     }
   }
 
-  /** A response. */
-  record Res(int status, java.net.http.HttpHeaders headers, String text) {
-    JsonNode json() {
-      try {
-        return JSON.readTree(text);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + text, e);
-      }
-    }
-
-    String header(String name) {
-      return headers.firstValue(name).orElse(null);
-    }
+  Answer get(String path, String... headers) {
+    return TestHttp.send(HttpRequest.newBuilder(URI.create(base + path)).GET(),
+        Duration.ofSeconds(20), headers);
   }
 
-  Res get(String path, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET()
-        .timeout(Duration.ofSeconds(20));
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    try {
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Res(r.statusCode(), r.headers(), r.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  /**
+   * A gateway sending every path to upstream {@code api} over hosts {@code a} and {@code b}, with
+   * no rules; {@code upstreamKeys} are the upstream's other keys as YAML ({@code lb},
+   * {@code health-check}, {@code outlier}, ...).
+   */
+  static TestGateway twoHosts(Path dir, TestUpstream a, TestUpstream b, String upstreamKeys) {
+    return start(dir, """
+        gateway:
+          routes: [{match: {path: "/**"}, upstream: api}]
+          upstreams:
+            api:
+              hosts: [{url: "%s"}, {url: "%s"}]
+        """.formatted(a.url(), b.url()) + upstreamKeys.indent(6), "rules: []\n");
   }
 
   /** The gateway's listening port. */
@@ -103,17 +90,8 @@ final class TestGateway implements AutoCloseable {
 
   /** The admin listener's /metrics. */
   String metrics() {
-    try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(
-          "http://127.0.0.1:" + gateway.adminPort() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return r.body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return TestHttp.send(HttpRequest.newBuilder(URI.create(
+        "http://127.0.0.1:" + gateway.adminPort() + "/metrics")), Duration.ofSeconds(20)).text();
   }
 
   /** The value of one sample line of /metrics ({@code name{labels}}), NaN when absent. */

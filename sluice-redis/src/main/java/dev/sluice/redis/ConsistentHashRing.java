@@ -1,5 +1,6 @@
 package dev.sluice.redis;
 
+import dev.sluice.spi.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -92,17 +93,6 @@ public final class ConsistentHashRing<T> {
 
   /** 64-bit FNV-1a over UTF-8, finished with MurmurHash3's fmix64 to spread the bits. */
   static long hash(CharSequence s) {
-    byte[] bytes = s.toString().getBytes(StandardCharsets.UTF_8);
-    long h = 0xcbf29ce484222325L;
-    for (byte b : bytes) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return h;
+    return Hashing.fmix64(Hashing.fnv1a64(s.toString().getBytes(StandardCharsets.UTF_8)));
   }
 }

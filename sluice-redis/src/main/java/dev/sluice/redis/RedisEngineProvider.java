@@ -2,8 +2,8 @@ package dev.sluice.redis;
 
 import dev.sluice.spi.ConfigSection;
 import dev.sluice.spi.EngineHealth;
-import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
+import dev.sluice.spi.FileKeysEngineProvider;
 import dev.sluice.spi.ProvidedEngine;
 import dev.sluice.tls.TlsSettings;
 import java.nio.file.Path;
@@ -26,21 +26,13 @@ import java.util.List;
  *
  * <p>Found through {@link java.util.ServiceLoader}; applications use {@link RedisEngine} directly.
  */
-public final class RedisEngineProvider implements EngineProvider {
+public final class RedisEngineProvider extends FileKeysEngineProvider {
   private static final List<String> TOPOLOGIES =
       List.of("standalone", "sentinel", "cluster", "sharded");
 
   /** The provider ServiceLoader instantiates. */
-  public RedisEngineProvider() {}
-
-  @Override
-  public String type() {
-    return "redis";
-  }
-
-  @Override
-  public EngineSpec read(ConfigSection engine) {
-    return read(engine, Path.of(""));
+  public RedisEngineProvider() {
+    super("redis");
   }
 
   @Override

@@ -4,8 +4,8 @@ import dev.sluice.redis.RedisEngineProvider;
 import dev.sluice.redis.Topology;
 import dev.sluice.spi.ConfigSection;
 import dev.sluice.spi.EngineHealth;
-import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
+import dev.sluice.spi.FileKeysEngineProvider;
 import dev.sluice.spi.ProvidedEngine;
 import dev.sluice.tls.TlsSettings;
 import java.nio.file.Path;
@@ -32,20 +32,12 @@ import java.util.Map;
  *
  * <p>Found through {@link java.util.ServiceLoader}; applications use {@link RegionalEngine}.
  */
-public final class RegionalEngineProvider implements EngineProvider {
+public final class RegionalEngineProvider extends FileKeysEngineProvider {
   private static final List<String> TOPOLOGIES = List.of("standalone", "sentinel", "cluster");
 
   /** The provider ServiceLoader instantiates. */
-  public RegionalEngineProvider() {}
-
-  @Override
-  public String type() {
-    return "regional";
-  }
-
-  @Override
-  public EngineSpec read(ConfigSection engine) {
-    return read(engine, Path.of(""));
+  public RegionalEngineProvider() {
+    super("regional");
   }
 
   @Override

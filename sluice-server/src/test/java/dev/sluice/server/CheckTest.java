@@ -3,11 +3,14 @@ package dev.sluice.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Checks over real HTTP: by id and by request attributes, matching, headers and 429s, shadow
@@ -61,7 +64,7 @@ class CheckTest {
   @Test
   void checkById_allowsThenDenies_with429AndHeaders() {
     String body = "{\"client_id\":\"user123\",\"rule_id\":\"by_id\"}";
-    TestServer.Res a = s.check(body);
+    Answer a = s.check(body);
     assertThat(a.status()).isEqualTo(200);
     JsonNode j = a.json();
     assertThat(j.get("allowed").asBoolean()).isTrue();
@@ -77,7 +80,7 @@ class CheckTest {
     assertThat(a.header("Retry-After")).isNull();
 
     assertThat(s.check(body).status()).isEqualTo(200);
-    TestServer.Res denied = s.check(body);
+    Answer denied = s.check(body);
     assertThat(denied.status()).isEqualTo(429);
     assertThat(denied.json().get("allowed").asBoolean()).isFalse();
     assertThat(denied.json().get("remaining").asLong()).isZero();
@@ -94,25 +97,24 @@ class CheckTest {
         .status()).isEqualTo(429);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      POST login: the login rule                   | POST | /api/auth/login   |      | login
+      GET login: the login rule is for POST only   | GET  | /api/auth/login   |      | api
+      a header condition and a higher priority win | GET  | /api/items?page=2 | free | free_tier
+      a star stays within one segment              | GET  | /api/items/7      | free | api
+      """)
+  void checkByAttributes_matchesByPathMethodHeadersAndPriority(String why, String method,
+      String path, String plan, String rule) {
+    String headers = plan == null ? "" : "\"headers\":{\"X-Plan\":\"" + plan + "\"},";
+    Answer r = s.check("{\"method\":\"" + method + "\",\"path\":\"" + path + "\"," + headers
+        + "\"client_ip\":\"198.51.100.1\"}");
+    assertThat(r.json().get("rule_id").asText()).as(why).isEqualTo(rule);
+  }
+
   @Test
-  void checkByAttributes_matchesByPathMethodHeadersAndPriority() {
-    TestServer.Res login = s.check("{\"method\":\"POST\",\"path\":\"/api/auth/login\","
-        + "\"client_ip\":\"198.51.100.1\"}");
-    assertThat(login.json().get("rule_id").asText()).isEqualTo("login");
-    // Same path with GET: the login rule is for POST only; the general api rule matches.
-    TestServer.Res get = s.check("{\"method\":\"GET\",\"path\":\"/api/auth/login\","
-        + "\"client_ip\":\"198.51.100.1\"}");
-    assertThat(get.json().get("rule_id").asText()).isEqualTo("api");
-    // A header condition and a higher priority win over the general rule.
-    TestServer.Res free = s.check("{\"method\":\"GET\",\"path\":\"/api/items?page=2\","
-        + "\"headers\":{\"X-Plan\":\"free\"},\"client_ip\":\"198.51.100.1\"}");
-    assertThat(free.json().get("rule_id").asText()).isEqualTo("free_tier");
-    // '*' stays within one segment.
-    TestServer.Res deep = s.check("{\"method\":\"GET\",\"path\":\"/api/items/7\","
-        + "\"headers\":{\"X-Plan\":\"free\"},\"client_ip\":\"198.51.100.1\"}");
-    assertThat(deep.json().get("rule_id").asText()).isEqualTo("api");
-    // No rule: allowed, and says so.
-    TestServer.Res none = s.check("{\"method\":\"GET\",\"path\":\"/health/other\"}");
+  void checkByAttributes_noRuleMatching_isAllowedAndSaysSo() {
+    Answer none = s.check("{\"method\":\"GET\",\"path\":\"/health/other\"}");
     assertThat(none.status()).isEqualTo(200);
     assertThat(none.json().get("allowed").asBoolean()).isTrue();
     assertThat(none.json().get("limited").asBoolean()).isFalse();
@@ -123,20 +125,20 @@ class CheckTest {
   @Test
   void ruleWithSeveralLimits_reportsTheTightest_andDeniesWhenAnyIsExhausted() {
     String body = "{\"method\":\"GET\",\"path\":\"/api/x\",\"client_ip\":\"203.0.113.50\"}";
-    TestServer.Res a = s.check(body);
+    Answer a = s.check(body);
     assertThat(a.header("X-RateLimit-Limit")).isEqualTo("3");
     assertThat(a.header("RateLimit-Policy"))
         .isEqualTo("\"api.0\";q=3;w=3600, \"api.1\";q=100;w=86400");
     s.check(body);
     s.check(body);
-    TestServer.Res d = s.check(body);
+    Answer d = s.check(body);
     assertThat(d.status()).isEqualTo(429);
     assertThat(d.json().get("limit_index").asInt()).isZero();
   }
 
   @Test
   void blockRule_deniesWithoutRetryAfter() {
-    TestServer.Res d = s.check("{\"method\":\"GET\",\"path\":\"/blocked\"}");
+    Answer d = s.check("{\"method\":\"GET\",\"path\":\"/blocked\"}");
     assertThat(d.status()).isEqualTo(429);
     assertThat(d.header("Retry-After")).isNull();
     assertThat(d.json().get("retry_after").isNull()).isTrue();
@@ -149,7 +151,7 @@ class CheckTest {
     String body = "{\"method\":\"GET\",\"path\":\"/export/all\",\"client_ip\":\"192.0.2.9\"}";
     assertThat(s.check(body).status()).isEqualTo(200);
     for (int i = 0; i < 3; i++) {
-      TestServer.Res r = s.check(body);
+      Answer r = s.check(body);
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.json().get("allowed").asBoolean()).isTrue();
       assertThat(r.json().get("shadow_denied").asBoolean()).isTrue();
@@ -171,21 +173,21 @@ class CheckTest {
     for (int i = 0; i < 3; i++) {
       assertThat(s.check(alice).status()).isEqualTo(200);
     }
-    TestServer.Res aliceOut = s.check(alice);
+    Answer aliceOut = s.check(alice);
     assertThat(aliceOut.status()).isEqualTo(429);
     assertThat(aliceOut.json().get("limit_index").asInt()).isZero(); // the user limit
-    TestServer.Res bob1 = s.check(bob);
+    Answer bob1 = s.check(bob);
     assertThat(bob1.status()).isEqualTo(200);
     assertThat(bob1.json().get("remaining").asLong()).isZero(); // org: 4th of 4
-    TestServer.Res bob2 = s.check(bob);
+    Answer bob2 = s.check(bob);
     assertThat(bob2.status()).isEqualTo(429);
     assertThat(bob2.json().get("limit_index").asInt()).isEqualTo(1); // the org limit
     // Bob's denial consumed nothing: his user limit still has 2 left, which shows once the
     // org limit is not the tightest; another org is untouched.
-    TestServer.Res c = s.check(carol);
+    Answer c = s.check(carol);
     assertThat(c.status()).isEqualTo(200);
     // Global: 100 minus the 3 (alice) + 1 (bob) + 1 (carol) admitted; denials took nothing.
-    TestServer.Res batch = s.post("/rate-limit/check/batch", "{\"checks\":[" + carol + ","
+    Answer batch = s.post("/rate-limit/check/batch", "{\"checks\":[" + carol + ","
         + carol + "]}");
     JsonNode results = batch.json().get("results");
     assertThat(results.get(0).get("allowed").asBoolean()).isTrue();
@@ -195,7 +197,7 @@ class CheckTest {
 
   @Test
   void batch_answersInOrder_withPerItemErrors() {
-    TestServer.Res r = s.post("/rate-limit/check/batch", """
+    Answer r = s.post("/rate-limit/check/batch", """
         {"checks": [
           {"client_id": "b1", "rule_id": "login"},
           {"client_id": "b1", "rule_id": "login"},
@@ -235,18 +237,18 @@ class CheckTest {
         {"{\"client_id\":\"u\",\"rule_id\":\"by_id\"} trailing", "$"},
     };
     for (String[] c : cases) {
-      TestServer.Res r = s.check(c[0]);
+      Answer r = s.check(c[0]);
       assertThat(r.status()).as(c[0]).isEqualTo(400);
       assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
       assertThat(r.json().get("errors").get(0).get("path").asText()).as(c[0]).isEqualTo(c[1]);
       assertThat(r.text()).doesNotContain("Exception").doesNotContain("\tat ");
     }
-    TestServer.Res unknown = s.check("{\"client_id\":\"u\",\"rule_id\":\"ghost\"}");
+    Answer unknown = s.check("{\"client_id\":\"u\",\"rule_id\":\"ghost\"}");
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.json().get("detail").asText()).contains("ghost");
-    TestServer.Res huge = s.check("{\"client_id\":\"" + "x".repeat(2 << 20) + "\"}");
+    Answer huge = s.check("{\"client_id\":\"" + "x".repeat(2 << 20) + "\"}");
     assertThat(huge.status()).isEqualTo(413);
-    TestServer.Res deep = s.check("[".repeat(5000));
+    Answer deep = s.check("[".repeat(5000));
     assertThat(deep.status()).isEqualTo(400);
     assertThat(s.get("/rate-limit/check").status()).isEqualTo(405);
   }
@@ -254,7 +256,7 @@ class CheckTest {
   @Test
   void healthReadinessAndMetrics() {
     assertThat(s.get("/healthz").status()).isEqualTo(200);
-    TestServer.Res ready = s.get("/readyz");
+    Answer ready = s.get("/readyz");
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().get("ready").asBoolean()).isTrue();
     s.check("{\"client_id\":\"m\",\"rule_id\":\"login\"}");

@@ -3,8 +3,6 @@ package dev.sluice.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.rules.config.ConfigException;
 import dev.sluice.server.config.ServerConfig;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +19,7 @@ class ConfigTest {
   Path dir;
 
   ServerConfig parse(String yaml) throws Exception {
-    Files.writeString(dir.resolve("rules.yaml"), "rules: []\n");
-    return ServerConfig.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml), dir,
+    return TestServer.parse(dir, yaml,
         name -> Map.of("TOKEN_FROM_ENV", "0123456789abcdef-env").get(name));
   }
 

@@ -2,6 +2,7 @@ package dev.sluice.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.TestHttp.Answer;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -181,8 +182,8 @@ class ConsoleBrowserTest {
   void save_showsAConflict_whenSomeoneElseSavedFirst() {
     openEditor("login");
     // Another writer saves through the API after the console read the rule.
-    TestServer.Res current = s.get("/rate-limits/rules/login", AUTH);
-    TestServer.Res other = s.put("/rate-limits/rules/login", """
+    Answer current = s.get("/rate-limits/rules/login", AUTH);
+    Answer other = s.put("/rate-limits/rules/login", """
         {"priority": 7, "match": {"path": "/login", "method": "POST"},
          "limits": [{"window": "1m", "max": 3, "algorithm": "sliding-window-log"}]}""",
         "Authorization", AUTH[1], "If-Match", current.header("ETag"));

@@ -3,6 +3,7 @@ package dev.sluice.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ class RulesApiTest {
   @Test
   void rulesApi_needsTheAdminToken() {
     assertThat(s.get("/rate-limits/rules").status()).isEqualTo(401);
-    TestServer.Res wrong = s.get("/rate-limits/rules", "Authorization", "Bearer nope");
+    Answer wrong = s.get("/rate-limits/rules", "Authorization", "Bearer nope");
     assertThat(wrong.status()).isEqualTo(401);
     assertThat(wrong.header("Content-Type")).isEqualTo("application/problem+json");
     assertThat(wrong.header("WWW-Authenticate")).startsWith("Bearer");
@@ -54,7 +55,7 @@ class RulesApiTest {
 
   @Test
   void put_replacesTheWholeSet_andGetReturnsItWithAnEtag() {
-    TestServer.Res before = s.get("/rate-limits/rules", AUTH);
+    Answer before = s.get("/rate-limits/rules", AUTH);
     assertThat(before.status()).isEqualTo(200);
     String body = """
         {"rules": [
@@ -65,12 +66,12 @@ class RulesApiTest {
            "limits": [{"window": "1h", "max": 100, "scope": "org"},
                       {"window": "1500ms", "max": 2, "algorithm": "gcra"}]}]}
         """;
-    TestServer.Res put = s.put("/rate-limits/rules", body, AUTH);
+    Answer put = s.put("/rate-limits/rules", body, AUTH);
     assertThat(put.status()).as(put.text()).isEqualTo(200);
     String etag = put.header("ETag");
     assertThat(etag).isNotEqualTo(before.header("ETag")).startsWith("\"");
 
-    TestServer.Res get = s.get("/rate-limits/rules", AUTH);
+    Answer get = s.get("/rate-limits/rules", AUTH);
     assertThat(get.header("ETag")).isEqualTo(etag);
     JsonNode rules = get.json().get("rules");
     assertThat(rules).hasSize(2);
@@ -81,7 +82,7 @@ class RulesApiTest {
         .isEqualTo("free");
     assertThat(rules.get(1).get("limits").get(1).get("window").asText()).isEqualTo("1500ms");
 
-    TestServer.Res one = s.get("/rate-limits/rules/crud_b", AUTH);
+    Answer one = s.get("/rate-limits/rules/crud_b", AUTH);
     assertThat(one.status()).isEqualTo(200);
     assertThat(one.json().get("priority").asInt()).isEqualTo(3);
     assertThat(s.get("/rate-limits/rules/none", AUTH).status()).isEqualTo(404);
@@ -91,7 +92,7 @@ class RulesApiTest {
 
   @Test
   void put_withSeveralBadFields_is400ListingEveryOne_andChangesNothing() {
-    TestServer.Res before = s.get("/rate-limits/rules", AUTH);
+    Answer before = s.get("/rate-limits/rules", AUTH);
     String bad = """
         {"rules": [
           {"id": "ok_rule", "limits": [{"window": "1s", "max": 1}]},
@@ -102,7 +103,7 @@ class RulesApiTest {
            "priority": "high", "colour": "red"},
           {"id": "ok_rule", "limits": []}]}
         """;
-    TestServer.Res r = s.put("/rate-limits/rules", bad, AUTH);
+    Answer r = s.put("/rate-limits/rules", bad, AUTH);
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
     JsonNode p = r.json();
@@ -118,7 +119,7 @@ class RulesApiTest {
     p.get("errors").forEach(e -> assertThat(e.get("detail").asText()).isNotBlank());
     assertThat(p.get("errors").get(0).get("pointer").asText()).startsWith("/rules/");
     // burst on a fixed window is rejected by the core limit, reported on its field.
-    TestServer.Res burst = s.put("/rate-limits/rules", """
+    Answer burst = s.put("/rate-limits/rules", """
         {"rules": [{"id": "x", "limits": [{"window": "1s", "max": 5,
           "algorithm": "fixed-window", "burst": 9}]}]}""", AUTH);
     assertThat(burst.json().get("errors").get(0).get("path").asText())
@@ -132,14 +133,14 @@ class RulesApiTest {
     String etag = s.get("/rate-limits/rules", AUTH).header("ETag");
     String v1 = "{\"rules\":[{\"id\":\"v1\",\"limits\":[{\"window\":\"1s\",\"max\":1}]}]}";
     String v2 = "{\"rules\":[{\"id\":\"v2\",\"limits\":[{\"window\":\"1s\",\"max\":1}]}]}";
-    TestServer.Res first = s.put("/rate-limits/rules", v1, auth("If-Match", etag));
+    Answer first = s.put("/rate-limits/rules", v1, auth("If-Match", etag));
     assertThat(first.status()).isEqualTo(200);
     // A second writer that read the same version loses, and learns the current one.
-    TestServer.Res second = s.put("/rate-limits/rules", v2, auth("If-Match", etag));
+    Answer second = s.put("/rate-limits/rules", v2, auth("If-Match", etag));
     assertThat(second.status()).isEqualTo(412);
     assertThat(second.header("ETag")).isEqualTo(first.header("ETag"));
     assertThat(s.get("/rate-limits/rules/v1", AUTH).status()).isEqualTo(200);
-    TestServer.Res retry = s.put("/rate-limits/rules", v2, auth("If-Match",
+    Answer retry = s.put("/rate-limits/rules", v2, auth("If-Match",
         second.header("ETag")));
     assertThat(retry.status()).isEqualTo(200);
   }
@@ -147,11 +148,11 @@ class RulesApiTest {
   @Test
   void singleRule_putAndDelete() {
     String etag = s.get("/rate-limits/rules", AUTH).header("ETag");
-    TestServer.Res put = s.put("/rate-limits/rules/single_one",
+    Answer put = s.put("/rate-limits/rules/single_one",
         "{\"limits\":[{\"window\":\"1m\",\"max\":3}]}", auth("If-Match", etag));
     assertThat(put.status()).as(put.text()).isEqualTo(200);
     assertThat(s.get("/rate-limits/rules/single_one", AUTH).status()).isEqualTo(200);
-    TestServer.Res mismatch = s.put("/rate-limits/rules/single_one",
+    Answer mismatch = s.put("/rate-limits/rules/single_one",
         "{\"id\":\"other\",\"limits\":[{\"window\":\"1m\",\"max\":3}]}", AUTH);
     assertThat(mismatch.status()).isEqualTo(400);
     assertThat(s.delete("/rate-limits/rules/single_one", AUTH).status()).isEqualTo(200);
@@ -161,23 +162,11 @@ class RulesApiTest {
 
   @Test
   void bounds_giveClear4xx_neverA500() {
-    StringBuilder big = new StringBuilder("{\"rules\":[");
-    for (int i = 0; i < 300; i++) {
-      big.append(i > 0 ? "," : "").append("{\"id\":\"r").append(i)
-          .append("\",\"limits\":[{\"window\":\"1s\",\"max\":1}]}");
-    }
-    big.append("]}");
-    TestServer.Res tooBig = s.put("/rate-limits/rules", big.toString(), AUTH);
+    Answer tooBig = s.put("/rate-limits/rules", rules(300), AUTH);
     assertThat(tooBig.status()).isEqualTo(413);
     assertThat(tooBig.json().get("status").asInt()).isEqualTo(413);
 
-    StringBuilder many = new StringBuilder("{\"rules\":[");
-    for (int i = 0; i < 6; i++) {
-      many.append(i > 0 ? "," : "").append("{\"id\":\"r").append(i)
-          .append("\",\"limits\":[{\"window\":\"1s\",\"max\":1}]}");
-    }
-    many.append("]}");
-    TestServer.Res tooMany = s.put("/rate-limits/rules", many.toString(), AUTH);
+    Answer tooMany = s.put("/rate-limits/rules", rules(6), AUTH);
     assertThat(tooMany.status()).isEqualTo(400);
     assertThat(tooMany.text()).contains("exceed the maximum of 5");
 
@@ -191,12 +180,22 @@ class RulesApiTest {
 
     for (String junk : new String[] {"", "{", "[1,2]", "null", "{\"rules\":{}}", "\"x\"",
         "{\"rules\":[1]}", "{\"rules\":[{\"id\":\"" + "x".repeat(101) + "\"}]}"}) {
-      TestServer.Res r = s.put("/rate-limits/rules", junk, AUTH);
+      Answer r = s.put("/rate-limits/rules", junk, AUTH);
       assertThat(r.status()).as(junk).isEqualTo(400);
       assertThat(r.text()).doesNotContain("Exception").doesNotContain("\tat ");
     }
-    TestServer.Res nowhere = s.get("/nowhere");
+    Answer nowhere = s.get("/nowhere");
     assertThat(nowhere.status()).isEqualTo(404);
     assertThat(nowhere.header("Content-Type")).isEqualTo("application/problem+json");
+  }
+
+  /** A rules document of {@code n} rules {@code r0}, {@code r1}, ..., each of 1 a second. */
+  private static String rules(int n) {
+    StringBuilder b = new StringBuilder("{\"rules\":[");
+    for (int i = 0; i < n; i++) {
+      b.append(i > 0 ? "," : "").append("{\"id\":\"r").append(i)
+          .append("\",\"limits\":[{\"window\":\"1s\",\"max\":1}]}");
+    }
+    return b.append("]}").toString();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ class StatsApiTest {
 
   @Test
   void stats_needTheAdminToken() {
-    TestServer.Res none = s.get("/rate-limits/stats");
+    Answer none = s.get("/rate-limits/stats");
     assertThat(none.status()).isEqualTo(401);
     assertThat(none.header("Content-Type")).isEqualTo("application/problem+json");
     assertThat(none.header("WWW-Authenticate")).startsWith("Bearer");
@@ -64,10 +65,10 @@ class StatsApiTest {
   void ruleStats_showTopOffenders_uniqueClients_andRates() {
     check("tight", "heavy", 6); // 2 allowed, 4 denied
     check("tight", "light", 1);
-    TestServer.Res keyed = s.check("{\"rule_id\":\"tight\",\"path\":\"/x\","
+    Answer keyed = s.check("{\"rule_id\":\"tight\",\"path\":\"/x\","
         + "\"headers\":{\"X-API-Key\":\"very-secret-key\"}}");
     assertThat(keyed.status()).as(keyed.text()).isEqualTo(200);
-    TestServer.Res r = s.get("/rate-limits/stats/tight?top=5", AUTH);
+    Answer r = s.get("/rate-limits/stats/tight?top=5", AUTH);
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     JsonNode j = r.json();
     assertThat(j.get("rule").asText()).isEqualTo("tight");
@@ -101,7 +102,7 @@ class StatsApiTest {
   @Test
   void allStats_listEveryRule_withShadowDenialsCounted() {
     check("dry", "dreamer", 3); // 1 allowed, 2 shadow-denied
-    TestServer.Res r = s.get("/rate-limits/stats?top=1&period=10s", AUTH);
+    Answer r = s.get("/rate-limits/stats?top=1&period=10s", AUTH);
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     JsonNode j = r.json();
     assertThat(j.get("period").asText()).isEqualTo("10s");
@@ -131,7 +132,7 @@ class StatsApiTest {
 
   @Test
   void unknownRule_is404_andItsIdIsJsonText() {
-    TestServer.Res r = s.get("/rate-limits/stats/%3Cscript%3Ealert(1)%3C%2Fscript%3E", AUTH);
+    Answer r = s.get("/rate-limits/stats/%3Cscript%3Ealert(1)%3C%2Fscript%3E", AUTH);
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
     assertThat(r.json().get("detail").asText()).contains("<script>alert(1)");
@@ -154,15 +155,15 @@ class StatsApiTest {
 
   @Test
   void console_isServedFromTheJar_withAStrictContentSecurityPolicy() {
-    TestServer.Res redirect = s.get("/console");
+    Answer redirect = s.get("/console");
     assertThat(redirect.status()).isEqualTo(302);
-    TestServer.Res page = s.get("/console/");
+    Answer page = s.get("/console/");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.header("Content-Type")).startsWith("text/html");
     assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'")
         .doesNotContain("unsafe-inline");
     assertThat(page.text()).contains("<script src=\"console.js\"");
-    TestServer.Res js = s.get("/console/console.js");
+    Answer js = s.get("/console/console.js");
     assertThat(js.header("Content-Type")).startsWith("text/javascript");
     // The rule of the console: user text goes in with textContent, never as markup.
     assertThat(js.text()).doesNotContain("innerHTML").doesNotContain("outerHTML")
@@ -172,7 +173,7 @@ class StatsApiTest {
   }
 
   private static void assertBad(String path, String parameter, String detail) {
-    TestServer.Res r = s.get(path, AUTH);
+    Answer r = s.get(path, AUTH);
     assertThat(r.status()).as(path).isEqualTo(400);
     assertThat(r.header("Content-Type")).isEqualTo("application/problem+json");
     JsonNode e = r.json().get("errors").get(0);

@@ -1,26 +1,26 @@
 package dev.sluice.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sluice.rules.config.ConfigException;
 import dev.sluice.server.config.ServerConfig;
+import dev.sluice.testkit.TestHttp;
+import dev.sluice.testkit.TestHttp.Answer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * A real server on a free loopback port, configured from YAML text written to a temporary
  * folder, and a real HTTP client to talk to it.
  */
 final class TestServer implements AutoCloseable {
-  static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  static final ObjectMapper JSON = TestHttp.JSON;
 
   final Path dir;
   final SluiceServer server;
@@ -45,63 +45,48 @@ final class TestServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Validates {@code yaml} as a configuration file in {@code dir} would be, beside an empty rules
+   * file.
+   *
+   * @throws ConfigException naming every wrong key
+   */
+  static ServerConfig parse(Path dir, String yaml, Function<String, String> env)
+      throws IOException {
+    Files.writeString(dir.resolve("rules.yaml"), "rules: []\n");
+    return ServerConfig.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml), dir, env);
+  }
+
   static TestServer start(Path dir, String rulesYaml) {
     return start(dir, "rules: {reload-interval: 50ms}\n", rulesYaml);
   }
 
-  /** A response: status, headers, body as JSON (null when not JSON). */
-  record Res(int status, java.net.http.HttpHeaders headers, String text) {
-    JsonNode json() {
-      try {
-        return JSON.readTree(text);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + text, e);
-      }
-    }
-
-    String header(String name) {
-      return headers.firstValue(name).orElse(null);
-    }
-  }
-
-  Res get(String path, String... headers) {
+  Answer get(String path, String... headers) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers);
   }
 
-  Res post(String path, String body, String... headers) {
+  Answer post(String path, String body, String... headers) {
     return send(HttpRequest.newBuilder(URI.create(base + path))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
   }
 
-  Res put(String path, String body, String... headers) {
+  Answer put(String path, String body, String... headers) {
     return send(HttpRequest.newBuilder(URI.create(base + path))
         .header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString(body)), headers);
   }
 
-  Res delete(String path, String... headers) {
+  Answer delete(String path, String... headers) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), headers);
   }
 
-  Res check(String body) {
+  Answer check(String body) {
     return post("/rate-limit/check", body);
   }
 
-  static Res send(HttpRequest.Builder b, String... headers) {
-    for (int i = 0; i < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    try {
-      HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return new Res(r.statusCode(), r.headers(), r.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  static Answer send(HttpRequest.Builder b, String... headers) {
+    return TestHttp.send(b, Duration.ofSeconds(30), headers);
   }
 
   /** The value of the sample of {@code name} whose labels include all {@code labels}, or 0. */

@@ -2,6 +2,7 @@ package dev.sluice.stats;
 
 import dev.sluice.rules.decide.DecisionCounters.ClientTally;
 import dev.sluice.rules.decide.DecisionCounters.Kind;
+import dev.sluice.spi.Hashing;
 import dev.sluice.stats.RuleSnapshot.Estimate;
 import dev.sluice.stats.RuleSnapshot.Rates;
 import dev.sluice.stats.RuleSnapshot.TopClient;
@@ -273,11 +274,7 @@ final class RuleTraffic implements ClientTally {
    * probability about 2^-64).
    */
   static long hash64(String s) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0, n = s.length(); i < n; i++) {
-      h = (h ^ s.charAt(i)) * 0x100000001b3L;
-    }
-    return h;
+    return Hashing.fnv1a64(s);
   }
 
   /**

@@ -2,8 +2,8 @@ package dev.sluice.synced;
 
 import dev.sluice.spi.ConfigSection;
 import dev.sluice.spi.EngineHealth;
-import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
+import dev.sluice.spi.FileKeysEngineProvider;
 import dev.sluice.spi.ProvidedEngine;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,21 +25,13 @@ import java.util.List;
  *
  * <p>Found through {@link java.util.ServiceLoader}; applications use {@link LeasedEngine}.
  */
-public final class LeasedEngineProvider implements EngineProvider {
+public final class LeasedEngineProvider extends FileKeysEngineProvider {
   private static final List<String> NOT_APPLICABLE = List.of("time", "failure-policy",
       "local-share", "denial-cache", "expected-instances");
 
   /** The provider ServiceLoader instantiates. */
-  public LeasedEngineProvider() {}
-
-  @Override
-  public String type() {
-    return "leased";
-  }
-
-  @Override
-  public EngineSpec read(ConfigSection engine) {
-    return read(engine, Path.of(""));
+  public LeasedEngineProvider() {
+    super("leased");
   }
 
   @Override

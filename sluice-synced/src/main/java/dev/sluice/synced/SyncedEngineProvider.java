@@ -2,8 +2,8 @@ package dev.sluice.synced;
 
 import dev.sluice.spi.ConfigSection;
 import dev.sluice.spi.EngineHealth;
-import dev.sluice.spi.EngineProvider;
 import dev.sluice.spi.EngineSpec;
+import dev.sluice.spi.FileKeysEngineProvider;
 import dev.sluice.spi.ProvidedEngine;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,21 +22,13 @@ import java.util.List;
  *
  * <p>Found through {@link java.util.ServiceLoader}; applications use {@link SyncedEngine}.
  */
-public final class SyncedEngineProvider implements EngineProvider {
+public final class SyncedEngineProvider extends FileKeysEngineProvider {
   private static final List<String> NOT_APPLICABLE =
       List.of("time", "failure-policy", "local-share", "denial-cache");
 
   /** The provider ServiceLoader instantiates. */
-  public SyncedEngineProvider() {}
-
-  @Override
-  public String type() {
-    return "synced";
-  }
-
-  @Override
-  public EngineSpec read(ConfigSection engine) {
-    return read(engine, Path.of(""));
+  public SyncedEngineProvider() {
+    super("synced");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.balance;
 
+import dev.sluice.spi.Hashing;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ final class IpHash implements Balancer {
       if (usable.contains(c)) {
         return c;
       }
-      h = Checks.mix(h + i + 1);
+      h = Hashing.fmix64(h + i + 1);
     }
     int at = all.indexOf(all.get((int) Math.floorMod(h, (long) n)));
     for (int i = 1; i <= n; i++) {

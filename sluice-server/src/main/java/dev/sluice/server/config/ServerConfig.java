@@ -46,7 +46,7 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int maxBatch
 
   /** Reads and validates a YAML file; relative paths in it resolve against its folder. */
   public static ServerConfig load(Path file) {
-    return load(file, System::getenv);
+    return FrontendSections.load(file, ServerConfig::parse);
   }
 
   /**
