@@ -12,8 +12,12 @@ import java.util.List;
  *     decides every check against its backend
  * @param regions for an engine that splits global limits between regions, one entry per region
  *     as this instance sees it (its own included); empty otherwise
+ * @param certificates the certificates in force on the engine's TLS links to its backend, one
+ *     entry per file (its client certificate and its trust anchors), so that their expiry is
+ *     exported with the service's own; empty without TLS
  */
-public record EngineHealth(List<Breaker> breakers, List<Sync> syncs, List<Region> regions) {
+public record EngineHealth(List<Breaker> breakers, List<Sync> syncs, List<Region> regions,
+    List<Certificate> certificates) {
   /** The health of an engine with nothing to lose. */
   public static final EngineHealth HEALTHY = new EngineHealth(List.of(), List.of(), List.of());
 
@@ -22,6 +26,17 @@ public record EngineHealth(List<Breaker> breakers, List<Sync> syncs, List<Region
     breakers = List.copyOf(breakers);
     syncs = List.copyOf(syncs);
     regions = List.copyOf(regions);
+    certificates = List.copyOf(certificates);
+  }
+
+  /** The health of an engine without TLS links. */
+  public EngineHealth(List<Breaker> breakers, List<Sync> syncs, List<Region> regions) {
+    this(breakers, syncs, regions, List.of());
+  }
+
+  /** This health with {@code certificates} as the certificates of its TLS links. */
+  public EngineHealth withCertificates(List<Certificate> certificates) {
+    return new EngineHealth(breakers, syncs, regions, certificates);
   }
 
   /** The health of an engine with breakers and periodic exchanges, and no regions. */
@@ -54,6 +69,16 @@ public record EngineHealth(List<Breaker> breakers, List<Sync> syncs, List<Region
     }
     return w;
   }
+
+  /**
+   * When the certificates of one TLS file of a backend link expire.
+   *
+   * @param key the file's configuration key, such as {@code engine.tls.cert}; stable across
+   *     reloads
+   * @param notAfterEpochMillis when the soonest of its certificates in force expires, in
+   *     milliseconds since the Unix epoch
+   */
+  public record Certificate(String key, long notAfterEpochMillis) {}
 
   /**
    * One endpoint's breaker.

@@ -11,6 +11,7 @@ import dev.sluice.redis.link.Connections;
 import dev.sluice.redis.link.Script;
 import dev.sluice.spi.Checks;
 import dev.sluice.spi.EngineObserver;
+import dev.sluice.spi.EngineHealth;
 import dev.sluice.tls.TlsContext;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -313,6 +314,11 @@ public final class RedisEngine implements RateLimiterEngine {
     }
     return new Stats(stats.calls.sum(), stats.failures.sum(), stats.shortCircuited.sum(),
         stats.cacheHits.sum(), stats.degraded.sum(), opened, breakers, stats.lastFailure);
+  }
+
+  /** The certificates in force on this engine's TLS links (empty without TLS). */
+  List<EngineHealth.Certificate> certificates() {
+    return Connections.certificates(tls);
   }
 
   /**

@@ -85,7 +85,7 @@ public final class RedisEngineProvider extends FileKeysEngineProvider {
         case OPEN -> EngineHealth.Circuit.OPEN;
       }));
     }
-    return new EngineHealth(breakers);
+    return new EngineHealth(breakers).withCertificates(engine.certificates());
   }
 
   private static double share(ConfigSection engine) {

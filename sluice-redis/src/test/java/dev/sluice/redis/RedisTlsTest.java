@@ -135,6 +135,13 @@ class RedisTlsTest {
       }
       assertThat(keysOn(open, "ring")).isPositive();
       assertThat(keysOn(mutual, "ring")).isPositive();
+      // The health carries the link's certificates, for the expiry gauge beside the listeners'.
+      long now = System.currentTimeMillis();
+      assertThat(e.health().get().certificates())
+          .extracting(dev.sluice.spi.EngineHealth.Certificate::key)
+          .containsExactlyInAnyOrder("engine.tls.ca", "engine.tls.cert");
+      assertThat(e.health().get().certificates())
+          .allSatisfy(c -> assertThat(c.notAfterEpochMillis()).isGreaterThan(now));
     }
   }
 

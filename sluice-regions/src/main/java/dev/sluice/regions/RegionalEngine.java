@@ -12,6 +12,7 @@ import dev.sluice.redis.FailurePolicy;
 import dev.sluice.redis.RedisEngine;
 import dev.sluice.redis.Topology;
 import dev.sluice.redis.link.RedisLink;
+import dev.sluice.spi.EngineHealth;
 import dev.sluice.redis.link.Rounds;
 import dev.sluice.redis.link.Script;
 import dev.sluice.spi.Checks;
@@ -119,6 +120,20 @@ public final class RegionalEngine implements RateLimiterEngine {
         ? Rounds.automatic("sluice-regions-exchange", this::exchangeNow, LOG, "exchange round")
         : Rounds.manual();
     rounds.start(us, us);
+  }
+
+  /**
+   * The certificates in force on the links to every region's Redis, once per file key (regions
+   * sharing one {@code engine.tls} block share its keys).
+   */
+  List<EngineHealth.Certificate> certificates() {
+    Map<String, EngineHealth.Certificate> byKey = new LinkedHashMap<>();
+    for (RedisLink l : links.values()) {
+      for (EngineHealth.Certificate c : l.certificates()) {
+        byKey.putIfAbsent(c.key(), c);
+      }
+    }
+    return List.copyOf(byKey.values());
   }
 
   private RedisLink link(String name, Topology topology) {

@@ -141,6 +141,6 @@ public final class RegionalEngineProvider extends FileKeysEngineProvider {
       regions.add(new EngineHealth.Region(v.region(), v.own(), v.partitioned(), v.allocation(),
           v.admitted()));
     }
-    return new EngineHealth(List.of(), syncs, regions);
+    return new EngineHealth(List.of(), syncs, regions).withCertificates(engine.certificates());
   }
 }

@@ -69,6 +69,6 @@ public final class LeasedEngineProvider extends FileKeysEngineProvider {
     return new EngineHealth(List.of(), List.of(new EngineHealth.Sync(peer,
         s.intervalMicros() / 1000, s.lastSyncAgeMicros() < 0 ? -1 : s.lastSyncAgeMicros() / 1000,
         s.rounds() == 0 ? -1 : s.lastRoundMicros() / 1000, s.consecutiveFailures(),
-        s.lastRoundKeys(), s.leasedPermits())));
+        s.lastRoundKeys(), s.leasedPermits()))).withCertificates(engine.link.certificates());
   }
 }

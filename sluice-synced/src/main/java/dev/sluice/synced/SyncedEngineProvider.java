@@ -56,6 +56,6 @@ public final class SyncedEngineProvider extends FileKeysEngineProvider {
     return new EngineHealth(List.of(), List.of(new EngineHealth.Sync(peer,
         s.intervalMicros() / 1000, s.lastSyncAgeMicros() < 0 ? -1 : s.lastSyncAgeMicros() / 1000,
         s.rounds() == 0 ? -1 : s.lastRoundMicros() / 1000, s.consecutiveFailures(),
-        s.pendingKeys(), 0)));
+        s.pendingKeys(), 0))).withCertificates(engine.link.certificates());
   }
 }

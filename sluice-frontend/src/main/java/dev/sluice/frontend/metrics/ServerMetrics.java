@@ -47,6 +47,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>for an engine that splits global limits between regions, per {@code region}:
  *       {@code sluice_region_allocation}, {@code sluice_region_admitted} (permits of the current
  *       epoch) and {@code sluice_region_partitioned} (1 while the last exchange with it failed);
+ *   <li>for an engine with TLS links to its backend, per file ({@code key}, such as
+ *       {@code engine.tls.cert}): {@code sluice_tls_certificate_expiry_seconds}, as for the
+ *       listeners' certificates;
  *   <li>{@code sluice_rules_reloads_total{store, result}} (result {@code success} or
  *       {@code failure}), {@code sluice_rules_reload_failures_total{store, reason}} and
  *       {@code sluice_rules_last_reload_failed{store}} (1 while the last attempt failed and the
@@ -228,6 +231,25 @@ public final class ServerMetrics
       e.gauge("sluice_region_partitioned", "1 while the last exchange with the region failed",
           r -> r.partitioned() ? 1 : 0);
     }
+    // The engine's TLS links to its backend: the same gauge as the listeners' certificates
+    // (TlsMetrics), keyed by the file's configuration key such as engine.tls.cert.
+    for (EngineHealth.Certificate c : now.certificates()) {
+      String key = c.key();
+      Gauge.builder("sluice_tls_certificate_expiry_seconds", health,
+              h -> secondsUntil(h.get(), key))
+          .description("Seconds until the certificates of a TLS file expire (negative: expired)")
+          .tag("key", key).strongReference(true).register(registry);
+    }
+  }
+
+  /** Seconds until the certificate file {@code key} of {@code health} expires; NaN if gone. */
+  static double secondsUntil(EngineHealth health, String key) {
+    for (EngineHealth.Certificate c : health.certificates()) {
+      if (c.key().equals(key)) {
+        return (c.notAfterEpochMillis() - System.currentTimeMillis()) / 1000.0;
+      }
+    }
+    return Double.NaN;
   }
 
   /**

@@ -35,6 +35,20 @@ class ServerMetricsTest {
   }
 
   @Test
+  void engineCertificates_areExportedAsExpiryGauges_thatFollowARenewal() {
+    long day = 86_400_000L;
+    java.util.concurrent.atomic.AtomicLong notAfter =
+        new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis() + 3 * day);
+    ServerMetrics m = new ServerMetrics();
+    m.circuitState("redis", () -> new EngineHealth(List.of()).withCertificates(List.of(
+        new EngineHealth.Certificate("engine.tls.cert", notAfter.get()))));
+    String key = "sluice_tls_certificate_expiry_seconds{key=\"engine.tls.cert\"}";
+    assertThat(sample(m.scrape(), key)).isBetween(3 * 86_400.0 - 60, 3 * 86_400.0);
+    notAfter.addAndGet(30 * day); // renewed: the gauge reads the health in force
+    assertThat(sample(m.scrape(), key)).isBetween(33 * 86_400.0 - 60, 33 * 86_400.0);
+  }
+
+  @Test
   void shard_registersEverySeriesAtZero_thenCountsByOutcomeTypeAndState() {
     ServerMetrics m = new ServerMetrics();
     m.circuitState("redis-sharded", () -> new EngineHealth(List.of()));

@@ -1,6 +1,8 @@
 package dev.sluice.redis.link;
 
 import dev.sluice.redis.Topology;
+import dev.sluice.spi.EngineHealth;
+import dev.sluice.tls.CertificateExpiry;
 import dev.sluice.tls.TlsContext;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
@@ -61,6 +63,21 @@ public final class Connections {
           .build());
     }
     return b.build();
+  }
+
+  /**
+   * The certificates in force of {@code tls} (null: none), as an engine's health reports them so
+   * that the service exports their expiry beside its listeners'.
+   */
+  public static List<EngineHealth.Certificate> certificates(TlsContext tls) {
+    if (tls == null) {
+      return List.of();
+    }
+    List<EngineHealth.Certificate> out = new ArrayList<>();
+    for (CertificateExpiry e : tls.expiries()) {
+      out.add(new EngineHealth.Certificate(e.key(), e.notAfter().toEpochMilli()));
+    }
+    return out;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.sluice.redis.link;
 
 import dev.sluice.redis.Topology;
+import dev.sluice.spi.EngineHealth;
 import dev.sluice.tls.TlsContext;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -175,6 +176,11 @@ public final class RedisLink implements AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     return call.apply(c).toCompletableFuture();
+  }
+
+  /** The certificates in force on this link's TLS connections (empty without TLS). */
+  public List<EngineHealth.Certificate> certificates() {
+    return Connections.certificates(tls);
   }
 
   /** A short description of the topology for logs and statistics. */
